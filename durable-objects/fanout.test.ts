@@ -1,0 +1,45 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { ConversationRoom } from './conversation';
+import type { RealtimeEvent } from './fanout';
+
+async function connect(stub: DurableObjectStub) {
+  const res = await stub.fetch('http://room/ws', { headers: { Upgrade: 'websocket' } });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  ws.accept();
+  const received: RealtimeEvent[] = [];
+  ws.addEventListener('message', (e) => {
+    received.push(JSON.parse(e.data as string));
+  });
+  return { ws, received };
+}
+
+describe('fan-out room', () => {
+  it('delivers each published event to every socket, in order, with increasing seq', async () => {
+    const stub = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`org:${crypto.randomUUID()}`));
+    const a = await connect(stub);
+    const b = await connect(stub);
+    await runInDurableObject(stub, async (room: ConversationRoom) => {
+      expect(room.connections()).toBe(2);
+      await room.publish('message.created', { id: 'm1' });
+      await room.publish('message.updated', { id: 'm1', status: 'read' });
+    });
+    for (const client of [a, b]) {
+      await expect.poll(() => client.received.length).toBe(2);
+      expect(client.received).toEqual([
+        { type: 'message.created', data: { id: 'm1' }, seq: 1 },
+        { type: 'message.updated', data: { id: 'm1', status: 'read' }, seq: 2 },
+      ]);
+    }
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('answers 426 with the JSON error shape to a plain request', async () => {
+    const stub = env.ORG_INBOX.get(env.ORG_INBOX.idFromName(crypto.randomUUID()));
+    const res = await stub.fetch('http://inbox/');
+    expect(res.status).toBe(426);
+    expect(await res.json()).toEqual({ error: { code: 'upgrade_required', message: 'Expected a WebSocket' } });
+  });
+});

@@ -1,0 +1,77 @@
+// `npm test`: brings up a real Postgres (the embedded one, or TEST_DATABASE_URL / DATABASE_URL when set), the
+// WebSocket proxy the Neon driver needs locally, a freshly migrated test database, then runs every vitest project
+// and ends with one line `N passed, N failed`.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createDatabase, dropDatabase } from './lib/db';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-pg';
+import { runMigrations } from './lib/migrate';
+import { startWsProxy } from './lib/ws-proxy';
+
+const RESULTS = 'test-results/vitest.json';
+
+async function main(): Promise<number> {
+  const external = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  let embedded: EmbeddedPostgres | undefined;
+  const adminUrl = external ?? (embedded = await startEmbeddedPostgres()).url;
+  const proxy = await startWsProxy({});
+  // On an installed server every run gets its own database; the embedded one is new and in memory already.
+  const dbName = external ? `conversa_test_${randomBytes(4).toString('hex')}` : undefined;
+  const testUrl = dbName ? await createDatabase(adminUrl, dbName, proxy.address) : adminUrl;
+  console.log(`[test] database: ${external ? `installed Postgres (${dbName})` : 'embedded PGlite (in memory)'}`);
+
+  let code = 1;
+  try {
+    await runMigrations(testUrl, proxy.address);
+    rmSync(RESULTS, { force: true });
+    mkdirSync('test-results', { recursive: true });
+    code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}`, ...process.argv.slice(2)], {
+      ...process.env,
+      TEST_DATABASE_URL: testUrl,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+      TEST_DB_KIND: external ? 'postgres' : 'pglite',
+      DB_WS_PROXY: proxy.address,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    });
+  } finally {
+    if (dbName) await dropDatabase(adminUrl, dbName, proxy.address).catch((e) => console.warn(`[test] drop ${dbName}: ${e}`));
+    await proxy.close();
+    await embedded?.close();
+  }
+  printSummary();
+  return code;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+}
+
+function printSummary() {
+  try {
+    const r = JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  } catch {
+    console.log('0 passed, 1 failed');
+    console.error('[test] no vitest results were written: the run did not complete');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error('[test] setup failed:', err);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+
+// Worker, queue and Durable Object tests run inside workerd with the bindings from wrangler.toml. The database
+// comes from scripts/test.ts (TEST_DATABASE_URL + DB_WS_PROXY), reached through the Neon driver as in production.
+const devVars = parseEnv(readFileSync(fileURLToPath(new URL('./.dev.vars.example', import.meta.url)), 'utf8'));
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ...devVars,
+          APP_ENV: 'test',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
+          DB_WS_PROXY: process.env.DB_WS_PROXY ?? '',
+        },
+      },
+    }),
+  ],
+  test: {
+    name: 'workers',
+    include: ['worker/**/*.test.ts', 'queues/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});

@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { channels } from './channels';
+import { contacts } from './contacts';
+import { labels } from './content';
+import { conversationStatusEnum } from './enums';
+import { createdAt, idV7, timestamps, tstz } from './ids';
+import { users, tenantId } from './platform';
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: idV7(),
+    organizationId: tenantId(),
+    // Channels are disabled, not deleted, while conversations exist.
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'restrict' }),
+    // Erasing a contact (LGPD) erases its conversations.
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    status: conversationStatusEnum('status').notNull().default('open'),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    snoozedUntil: tstz('snoozed_until'),
+    // Start of WhatsApp's 24 h customer-service window.
+    lastInboundAt: tstz('last_inbound_at'),
+    lastMessageAt: tstz('last_message_at'),
+    lastMessagePreview: text('last_message_preview'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    important: boolean('important').notNull().default(false),
+    // Exempts the conversation (and its messages) from retention purges.
+    legalHold: boolean('legal_hold').notNull().default(false),
+    resolvedAt: tstz('resolved_at'),
+    ...timestamps(),
+    deletedAt: tstz('deleted_at'),
+  },
+  (t) => [
+    // nullsFirst matches a plain `ORDER BY last_message_at DESC` (drizzle-kit defaults DESC to NULLS LAST).
+    index('conversations_org_status_last_msg_idx').on(
+      t.organizationId,
+      t.status,
+      t.lastMessageAt.desc().nullsFirst(),
+    ),
+    index('conversations_org_assignee_idx').on(t.organizationId, t.assigneeId),
+    index('conversations_org_contact_idx').on(t.organizationId, t.contactId),
+    // At most one active conversation per channel × contact: makes find-or-open idempotent.
+    uniqueIndex('conversations_active_uq')
+      .on(t.organizationId, t.channelId, t.contactId)
+      .where(sql`${t.status} <> 'resolved' and ${t.deletedAt} is null`),
+  ],
+);
+export type Conversation = typeof conversations.$inferSelect;
+export type NewConversation = typeof conversations.$inferInsert;
+
+export const conversationLabels = pgTable(
+  'conversation_labels',
+  {
+    organizationId: tenantId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    labelId: uuid('label_id')
+      .notNull()
+      .references(() => labels.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'conversation_labels_pk', columns: [t.conversationId, t.labelId] }),
+    index('conversation_labels_org_label_idx').on(t.organizationId, t.labelId),
+  ],
+);
+export type ConversationLabel = typeof conversationLabels.$inferSelect;
+export type NewConversationLabel = typeof conversationLabels.$inferInsert;

@@ -1,0 +1,37 @@
+export * from './enums';
+export * from './ids';
+export * from './platform';
+export * from './auth';
+export * from './members';
+export * from './channels';
+export * from './content';
+export * from './contacts';
+export * from './conversations';
+export * from './messages';
+export * from './deals';
+export * from './audit';
+export * from './ops';
+export * from './relations';
+
+// SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
+// Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
+export const TENANT_TABLES = [
+  'memberships',
+  'invitations',
+  'channels',
+  'contacts',
+  'labels',
+  'contact_labels',
+  'conversations',
+  'conversation_labels',
+  'messages',
+  'message_reactions',
+  'pipelines',
+  'pipeline_stages',
+  'deals',
+  'deal_stage_history',
+  'canned_responses',
+  'message_templates',
+  'retention_runs',
+] as const;
+export type TenantTable = (typeof TENANT_TABLES)[number];

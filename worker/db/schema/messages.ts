@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { contacts } from './contacts';
+import { conversations } from './conversations';
+import { mediaStatusEnum, messageDirectionEnum, messageKindEnum, messageStatusEnum } from './enums';
+import { idRandom, idV7, timestamps, tstz } from './ids';
+import { users, tenantId } from './platform';
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: idV7(),
+    organizationId: tenantId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    direction: messageDirectionEnum('direction').notNull(),
+    kind: messageKindEnum('kind').notNull(),
+    // Private notes are agent-only and never sent to WhatsApp.
+    isPrivate: boolean('is_private').notNull().default(false),
+    body: text('body'),
+    // Structured content: location, contacts, interactive, template params, referral.
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    mediaKey: text('media_key'), // R2 object key
+    mediaMime: text('media_mime'),
+    mediaSize: integer('media_size'),
+    mediaFilename: text('media_filename'),
+    mediaStatus: mediaStatusEnum('media_status').notNull().default('none'),
+    providerMessageId: text('provider_message_id'),
+    replyToMessageId: uuid('reply_to_message_id').references((): AnyPgColumn => messages.id, {
+      onDelete: 'set null',
+    }),
+    // Kept when the quoted message is unknown locally (e.g. older than our history).
+    replyToProviderId: text('reply_to_provider_id'),
+    status: messageStatusEnum('status').notNull(),
+    errorCode: integer('error_code'),
+    errorTitle: text('error_title'),
+    errorDetail: text('error_detail'),
+    senderUserId: uuid('sender_user_id').references(() => users.id, { onDelete: 'set null' }),
+    // Idempotency key from the agent's client, so retried sends don't duplicate.
+    clientId: text('client_id'),
+    providerTimestamp: tstz('provider_timestamp'),
+    sentAt: tstz('sent_at'),
+    deliveredAt: tstz('delivered_at'),
+    readAt: tstz('read_at'),
+    failedAt: tstz('failed_at'),
+    ...timestamps(),
+    deletedAt: tstz('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('messages_org_provider_id_uq')
+      .on(t.organizationId, t.providerMessageId)
+      .where(sql`${t.providerMessageId} is not null`),
+    uniqueIndex('messages_org_client_id_uq')
+      .on(t.organizationId, t.clientId)
+      .where(sql`${t.clientId} is not null`),
+    // nullsFirst: drizzle-kit emits DESC NULLS LAST otherwise, which a plain `ORDER BY x DESC` cannot use.
+    index('messages_org_conv_created_idx').on(
+      t.organizationId,
+      t.conversationId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+  ],
+);
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+// One reaction per reactor per message: from the contact (WhatsApp) or from an agent.
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    id: idRandom(),
+    organizationId: tenantId(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    providerMessageId: text('provider_message_id'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('message_reactions_contact_uq')
+      .on(t.messageId, t.contactId)
+      .where(sql`${t.contactId} is not null`),
+    uniqueIndex('message_reactions_user_uq')
+      .on(t.messageId, t.userId)
+      .where(sql`${t.userId} is not null`),
+    index('message_reactions_org_message_idx').on(t.organizationId, t.messageId),
+  ],
+);
+export type MessageReaction = typeof messageReactions.$inferSelect;
+export type NewMessageReaction = typeof messageReactions.$inferInsert;

@@ -1,0 +1,34 @@
+import type { ConversationRoom } from '../durable-objects/conversation';
+import type { OrgInbox } from '../durable-objects/inbox';
+import type { Db } from './db/client';
+import type { Logger } from './lib/log';
+
+/** Bindings declared in wrangler.toml (vars, secrets, queues, Durable Objects, R2). */
+export interface Env {
+  APP_ENV: string;
+  /** debug | info | warn | error (default info). */
+  LOG_LEVEL?: string;
+  /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */
+  DATABASE_URL: string;
+  /** Local only: `host:port/v1` of the WebSocket→TCP proxy in front of a local Postgres. */
+  DB_WS_PROXY?: string;
+  META_APP_SECRET: string;
+  META_VERIFY_TOKEN: string;
+  META_GRAPH_BASE_URL: string;
+  JWT_SECRET: string;
+  ENCRYPTION_KEY: string;
+  INGEST_QUEUE: Queue;
+  OUTBOUND_QUEUE: Queue;
+  CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
+  ORG_INBOX: DurableObjectNamespace<OrgInbox>;
+  MEDIA: R2Bucket;
+}
+
+export interface AppVariables {
+  requestId: string;
+  log: Logger;
+  /** Per-request database handle; no connection is opened until the first query. */
+  db: Db;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };
