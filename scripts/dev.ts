@@ -43,7 +43,7 @@ async function main() {
     say(`using DATABASE_URL (${new URL(dbUrl).host})`);
   }
   // Neon is reached directly; a Postgres on this machine needs the WebSocket proxy the driver speaks to.
-  if (isLocalUrl(dbUrl)) proxy = await startWsProxy({});
+  if (isLocalUrl(dbUrl)) proxy = await startWsProxy({ serialize: Boolean(embedded) });
   const wsProxy = proxy?.address;
 
   await runMigrations(dbUrl, wsProxy);

@@ -15,7 +15,8 @@ async function main(): Promise<number> {
   const external = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   let embedded: EmbeddedPostgres | undefined;
   const adminUrl = external ?? (embedded = await startEmbeddedPostgres()).url;
-  const proxy = await startWsProxy({});
+  // PGlite runs all clients in one session: the proxy must hand it one transaction at a time.
+  const proxy = await startWsProxy({ serialize: Boolean(embedded) });
   // On an installed server every run gets its own database; the embedded one is new and in memory already.
   const dbName = external ? `conversa_test_${randomBytes(4).toString('hex')}` : undefined;
   const testUrl = dbName ? await createDatabase(adminUrl, dbName, proxy.address) : adminUrl;

@@ -1,10 +1,25 @@
 // The HTTP surface: middleware, one register call per resource router, one error shape.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from './env';
-import { errorBody, handleError } from './errors';
+import { ApiError, errorBody, handleError } from './errors';
+import { authenticate } from './middleware/auth';
+import { database } from './middleware/database';
+import { apiRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
+import { registerAuditLogs } from './routes/audit-logs';
+import { registerAuth } from './routes/auth';
+import { registerDevOutbox } from './routes/dev-outbox';
 import { registerHealth } from './routes/health';
+import { registerInvitationAcceptance, registerInvitations } from './routes/invitations';
+import { registerMembers } from './routes/members';
+import { registerOrganization } from './routes/organization';
+import { registerPlatformAdmin } from './routes/platform-admin';
+
+const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
+const API_BODY_LIMIT = 1024 * 1024;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -12,6 +27,34 @@ export function createApp() {
   app.use(requestContext);
 
   registerHealth(app);
+  registerDevOutbox(app);
+
+  app.use('/api/*', apiRateLimit, database);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: API_BODY_LIMIT,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request body over ${API_BODY_LIMIT} bytes`);
+      },
+    }),
+  );
+  // Everything under /api/v1 needs a valid access token, except sign-up/log-in and invitation acceptance
+  // (/auth/me, /auth/logout-all and /auth/switch-organization authenticate themselves).
+  // An unknown path is a 404 for everyone (middleware are registered as ALL; routes have a method).
+  app.use('/api/*', async (c, next) => {
+    const routed = matchedRoutes(c).some((r) => r.method !== 'ALL');
+    if (!routed || PUBLIC_API.some((p) => c.req.path.startsWith(p))) return next();
+    return authenticate(c, next);
+  });
+
+  registerAuth(app);
+  registerInvitationAcceptance(app);
+  registerInvitations(app);
+  registerMembers(app);
+  registerAuditLogs(app);
+  registerOrganization(app);
+  registerPlatformAdmin(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

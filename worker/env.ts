@@ -1,6 +1,7 @@
 import type { ConversationRoom } from '../durable-objects/conversation';
 import type { OrgInbox } from '../durable-objects/inbox';
 import type { Db } from './db/client';
+import type { Actor } from './auth/actor';
 import type { Logger } from './lib/log';
 
 /** Bindings declared in wrangler.toml (vars, secrets, queues, Durable Objects, R2). */
@@ -17,6 +18,14 @@ export interface Env {
   META_GRAPH_BASE_URL: string;
   JWT_SECRET: string;
   ENCRYPTION_KEY: string;
+  /** Origin of the web app; links in e-mails point there. */
+  APP_URL: string;
+  MAIL_PROVIDER: 'http' | 'outbox';
+  MAIL_API_BASE_URL?: string;
+  MAIL_API_KEY?: string;
+  MAIL_FROM: string;
+  API_RATE_LIMITER: RateLimit;
+  AUTH_RATE_LIMITER: RateLimit;
   INGEST_QUEUE: Queue;
   OUTBOUND_QUEUE: Queue;
   CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
@@ -29,6 +38,8 @@ export interface AppVariables {
   log: Logger;
   /** Per-request database handle; no connection is opened until the first query. */
   db: Db;
+  /** Set by the authenticate middleware: who is calling, in which organisation, with which role. */
+  actor: Actor;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

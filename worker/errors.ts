@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env';
-import { errorFields } from './lib/log';
+import { errorFields, rootMessage } from './lib/log';
 
 export class ApiError extends Error {
   constructor(
@@ -38,6 +38,6 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     const code = status === 413 ? 'payload_too_large' : status === 400 ? 'bad_request' : 'http_error';
     return c.json(errorBody(code, err.message || 'Request failed'), status);
   }
-  c.get('log')?.error('unhandled error', errorFields(err));
+  c.get('log')?.error('unhandled error', { ...errorFields(err), cause: rootMessage(err) });
   return c.json(errorBody('internal_error', 'Something went wrong; the error was logged'), 500);
 }

@@ -19,7 +19,7 @@ export async function scratchDatabase(): Promise<ScratchDatabase> {
     return { url, wsProxy: sharedProxy, drop: () => dropDatabase(adminUrl, name, sharedProxy) };
   }
   const pg = await startEmbeddedPostgres();
-  const proxy = await startWsProxy({});
+  const proxy = await startWsProxy({ serialize: true });
   return {
     url: pg.url,
     wsProxy: proxy.address,

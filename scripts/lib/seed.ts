@@ -3,8 +3,11 @@
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../worker/auth/password';
 import type { Db } from '../../worker/db/client';
-import { memberships, organizations, pipelineStages, pipelines, users } from '../../worker/db/schema';
+import { memberships, organizations, users } from '../../worker/db/schema';
 import { asSystem } from '../../worker/db/tx';
+import { createDefaultPipeline } from '../../worker/domain/pipelines';
+
+export { DEFAULT_STAGES } from '../../worker/domain/pipelines';
 
 export const DEMO_PASSWORD = 'conversa-demo-123';
 export const DEMO_LOGINS = [
@@ -12,8 +15,6 @@ export const DEMO_LOGINS = [
   { email: 'gerente@demo.conversa.local', name: 'Gustavo Gerente', role: 'manager' },
   { email: 'agente@demo.conversa.local', name: 'Alice Agente', role: 'agent' },
 ] as const;
-
-export const DEFAULT_STAGES = ['Novo', 'Qualificado', 'Proposta', 'Negociação', 'Fechamento'];
 
 export async function seedDemo(db: Db): Promise<{ created: boolean }> {
   return asSystem(db, async (tx) => {
@@ -29,13 +30,7 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
         .returning({ id: users.id });
       await tx.insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: login.role });
     }
-    const [pipeline] = await tx
-      .insert(pipelines)
-      .values({ organizationId: org!.id, name: 'Vendas', isDefault: true })
-      .returning({ id: pipelines.id });
-    await tx.insert(pipelineStages).values(
-      DEFAULT_STAGES.map((name, position) => ({ organizationId: org!.id, pipelineId: pipeline!.id, name, position })),
-    );
+    await createDefaultPipeline(tx, org!.id);
     return { created: true };
   });
 }

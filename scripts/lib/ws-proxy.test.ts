@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { nodeDb } from './db';
 import { testDatabase } from './scratch';
-import { startWsProxy, terminateDetector, type WsProxy } from './ws-proxy';
+import { pgStreamParser, startWsProxy, terminateDetector, type WsProxy } from './ws-proxy';
 
 function msg(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
@@ -16,6 +16,17 @@ function startup(code: number, extra = Buffer.alloc(0)): Buffer {
   b.writeInt32BE(code, 4);
   return Buffer.concat([b, extra]);
 }
+
+describe('pgStreamParser', () => {
+  it('reports ReadyForQuery with its status byte, across chunk boundaries', () => {
+    const seen: [string, number | undefined][] = [];
+    const parser = pgStreamParser('backend', (type, status) => seen.push([type, status]));
+    const z = (status: string) => Buffer.from([0x5a, 0, 0, 0, 5, status.charCodeAt(0)]);
+    const stream = Buffer.concat([msg('C', Buffer.from('SELECT 1\0')), z('T'), z('I')]);
+    for (const byte of stream) parser.push(Buffer.from([byte]));
+    expect(seen).toEqual([['C', undefined], ['Z', 0x54], ['Z', 0x49]]);
+  });
+});
 
 describe('terminateDetector', () => {
   const stream = Buffer.concat([
@@ -47,7 +58,7 @@ describe('WebSocket proxy with the Neon driver', () => {
   const db = testDatabase();
 
   beforeAll(async () => {
-    proxy = await startWsProxy({});
+    proxy = await startWsProxy({ serialize: process.env.TEST_DB_KIND !== 'postgres' });
   });
   afterAll(async () => {
     await proxy?.close();
@@ -67,6 +78,26 @@ describe('WebSocket proxy with the Neon driver', () => {
     const results = await Promise.all(pools.map((p, i) => p.query('select $1::int as i', [i])));
     expect(results.map((r) => r.rows[0].i)).toEqual([...Array(10).keys()]);
     await Promise.all(pools.map((p) => p.end()));
+    await expect.poll(() => proxy.openConnections(), { timeout: 5_000 }).toBe(0);
+  });
+
+  it('never lets one client see another client\'s open transaction', async () => {
+    const a = nodeDb(db.url, proxy.address).pool;
+    const b = nodeDb(db.url, proxy.address).pool;
+    const inTx = await a.connect();
+    try {
+      await inTx.query('begin');
+      await inTx.query(`select set_config('app.org_id', 'tenant-a', true)`);
+      // B asks while A's transaction is open: it must not run inside A's session state.
+      const seen = b.query(`select coalesce(current_setting('app.org_id', true), '') as org`);
+      await new Promise((r) => setTimeout(r, 100));
+      await inTx.query('commit');
+      expect((await seen).rows[0].org).toBe('');
+    } finally {
+      inTx.release();
+      await a.end();
+      await b.end();
+    }
     await expect.poll(() => proxy.openConnections(), { timeout: 5_000 }).toBe(0);
   });
 

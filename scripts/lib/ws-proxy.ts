@@ -18,50 +18,93 @@ export interface WsProxyOptions {
   host?: string;
   /** Only Postgres servers on these hosts may be reached, so the proxy is never an open relay. */
   allowedHosts?: string[];
+  /** Give clients the server one at a time, transaction by transaction (needed in front of PGlite). */
+  serialize?: boolean;
 }
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
-const TERMINATE = 0x58; // 'X'
 
 /**
- * Follows the frontend message framing to spot Terminate. PGlite's socket server does not close the connection
- * when a client says goodbye, and the Neon driver waits for the server to close, so we end it ourselves.
+ * Splits a Postgres protocol byte stream into message types, across chunk boundaries. The frontend stream
+ * starts with untyped startup packets (reported as "startup" or "ssl"); the backend stream answers an SSLRequest
+ * with one bare byte, then typed messages. `onMessage` gets the type and, for ReadyForQuery, its status byte.
  */
-export function terminateDetector(): (chunk: Buffer) => boolean {
-  let startupDone = false;
+export function pgStreamParser(side: 'frontend' | 'backend', onMessage: (type: string, first?: number) => void) {
+  let startup = side === 'frontend';
+  let bareBytes = 0; // backend: one-byte answers to SSLRequest
   let header = Buffer.alloc(0);
   let skip = 0;
-  return (chunk) => {
-    let buf = chunk;
-    while (buf.length > 0) {
-      if (skip > 0) {
-        const n = Math.min(skip, buf.length);
-        skip -= n;
-        buf = buf.subarray(n);
-        continue;
-      }
-      const need = startupDone ? 5 : 8;
-      const take = Math.min(need - header.length, buf.length);
-      header = Buffer.concat([header, buf.subarray(0, take)]);
-      buf = buf.subarray(take);
-      if (header.length < need) return false;
-      if (startupDone) {
-        const type = header[0];
-        const len = header.readInt32BE(1);
+  let pendingType: string | null = null;
+  return {
+    expectSslAnswer() {
+      bareBytes++;
+    },
+    push(chunk: Buffer) {
+      let buf = chunk;
+      while (buf.length > 0) {
+        if (skip > 0) {
+          const n = Math.min(skip, buf.length);
+          if (pendingType !== null) {
+            onMessage(pendingType, buf[0]);
+            pendingType = null;
+          }
+          skip -= n;
+          buf = buf.subarray(n);
+          continue;
+        }
+        if (bareBytes > 0 && header.length === 0) {
+          bareBytes--;
+          buf = buf.subarray(1);
+          continue;
+        }
+        const need = startup ? 8 : 5;
+        const take = Math.min(need - header.length, buf.length);
+        header = Buffer.concat([header, buf.subarray(0, take)]);
+        buf = buf.subarray(take);
+        if (header.length < need) return;
+        if (startup) {
+          const len = header.readInt32BE(0);
+          const code = header.readInt32BE(4);
+          const ssl = code === SSL_REQUEST || code === GSSENC_REQUEST;
+          if (!ssl) startup = false;
+          onMessage(ssl ? 'ssl' : 'startup');
+          skip = Math.max(0, len - 8);
+        } else {
+          const type = String.fromCharCode(header[0]!);
+          const bodyLen = Math.max(0, header.readInt32BE(1) - 4);
+          // ReadyForQuery's status byte is its body: report the message once that byte has arrived.
+          if (type === 'Z' && bodyLen > 0) pendingType = type;
+          else onMessage(type);
+          skip = bodyLen;
+        }
         header = Buffer.alloc(0);
-        if (type === TERMINATE) return true;
-        skip = Math.max(0, len - 4);
-      } else {
-        const len = header.readInt32BE(0);
-        const code = header.readInt32BE(4);
-        header = Buffer.alloc(0);
-        if (code !== SSL_REQUEST && code !== GSSENC_REQUEST) startupDone = true;
-        skip = Math.max(0, len - 8);
       }
-    }
-    return false;
+    },
   };
+}
+
+/** True once the frontend stream has carried a Terminate message. */
+export function terminateDetector(): (chunk: Buffer) => boolean {
+  let seen = false;
+  const parser = pgStreamParser('frontend', (type) => {
+    if (type === 'X') seen = true;
+  });
+  return (chunk) => {
+    parser.push(chunk);
+    return seen;
+  };
+}
+
+/**
+ * One proxied client. With `serialize`, clients take turns on the server: PGlite runs every client in one backend
+ * session, so interleaving two clients' extended-protocol messages (or one client's statements inside another's
+ * transaction) would mix their state. A client keeps its turn until the server is idle (ReadyForQuery 'I') with
+ * nothing outstanding: a transaction is never split.
+ */
+interface Client {
+  forward(chunk: Buffer): void;
+  queued: Buffer[];
 }
 
 export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
@@ -69,6 +112,18 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
   const allowed = new Set(options.allowedHosts ?? ['127.0.0.1', 'localhost']);
   const sockets = new Set<net.Socket>();
   const wss = new WebSocketServer({ host, port: options.port ?? 0, path: '/v1' });
+  let owner: Client | null = null;
+  const waiting: Client[] = [];
+
+  const release = (client: Client) => {
+    if (owner !== client) return;
+    owner = null;
+    while (!owner && waiting.length > 0) {
+      const next = waiting.shift()!;
+      owner = next;
+      for (const chunk of next.queued.splice(0)) next.forward(chunk);
+    }
+  };
 
   wss.on('connection', (ws: WebSocket, req) => {
     const target = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
@@ -80,31 +135,70 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     const tcp = net.connect({ host: match[1], port: Number(match[2]) });
     tcp.setNoDelay(true);
     sockets.add(tcp);
-    const isTerminate = terminateDetector();
-    const pending: Buffer[] = [];
+    const unsent: Buffer[] = [];
     let connected = false;
+    let terminated = false;
+    // Answers still owed by the server: one ReadyForQuery per startup, simple query and Sync.
+    let outstanding = 0;
+    let idle = false;
+
+    const backend = pgStreamParser('backend', (type, status) => {
+      if (type !== 'Z') return;
+      outstanding = Math.max(0, outstanding - 1);
+      idle = status === 0x49; // 'I': not in a transaction
+      if (options.serialize && outstanding === 0 && idle) release(client);
+    });
+    const frontend = pgStreamParser('frontend', (type) => {
+      if (type === 'startup' || type === 'Q' || type === 'S') outstanding++;
+      else if (type === 'ssl') backend.expectSslAnswer();
+      else if (type === 'X') terminated = true;
+    });
+
+    const client: Client = {
+      queued: [],
+      forward(chunk) {
+        frontend.push(chunk);
+        if (connected) tcp.write(chunk);
+        else unsent.push(chunk);
+        if (terminated) tcp.end();
+      },
+    };
 
     tcp.on('connect', () => {
       connected = true;
-      for (const b of pending.splice(0)) tcp.write(b);
+      for (const b of unsent.splice(0)) tcp.write(b);
+      if (terminated) tcp.end();
     });
     tcp.on('data', (data) => {
       if (ws.readyState === ws.OPEN) ws.send(data);
+      backend.push(data);
     });
+    const closed = () => {
+      const i = waiting.indexOf(client);
+      if (i >= 0) waiting.splice(i, 1);
+      release(client);
+    };
     tcp.on('close', () => {
       sockets.delete(tcp);
+      closed();
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
     });
     tcp.on('error', () => tcp.destroy());
 
     ws.on('message', (data: Buffer) => {
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-      const end = isTerminate(chunk);
-      if (connected) tcp.write(chunk);
-      else pending.push(chunk);
-      if (end) tcp.end();
+      if (!options.serialize || owner === client) return client.forward(chunk);
+      if (owner === null) {
+        owner = client;
+        return client.forward(chunk);
+      }
+      client.queued.push(chunk);
+      if (!waiting.includes(client)) waiting.push(client);
     });
-    ws.on('close', () => tcp.end());
+    ws.on('close', () => {
+      closed();
+      tcp.end();
+    });
     ws.on('error', () => tcp.destroy());
   });
 

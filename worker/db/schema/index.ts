@@ -11,6 +11,7 @@ export * from './messages';
 export * from './deals';
 export * from './audit';
 export * from './ops';
+export * from './mail';
 export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).

@@ -1,0 +1,63 @@
+// Audit trail: who did what to what, from where. Written in the same transaction as the change it describes,
+// except for refusals (failed logins, cross-tenant attempts), which are written on their own so they survive.
+import type { Actor } from '../auth/actor';
+import type { Db } from '../db/client';
+import { auditLogs } from '../db/schema';
+import type { Tx } from '../db/tx';
+
+export type AuditAction =
+  | 'auth.signup'
+  | 'auth.login'
+  | 'auth.login_failed'
+  | 'auth.logout'
+  | 'auth.logout_all'
+  | 'auth.refresh_reuse_detected'
+  | 'auth.switch_organization'
+  | 'auth.password_reset_requested'
+  | 'auth.password_reset'
+  | 'member.invited'
+  | 'member.invitation_revoked'
+  | 'member.joined'
+  | 'member.role_changed'
+  | 'member.removed'
+  | 'organization.updated'
+  | 'security.cross_tenant_attempt'
+  | 'super_admin.enter_organization'
+  | 'super_admin.action';
+
+export interface AuditEntry {
+  action: AuditAction;
+  organizationId: string | null;
+  actorUserId?: string | null;
+  actorType?: 'user' | 'system' | 'meta' | 'super_admin';
+  targetType?: string;
+  targetId?: string;
+  ip?: string | null;
+  userAgent?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export async function recordAudit(tx: Tx | Db, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLogs).values({
+    organizationId: entry.organizationId,
+    actorUserId: entry.actorUserId ?? null,
+    actorType: entry.actorType ?? (entry.actorUserId ? 'user' : 'system'),
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    ip: entry.ip ?? null,
+    userAgent: entry.userAgent ?? null,
+    metadata: entry.metadata ?? {},
+  });
+}
+
+/** The audit fields that come from the actor of a request. */
+export function byActor(actor: Actor): Pick<AuditEntry, 'organizationId' | 'actorUserId' | 'actorType' | 'ip' | 'userAgent'> {
+  return {
+    organizationId: actor.orgId,
+    actorUserId: actor.userId,
+    actorType: actor.viaSuperAdmin ? 'super_admin' : 'user',
+    ip: actor.ip,
+    userAgent: actor.userAgent,
+  };
+}

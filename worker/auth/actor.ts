@@ -1,0 +1,14 @@
+import type { Role } from '../db/schema';
+
+/** Who is calling: resolved per request from the access token and the database (role and session are live). */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  role: Role;
+  isSuperAdmin: boolean;
+  /** True when a super admin acts in an organisation they are not a member of (every such use is audited). */
+  viaSuperAdmin: boolean;
+  sessionId: string;
+  ip: string;
+  userAgent: string | null;
+}

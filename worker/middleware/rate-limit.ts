@@ -1,0 +1,27 @@
+// Rate limits on the Workers rate-limiting binding: counters shared across isolates, here and in production.
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Env } from '../env';
+import { ApiError } from '../errors';
+import { clientIp } from './client';
+
+const PERIOD_SECONDS = 60; // Both bindings in wrangler.toml count per minute.
+
+export async function enforceLimit(limiter: RateLimit, key: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) {
+    throw new ApiError(429, 'rate_limited', 'Too many requests; try again in a minute', {
+      'Retry-After': String(PERIOD_SECONDS),
+    });
+  }
+}
+
+export function rateLimit(pick: (env: Env) => RateLimit, key: (c: Context<AppEnv>) => string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await enforceLimit(pick(c.env), key(c));
+    await next();
+  });
+}
+
+export const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, (c) => `ip:${clientIp(c)}`);
+export const authIpRateLimit = rateLimit((env) => env.AUTH_RATE_LIMITER, (c) => `ip:${clientIp(c)}`);
