@@ -69,11 +69,15 @@ export async function signupOrg(name = 'Loja Teste'): Promise<Session> {
     body: { organizationName: name, name: 'Admin Teste', email, password: PASSWORD },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return toSession(res.body, email);
+}
+
+function toSession(body: any, email: string): Session {
   return {
-    accessToken: res.body.accessToken,
-    refreshToken: res.body.refreshToken,
-    userId: res.body.user.id,
-    orgId: res.body.organization.id,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    userId: body.user.id,
+    orgId: body.organization.id,
     email,
   };
 }
@@ -96,11 +100,5 @@ export async function addMember(orgId: string, role: Role, opts: { superAdmin?: 
 export async function login(email: string, password: string, organizationId?: string): Promise<Session> {
   const res = await api('POST', '/api/v1/auth/login', { body: { email, password, organizationId } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return {
-    accessToken: res.body.accessToken,
-    refreshToken: res.body.refreshToken,
-    userId: res.body.user.id,
-    orgId: res.body.organization.id,
-    email,
-  };
+  return toSession(res.body, email);
 }

@@ -89,6 +89,16 @@ describe('tampered and foreign tokens → 401', () => {
     s = await signupOrg('Tokens');
   });
   const claims = () => ({ org: s.orgId, role: 'tenant_admin', sid: JSON.parse(atob(s.accessToken.split('.')[1]!)).sid });
+  /** An HS256 token shaped like ours; each test changes one thing. */
+  const jwt = (payload: Record<string, unknown>, secret: string, exp: number | string = '10m', iat?: number) => {
+    const t = new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setSubject(s.userId).setIssuer('conversa').setAudience('conversa-api');
+    if (iat) t.setIssuedAt(iat);
+    return t.setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+  };
+
+  it('control: a token built the same way with our secret is accepted', async () => {
+    expect((await api('GET', '/api/v1/auth/me', { token: await jwt(claims(), env.JWT_SECRET) })).status).toBe(200);
+  });
 
   it('a changed payload (signature no longer matches)', async () => {
     const [h, p, sig] = s.accessToken.split('.');
@@ -105,38 +115,20 @@ describe('tampered and foreign tokens → 401', () => {
   });
 
   it('signed with another secret', async () => {
-    const other = await new SignJWT(claims())
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(s.userId)
-      .setIssuer('conversa')
-      .setAudience('conversa-api')
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode('x'.repeat(48)));
+    const other = await jwt(claims(), 'x'.repeat(48));
     expect((await api('GET', '/api/v1/auth/me', { token: other })).status).toBe(401);
   });
 
   it('expired', async () => {
-    const expired = await new SignJWT(claims())
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(s.userId)
-      .setIssuer('conversa')
-      .setAudience('conversa-api')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
-      .sign(new TextEncoder().encode(env.JWT_SECRET));
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await jwt(claims(), env.JWT_SECRET, now - 1800, now - 3600);
     const res = await api('GET', '/api/v1/auth/me', { token: expired });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('invalid_token');
   });
 
   it('valid signature but for an organisation the user does not belong to', async () => {
-    const token = await new SignJWT({ ...claims(), org: (await signupOrg('Outra')).orgId })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(s.userId)
-      .setIssuer('conversa')
-      .setAudience('conversa-api')
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(env.JWT_SECRET));
+    const token = await jwt({ ...claims(), org: (await signupOrg('Outra')).orgId }, env.JWT_SECRET);
     const res = await api('GET', '/api/v1/organization', { token });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('membership_revoked');
