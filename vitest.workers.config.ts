@@ -17,8 +17,12 @@ export default defineConfig({
           ...devVars,
           APP_ENV: 'test',
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          QUEUE_RETRY_BASE_SECONDS: '0',
           DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
           DB_WS_PROXY: process.env.DB_WS_PROXY ?? '',
+          META_GRAPH_BASE_URL: process.env.META_GRAPH_BASE_URL ?? devVars.META_GRAPH_BASE_URL ?? '',
+          // Tests drive the fake Meta's control API (/_fake/…) through this.
+          FAKE_META_URL: process.env.FAKE_META_URL ?? '',
         },
       },
     }),

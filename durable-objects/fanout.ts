@@ -39,6 +39,13 @@ export class FanoutRoom extends DurableObject<Env> {
     return event;
   }
 
+  /** Several events in one call: the consumers batch their notifications. */
+  async publishMany(events: { type: string; data: unknown }[]): Promise<RealtimeEvent[]> {
+    const out: RealtimeEvent[] = [];
+    for (const e of events) out.push(await this.publish(e.type, e.data));
+    return out;
+  }
+
   connections(): number {
     return this.ctx.getWebSockets().length;
   }

@@ -22,7 +22,7 @@ async function upload(bytes: Uint8Array, type: string, filename: string, token =
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
   form.set('type', type);
-  form.set('file', new Blob([bytes], { type }), filename);
+  form.set('file', new Blob([new Uint8Array(bytes)], { type }), filename);
   const res = await fetch(`${fake.graphBaseUrl}/${NUMBER.phoneNumberId}/media`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
   return { status: res.status, body: (await res.json()) as { id?: string; error?: { code: number } } };
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { invalidParameterError, invalidTokenError, metaError, unknownObjectError, whatsappError } from './errors';
-import { authenticate, bearerToken, sendGraphError, VERSION, type GraphApp } from './graph';
+import { authenticate, bearerToken, sendGraphError, VERSION, type GraphApp } from './graph-common';
 import { isSupportedMime, storeMedia } from './media-store';
 import { tokenCanUseNumber, tokenKnown, type FakeMetaState } from './state';
 

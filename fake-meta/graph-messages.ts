@@ -1,6 +1,6 @@
 // POST /{version}/{phone-number-id}/messages: sends (every message type) and mark-as-read.
 import { invalidParameterError, unknownObjectError, whatsappError } from './errors';
-import { authenticate, sendGraphError, VERSION, type GraphApp } from './graph';
+import { authenticate, sendGraphError, VERSION, type GraphApp } from './graph-common';
 import { parseSendBody } from './send-schema';
 import { decideSend } from './send-rules';
 import { tokenCanUseNumber, type FakeMetaState, type OutboundMessage } from './state';

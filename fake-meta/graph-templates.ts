@@ -2,7 +2,7 @@
 // POST creates one (approved at once: the fake has no review queue).
 import { z } from 'zod';
 import { invalidParameterError, unknownObjectError } from './errors';
-import { authenticate, sendGraphError, VERSION, type GraphApp } from './graph';
+import { authenticate, sendGraphError, VERSION, type GraphApp } from './graph-common';
 import { newNumericId, tokenCanUseWaba, type FakeMetaState, type Template } from './state';
 
 const DEFAULT_FIELDS = ['name', 'parameter_format', 'components', 'language', 'status', 'category', 'id'] as const;

@@ -11,7 +11,8 @@ import {
 import { createControlApp } from './control';
 import { sendCustomerMessage, type CustomerMessageInput, type CustomerMessageResult } from './customer';
 import { unknownPathError } from './errors';
-import { createGraphApp, sendGraphError, VERSIONED_PATH } from './graph';
+import { createGraphApp } from './graph';
+import { sendGraphError, VERSIONED_PATH } from './graph-common';
 import { registerPhonePage } from './phone';
 import {
   createState, resetState, settled, stopRuntime, windowInfo,
@@ -89,7 +90,7 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
     const srv = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, (info: AddressInfo) => resolve({ server: srv as Server, port: info.port }));
     srv.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new Error(`fake Meta: port ${opts.port} on ${host} is already in use`) : err);
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} on ${host} is already in use (fake Meta)`) : err);
     });
   });
 
@@ -125,5 +126,7 @@ export async function startFakeMeta(opts: FakeMetaOptions): Promise<FakeMeta> {
   };
 }
 
-export { signBody, verifySignature, serializeLikeMeta } from './webhooks';
+// One import path for users of the fake: builders, signing and delivery, and the demo seed.
+export * from './webhooks';
+export { DEMO_NUMBER, seedDemo } from './demo';
 export type { FakeMetaState } from './state';

@@ -207,10 +207,6 @@ setInterval(refresh, 1000);
 </html>
 `;
 
-export function phonePageHtml(): string {
-  return PAGE;
-}
-
 export function registerPhonePage(app: Hono): void {
   app.get('/', (c) => c.html(PAGE));
 }

@@ -1,26 +1,43 @@
-// Queue entry point: one consumer per queue, chosen by the queue's name.
+// Queue entry point: parse each envelope, hand each kind to its consumer, keep what nobody understands.
 import { createDb } from '../worker/db/client';
 import type { Env } from '../worker/env';
 import { createLogger, errorFields } from '../worker/lib/log';
 import { storeDeadLetters } from './dead-letter';
-import { QUEUE_NAMES } from './messages';
+import { processWebhooks, retryBase, retryDelay, type IngestItem } from './ingest';
+import { fetchMediaBatch } from './media';
+import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
+import { sendOutboundBatch } from './outbound';
+
+type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
 export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
   const log = createLogger({ queue: batch.queue, size: batch.messages.length }, env.LOG_LEVEL);
   const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
   try {
     if (batch.queue.startsWith(QUEUE_NAMES.deadLetter)) {
-      await storeDeadLetters(
-        db,
-        batch.queue,
-        batch.messages.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })),
-      );
+      await storeDeadLetters(db, batch.queue, batch.messages.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })));
       batch.ackAll();
       return;
     }
-    // Until a consumer exists for a queue, retrying keeps its messages (they end in the dead-letter table).
-    log.error('no consumer for queue');
-    batch.retryAll({ delaySeconds: 60 });
+    const webhooks: IngestItem[] = [];
+    const media: Typed<'media.fetch'>[] = [];
+    const outbound: Typed<'outbound.send'>[] = [];
+    for (const message of batch.messages) {
+      const parsed = queueMessage.safeParse(message.body);
+      if (!parsed.success) {
+        // Not ours or from an older version: never dropped — it retries into the dead-letter table.
+        log.error('unrecognised queue message', { id: message.id });
+        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        continue;
+      }
+      const body = parsed.data;
+      if (body.type === 'meta.webhook') webhooks.push({ message, body });
+      else if (body.type === 'media.fetch') media.push({ message, body });
+      else outbound.push({ message, body });
+    }
+    if (webhooks.length) await processWebhooks(webhooks, env, db, log);
+    if (media.length) await fetchMediaBatch(media, env, db, log);
+    if (outbound.length) await sendOutboundBatch(outbound, env, db, log);
   } catch (err) {
     log.error('queue batch failed', errorFields(err));
     batch.retryAll({ delaySeconds: 10 });
@@ -28,3 +45,5 @@ export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionC
     ctx.waitUntil(pool.end().catch(() => {}));
   }
 }
+
+export type { Typed };

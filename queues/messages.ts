@@ -7,12 +7,23 @@ export const QUEUE_NAMES = {
   deadLetter: 'conversa-dlq',
 } as const;
 
-export const metaWebhookMessage = z.object({
-  type: z.literal('meta.webhook'),
-  /** The raw request body, kept byte for byte until the consumer has stored it. */
-  body: z.string(),
-  receivedAt: z.string(),
-  requestId: z.string().optional(),
+export const metaWebhookMessage = z
+  .object({
+    type: z.literal('meta.webhook'),
+    /** The raw request body, kept byte for byte until the consumer has stored it… */
+    body: z.string().optional(),
+    /** …or, when too large for a queue message, the R2 key where it waits. */
+    bodyKey: z.string().optional(),
+    receivedAt: z.string(),
+    requestId: z.string().optional(),
+  })
+  .refine((m) => Boolean(m.body) !== Boolean(m.bodyKey), 'exactly one of body and bodyKey');
+
+/** Download an inbound media file from the Graph API into R2 (retried on its own, apart from the message). */
+export const mediaFetchMessage = z.object({
+  type: z.literal('media.fetch'),
+  organizationId: z.uuid(),
+  messageId: z.uuid(),
 });
 
 export const outboundSendMessage = z.object({
@@ -21,5 +32,6 @@ export const outboundSendMessage = z.object({
   messageId: z.uuid(),
 });
 
-export const queueMessage = z.discriminatedUnion('type', [metaWebhookMessage, outboundSendMessage]);
+export const queueMessage = z.discriminatedUnion('type', [metaWebhookMessage, mediaFetchMessage, outboundSendMessage]);
 export type QueueMessage = z.infer<typeof queueMessage>;
+export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;

@@ -8,6 +8,9 @@ import { createDatabase, dropDatabase } from './lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-pg';
 import { runMigrations } from './lib/migrate';
 import { startWsProxy } from './lib/ws-proxy';
+import { startFakeMeta } from '../fake-meta';
+import { readFileSync as readText } from 'node:fs';
+import { parseEnv } from 'node:util';
 
 const RESULTS = 'test-results/vitest.json';
 
@@ -22,6 +25,11 @@ async function main(): Promise<number> {
   const testUrl = dbName ? await createDatabase(adminUrl, dbName, proxy.address) : adminUrl;
   console.log(`[test] database: ${external ? `installed Postgres (${dbName})` : 'embedded PGlite (in memory)'}`);
 
+  // The fake Graph API the worker under test sends to. Webhooks are posted by the tests themselves (signed like
+  // Meta's), since the worker inside vitest has no HTTP address of its own.
+  const devVars = parseEnv(readText('.dev.vars.example', 'utf8')) as Record<string, string>;
+  const fakeMeta = await startFakeMeta({ webhookUrl: 'http://127.0.0.1:9/unused', appSecret: devVars.META_APP_SECRET!, autoStatuses: false });
+
   let code = 1;
   try {
     await runMigrations(testUrl, proxy.address);
@@ -33,12 +41,15 @@ async function main(): Promise<number> {
       TEST_ADMIN_DATABASE_URL: adminUrl,
       TEST_DB_KIND: external ? 'postgres' : 'pglite',
       DB_WS_PROXY: proxy.address,
+      FAKE_META_URL: fakeMeta.url,
+      META_GRAPH_BASE_URL: fakeMeta.graphBaseUrl,
       WRANGLER_SEND_METRICS: 'false',
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     });
   } finally {
     if (dbName) await dropDatabase(adminUrl, dbName, proxy.address).catch((e) => console.warn(`[test] drop ${dbName}: ${e}`));
     await proxy.close();
+    await fakeMeta.close();
     await embedded?.close();
   }
   printSummary();

@@ -10,6 +10,12 @@ import { database } from './middleware/database';
 import { apiRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { registerAuditLogs } from './routes/audit-logs';
+import { registerChannels } from './routes/channels';
+import { registerConversations } from './routes/conversations';
+import { registerDeadLetters } from './routes/dead-letters';
+import { registerMedia } from './routes/media';
+import { registerTemplates } from './routes/templates';
+import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
 import { registerDevOutbox } from './routes/dev-outbox';
 import { registerHealth } from './routes/health';
@@ -28,6 +34,8 @@ export function createApp() {
 
   registerHealth(app);
   registerDevOutbox(app);
+  // Meta's webhooks: verified and queued at the edge, no database on this path.
+  registerWhatsAppWebhook(app);
 
   app.use('/api/*', apiRateLimit, database);
   app.use(
@@ -55,6 +63,11 @@ export function createApp() {
   registerAuditLogs(app);
   registerOrganization(app);
   registerPlatformAdmin(app);
+  registerChannels(app);
+  registerTemplates(app);
+  registerConversations(app);
+  registerMedia(app);
+  registerDeadLetters(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

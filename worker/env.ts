@@ -7,6 +7,8 @@ import type { Logger } from './lib/log';
 /** Bindings declared in wrangler.toml (vars, secrets, queues, Durable Objects, R2). */
 export interface Env {
   APP_ENV: string;
+  /** Base of the queue consumers' exponential backoff, in seconds (default 2; tests use 0). */
+  QUEUE_RETRY_BASE_SECONDS?: string;
   /** debug | info | warn | error (default info). */
   LOG_LEVEL?: string;
   /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */
@@ -16,6 +18,8 @@ export interface Env {
   META_APP_SECRET: string;
   META_VERIFY_TOKEN: string;
   META_GRAPH_BASE_URL: string;
+  /** Tests only: the local fake Meta's control API. */
+  FAKE_META_URL?: string;
   JWT_SECRET: string;
   ENCRYPTION_KEY: string;
   /** Origin of the web app; links in e-mails point there. */

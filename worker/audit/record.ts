@@ -21,6 +21,10 @@ export type AuditAction =
   | 'member.role_changed'
   | 'member.removed'
   | 'organization.updated'
+  | 'channel.connected'
+  | 'channel.updated'
+  | 'template.synced'
+  | 'dead_letter.replayed'
   | 'security.cross_tenant_attempt'
   | 'super_admin.enter_organization'
   | 'super_admin.action';

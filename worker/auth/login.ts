@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
 import { findUserByEmail, listUserOrganizations } from '../db/queries/users';
 import { memberships, organizations, users, type User } from '../db/schema';
 import { asSystem } from '../db/tx';
@@ -72,16 +73,6 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
   return `${base || 'org'}-${crypto.randomUUID().slice(0, 6)}`;
-}
-
-const UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(err: unknown): boolean {
-  let e: unknown = err;
-  while (e) {
-    if ((e as { code?: string }).code === UNIQUE_VIOLATION) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export async function signup(

@@ -38,3 +38,18 @@ export const retentionRuns = pgTable(
 );
 export type RetentionRun = typeof retentionRuns.$inferSelect;
 export type NewRetentionRun = typeof retentionRuns.$inferInsert;
+
+// Webhook events we could not route to an organisation (unknown phone_number_id, or a status for a message we
+// never sent). Kept, never dropped silently: a platform admin can see and replay them.
+export const unroutableEvents = pgTable(
+  'unroutable_events',
+  {
+    id: idV7(),
+    phoneNumberId: text('phone_number_id'),
+    reason: text('reason').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('unroutable_events_phone_created_idx').on(t.phoneNumberId, t.createdAt.desc().nullsFirst())],
+);
+export type UnroutableEvent = typeof unroutableEvents.$inferSelect;

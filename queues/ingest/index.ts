@@ -1,0 +1,118 @@
+// Ingest consumer: a batch of verified webhook bodies → events → one transaction per organisation → fan-out.
+// Every queue message is acked only once all of its events are stored (or recorded as unroutable); anything
+// else is retried with backoff and, past the retry limit, lands in the dead-letter queue.
+import { and, inArray, eq } from 'drizzle-orm';
+import type { Db } from '../../worker/db/client';
+import { channels, unroutableEvents } from '../../worker/db/schema';
+import type { Env } from '../../worker/env';
+import { errorFields, type Logger } from '../../worker/lib/log';
+import { parseWebhook, type MessageEvent, type MetaEvent, type StatusEvent } from '../meta/normalise';
+import type { MetaWebhookMessage } from '../messages';
+import { notifyStored } from '../notify';
+import { storeOrgEvents, type OrgEvents } from './store';
+
+export const retryBase = (env: Env) => Number(env.QUEUE_RETRY_BASE_SECONDS ?? 2);
+
+/** Statuses can overtake the send they describe; give the outbound consumer this many tries to record the wamid. */
+const STATUS_WAIT_ATTEMPTS = 3;
+
+export interface IngestItem {
+  message: Message<unknown>;
+  body: MetaWebhookMessage;
+}
+
+/** Exponential backoff, capped at 5 minutes. Tests set QUEUE_RETRY_BASE_SECONDS=0 to retry at once. */
+export function retryDelay(attempts: number, baseSeconds = 2): number {
+  if (baseSeconds <= 0) return 0;
+  return Math.min(300, baseSeconds ** Math.min(attempts, 8));
+}
+
+export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
+  const parsed: { item: IngestItem; events: MetaEvent[] }[] = [];
+  for (const item of items) {
+    const raw = item.body.body ?? (await (await env.MEDIA.get(item.body.bodyKey!))?.text());
+    if (raw === undefined) {
+      log.error('webhook body missing from R2', { key: item.body.bodyKey });
+      item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
+      continue;
+    }
+    const result = parseWebhook(raw);
+    if (!result.ok) {
+      // Signed by Meta yet unreadable to us: keep retrying, then the dead-letter table keeps it for replay.
+      log.error('webhook body not understood', { error: result.error, requestId: item.body.requestId });
+      item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
+      continue;
+    }
+    parsed.push({ item, events: result.events });
+  }
+
+  const phoneIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => e.phoneNumberId).filter((x): x is string => !!x)))];
+  const routes = phoneIds.length
+    ? await db
+        .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId })
+        .from(channels)
+        .where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active')))
+    : [];
+  const routeByPhone = new Map(routes.map((r) => [r.phoneNumberId!, r]));
+
+  const byOrg = new Map<string, OrgEvents & { items: Set<IngestItem> }>();
+  const unroutable: { phoneNumberId: string | null; reason: string; payload: unknown }[] = [];
+  for (const { item, events } of parsed) {
+    for (const e of events) {
+      if (e.kind === 'ignored') continue;
+      const route = routeByPhone.get(e.phoneNumberId);
+      if (!route) {
+        unroutable.push({ phoneNumberId: e.phoneNumberId, reason: 'unknown_phone_number_id', payload: e });
+        continue;
+      }
+      let group = byOrg.get(route.orgId);
+      if (!group) {
+        group = { orgId: route.orgId, channelByPhone: new Map(), messages: [], statuses: [], items: new Set() };
+        byOrg.set(route.orgId, group);
+      }
+      group.channelByPhone.set(e.phoneNumberId, route.id);
+      group.items.add(item);
+      if (e.kind === 'message') group.messages.push(e as MessageEvent);
+      else group.statuses.push(e as StatusEvent);
+    }
+  }
+
+  const failed = new Set<IngestItem>();
+  const waiting = new Set<IngestItem>();
+  for (const group of byOrg.values()) {
+    try {
+      const stored = await storeOrgEvents(db, group);
+      for (const s of stored.unmatchedStatuses) {
+        const owner = parsed.find((p) => p.events.includes(s))!.item;
+        if (owner.message.attempts < STATUS_WAIT_ATTEMPTS) waiting.add(owner);
+        else unroutable.push({ phoneNumberId: s.phoneNumberId, reason: 'unknown_message', payload: s });
+      }
+      await notifyStored(env, db, group.orgId, stored, log);
+      const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
+      if (pendingMedia.length) {
+        // A lost enqueue leaves the message "pending"; it is still stored, and the media can be fetched again.
+        await env.INGEST_QUEUE.sendBatch(
+          pendingMedia.map((m) => ({ body: { type: 'media.fetch', organizationId: group.orgId, messageId: m.id }, contentType: 'json' as const })),
+        ).catch((err) => log.error('media fetch enqueue failed', errorFields(err)));
+      }
+    } catch (err) {
+      log.error('storing events failed', { ...errorFields(err), orgId: group.orgId });
+      for (const item of group.items) failed.add(item);
+    }
+  }
+  if (unroutable.length > 0) {
+    try {
+      await db.insert(unroutableEvents).values(unroutable.map((u) => ({ ...u, payload: u.payload as object })));
+      log.warn('unroutable webhook events recorded', { count: unroutable.length });
+    } catch (err) {
+      log.error('recording unroutable events failed', errorFields(err));
+      for (const { item } of parsed) failed.add(item);
+    }
+  }
+
+  for (const { item } of parsed) {
+    if (failed.has(item)) item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
+    else if (waiting.has(item)) item.message.retry({ delaySeconds: Math.min(2, retryDelay(1, retryBase(env))) });
+    else item.message.ack();
+  }
+}

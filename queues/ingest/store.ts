@@ -1,0 +1,257 @@
+// Stores one organisation's share of an ingest batch in one transaction (RLS-scoped): contacts upserted,
+// conversations found or opened, messages inserted once (the wamid is the idempotency key), reactions applied,
+// statuses moved forward only. Returns what changed, for the realtime fan-out after commit.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../worker/db/client';
+import { contacts, conversations, messageReactions, messages, type Message } from '../../worker/db/schema';
+import { withOrg, type Tx } from '../../worker/db/tx';
+import { shouldApplyStatus, type MessageEvent, type StatusEvent } from '../meta/normalise';
+
+export interface OrgEvents {
+  orgId: string;
+  /** phone_number_id → channel id, for the channels of this organisation that appear in the batch. */
+  channelByPhone: Map<string, string>;
+  messages: MessageEvent[];
+  statuses: StatusEvent[];
+}
+
+export interface StoreResult {
+  created: Message[];
+  updated: Message[];
+  /** Conversations whose list entry changed (new message, unread count, reopened). */
+  conversationIds: string[];
+  /** Statuses for messages we don't have (yet): the outbound consumer may not have recorded the wamid. */
+  unmatchedStatuses: StatusEvent[];
+}
+
+const PREVIEW_LABEL: Record<string, string> = {
+  image: '📷 Imagem',
+  audio: '🎤 Áudio',
+  video: '🎬 Vídeo',
+  document: '📄 Documento',
+  sticker: 'Figurinha',
+  location: '📍 Localização',
+  contacts: '👤 Contato',
+  reaction: 'Reação',
+  unsupported: 'Mensagem não suportada',
+};
+
+export function previewOf(kind: string, body: string | null): string {
+  const text = body?.trim() || PREVIEW_LABEL[kind] || '';
+  return [...text].slice(0, 140).join('');
+}
+
+export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
+  return withOrg(db, batch.orgId, async (tx) => {
+    const result: StoreResult = { created: [], updated: [], conversationIds: [], unmatchedStatuses: [] };
+    if (batch.messages.length > 0) await storeMessages(tx, batch, result);
+    if (batch.statuses.length > 0) await applyStatuses(tx, batch.orgId, batch.statuses, result);
+    return result;
+  });
+}
+
+async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
+  const orgId = batch.orgId;
+  // 1. Contacts: one upsert for every sender in the batch; the profile name follows what WhatsApp shows.
+  const senders = new Map<string, string | undefined>();
+  for (const e of batch.messages) senders.set(e.contact.waId, e.contact.profileName ?? senders.get(e.contact.waId));
+  const contactRows = await tx
+    .insert(contacts)
+    .values(
+      [...senders].map(([waId, profileName]) => ({
+        organizationId: orgId,
+        waId,
+        phoneE164: /^\d{6,15}$/.test(waId) ? `+${waId}` : null,
+        name: profileName ?? null,
+        profileName: profileName ?? null,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [contacts.organizationId, contacts.waId],
+      set: {
+        profileName: sql`coalesce(excluded.profile_name, ${contacts.profileName})`,
+        name: sql`coalesce(${contacts.name}, excluded.name)`,
+        deletedAt: null,
+        updatedAt: new Date(),
+      },
+    })
+    .returning({ id: contacts.id, waId: contacts.waId });
+  const contactByWaId = new Map(contactRows.map((r) => [r.waId!, r.id]));
+
+  // 2. Conversations: open one per (channel, contact) unless an unresolved one exists (partial unique index).
+  const pairs = new Map<string, { channelId: string; contactId: string }>();
+  for (const e of batch.messages) {
+    const channelId = batch.channelByPhone.get(e.phoneNumberId)!;
+    const contactId = contactByWaId.get(e.contact.waId)!;
+    pairs.set(`${channelId}|${contactId}`, { channelId, contactId });
+  }
+  await tx
+    .insert(conversations)
+    .values([...pairs.values()].map((p) => ({ organizationId: orgId, ...p })))
+    .onConflictDoNothing({
+      target: [conversations.organizationId, conversations.channelId, conversations.contactId],
+      where: sql`status <> 'resolved' and deleted_at is null`,
+    });
+  const convRows = await tx
+    .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.organizationId, orgId),
+        inArray(conversations.contactId, [...new Set([...pairs.values()].map((p) => p.contactId))]),
+        sql`${conversations.status} <> 'resolved' and ${conversations.deletedAt} is null`,
+      ),
+    );
+  const convByPair = new Map(convRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
+  const conversationOf = (e: MessageEvent) =>
+    convByPair.get(`${batch.channelByPhone.get(e.phoneNumberId)}|${contactByWaId.get(e.contact.waId)}`)!;
+
+  // 3. Quoted messages and reaction targets we already have.
+  const referenced = new Set<string>();
+  for (const e of batch.messages) {
+    if (e.message.replyToProviderId) referenced.add(e.message.replyToProviderId);
+    if (e.message.reaction) referenced.add(e.message.reaction.targetProviderId);
+  }
+  const known = referenced.size
+    ? await tx
+        .select({ id: messages.id, providerMessageId: messages.providerMessageId, conversationId: messages.conversationId })
+        .from(messages)
+        .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, [...referenced])))
+    : [];
+  const byProviderId = new Map(known.map((k) => [k.providerMessageId!, k]));
+
+  // 4. Reactions to messages we have change that message; others are kept as messages so none is lost.
+  const reactions = batch.messages.filter((e) => e.message.reaction && byProviderId.has(e.message.reaction.targetProviderId));
+  const toInsert = batch.messages.filter((e) => !reactions.includes(e));
+  for (const e of reactions) {
+    const target = byProviderId.get(e.message.reaction!.targetProviderId)!;
+    const contactId = contactByWaId.get(e.contact.waId)!;
+    const emoji = e.message.reaction!.emoji;
+    if (emoji) {
+      await tx
+        .insert(messageReactions)
+        .values({ organizationId: orgId, messageId: target.id, contactId, emoji, providerMessageId: e.message.providerMessageId })
+        .onConflictDoUpdate({
+          target: [messageReactions.messageId, messageReactions.contactId],
+          targetWhere: sql`contact_id is not null`,
+          set: { emoji, providerMessageId: e.message.providerMessageId, updatedAt: new Date() },
+        });
+    } else {
+      await tx
+        .delete(messageReactions)
+        .where(and(eq(messageReactions.messageId, target.id), eq(messageReactions.contactId, contactId)));
+    }
+    const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(eq(messages.id, target.id)).returning();
+    if (touched) result.updated.push(touched);
+  }
+
+  // 5. Messages: inserted once; a redelivered webhook conflicts on the wamid and changes nothing.
+  if (toInsert.length > 0) {
+    const created = await tx
+      .insert(messages)
+      .values(
+        toInsert.map((e) => {
+          const m = e.message;
+          return {
+            organizationId: orgId,
+            conversationId: conversationOf(e),
+            direction: 'inbound' as const,
+            kind: m.kind,
+            body: m.body,
+            payload: { ...m.payload, providerType: m.providerType, ...(m.media ? { media: m.media } : {}), ...(m.referral ? { referral: m.referral } : {}), ...(m.errors ? { errors: m.errors } : {}) },
+            mediaStatus: m.media ? ('pending' as const) : ('none' as const),
+            mediaMime: m.media?.mimeType ?? null,
+            mediaFilename: m.media?.filename ?? null,
+            providerMessageId: m.providerMessageId,
+            replyToProviderId: m.replyToProviderId ?? null,
+            replyToMessageId: m.replyToProviderId ? (byProviderId.get(m.replyToProviderId)?.id ?? null) : null,
+            status: 'received' as const,
+            errorCode: m.errors?.[0]?.code ?? null,
+            errorTitle: m.errors?.[0]?.title ?? null,
+            providerTimestamp: m.timestamp,
+          };
+        }),
+      )
+      .onConflictDoNothing({
+        target: [messages.organizationId, messages.providerMessageId],
+        where: sql`provider_message_id is not null`,
+      })
+      .returning();
+    result.created.push(...created);
+    await touchConversations(tx, orgId, created);
+    result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
+  }
+}
+
+/** Last message, 24 h window, unread count and snooze, per conversation that received new messages. */
+async function touchConversations(tx: Tx, orgId: string, created: Message[]) {
+  const byConversation = new Map<string, Message[]>();
+  for (const m of created) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
+  for (const [conversationId, list] of byConversation) {
+    const latest = list.reduce((a, b) => ((a.providerTimestamp ?? a.createdAt) >= (b.providerTimestamp ?? b.createdAt) ? a : b));
+    const at = latest.providerTimestamp ?? latest.createdAt;
+    await tx
+      .update(conversations)
+      .set({
+        lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz)`,
+        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
+        lastMessagePreview: previewOf(latest.kind, latest.body),
+        unreadCount: sql`${conversations.unreadCount} + ${list.length}`,
+        // A customer writing again wakes a snoozed conversation.
+        status: sql`case when ${conversations.status} = 'snoozed' then 'open'::conversation_status else ${conversations.status} end`,
+        snoozedUntil: null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)));
+  }
+}
+
+const STATUS_TIME: Record<string, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'> = {
+  sent: 'sentAt',
+  delivered: 'deliveredAt',
+  read: 'readAt',
+  failed: 'failedAt',
+};
+
+async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StoreResult) {
+  const ids = [...new Set(statuses.map((s) => s.providerMessageId))];
+  const rows = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
+    .for('update');
+  const byProviderId = new Map(rows.map((r) => [r.providerMessageId!, r]));
+  const changed = new Map<string, Partial<Message>>();
+  // Oldest first, so a batch holding sent, delivered and read ends on read whatever order Meta used.
+  for (const s of [...statuses].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
+    const row = byProviderId.get(s.providerMessageId);
+    if (!row) {
+      result.unmatchedStatuses.push(s);
+      continue;
+    }
+    const patch = changed.get(row.id) ?? {};
+    const current = (patch.deletedAt ? 'deleted' : (patch.status ?? row.status)) as Parameters<typeof shouldApplyStatus>[0];
+    if (row.direction !== 'outbound' || !shouldApplyStatus(current, s.status)) continue;
+    if (s.status === 'deleted') {
+      patch.deletedAt = s.timestamp;
+    } else {
+      patch.status = s.status;
+      patch[STATUS_TIME[s.status]!] = s.timestamp;
+      if (s.status === 'read' && !row.deliveredAt && !patch.deliveredAt) patch.deliveredAt = s.timestamp;
+      if (s.status === 'failed' && s.error) {
+        patch.errorCode = s.error.code;
+        patch.errorTitle = s.error.title;
+        patch.errorDetail = s.error.details ?? s.error.message ?? null;
+      }
+    }
+    changed.set(row.id, patch);
+  }
+  for (const [id, patch] of changed) {
+    const [row] = await tx
+      .update(messages)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(messages.organizationId, orgId), eq(messages.id, id)))
+      .returning();
+    if (row) result.updated.push(row);
+  }
+}

@@ -1,0 +1,74 @@
+// Inbound media: media id → Graph URL → download with the channel's token → R2 (`media/<org>/<message>`).
+// Retried with backoff; after the last try the message shows the media as unavailable instead of hanging.
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../worker/db/client';
+import { channels, conversations, messages } from '../worker/db/schema';
+import { withOrg } from '../worker/db/tx';
+import type { Env } from '../worker/env';
+import { errorFields, type Logger } from '../worker/lib/log';
+import { open } from '../worker/lib/secret-box';
+import { downloadMedia, getMediaInfo, GraphError } from '../worker/whatsapp/graph';
+import type { Typed } from '.';
+import { retryBase, retryDelay } from './ingest';
+import { notifyStored } from './notify';
+
+export const MEDIA_MAX_ATTEMPTS = 5;
+
+export const mediaKey = (orgId: string, messageId: string) => `media/${orgId}/${messageId}`;
+
+export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, db: Db, log: Logger): Promise<void> {
+  for (const { message, body } of items) {
+    const { organizationId: orgId, messageId } = body;
+    try {
+      const [row] = await withOrg(db, orgId, (tx) =>
+        tx
+          .select({ message: messages, token: channels.accessTokenEnc })
+          .from(messages)
+          .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+          .innerJoin(channels, eq(channels.id, conversations.channelId))
+          .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))),
+      );
+      const mediaId = (row?.message.payload?.media as { id?: string } | undefined)?.id;
+      if (!row || row.message.mediaStatus !== 'pending' || !mediaId || !row.token) {
+        message.ack();
+        continue;
+      }
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, row.token) };
+      const info = await getMediaInfo(cfg, mediaId);
+      const file = await downloadMedia(cfg, info.url);
+      const bytes = await file.arrayBuffer();
+      const mime = info.mime_type || file.headers.get('content-type') || 'application/octet-stream';
+      const key = mediaKey(orgId, messageId);
+      await env.MEDIA.put(key, bytes, {
+        httpMetadata: { contentType: mime },
+        customMetadata: { filename: row.message.mediaFilename ?? '', sha256: info.sha256 ?? '' },
+      });
+      const [updated] = await withOrg(db, orgId, (tx) =>
+        tx
+          .update(messages)
+          .set({ mediaKey: key, mediaMime: mime, mediaSize: bytes.byteLength, mediaStatus: 'stored', updatedAt: new Date() })
+          .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
+          .returning(),
+      );
+      message.ack();
+      if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);
+    } catch (err) {
+      const retryable = !(err instanceof GraphError) || err.retryable;
+      if (retryable && message.attempts < MEDIA_MAX_ATTEMPTS) {
+        log.warn('media fetch failed; will retry', { ...errorFields(err), messageId, attempts: message.attempts });
+        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        continue;
+      }
+      log.error('media fetch gave up', { ...errorFields(err), messageId });
+      const [updated] = await withOrg(db, orgId, (tx) =>
+        tx
+          .update(messages)
+          .set({ mediaStatus: 'failed', errorDetail: 'Mídia indisponível: não foi possível baixar do WhatsApp', updatedAt: new Date() })
+          .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
+          .returning(),
+      ).catch(() => []);
+      message.ack();
+      if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);
+    }
+  }
+}

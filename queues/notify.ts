@@ -1,0 +1,60 @@
+// After commit (never before), tell the realtime rooms what changed: one call per conversation room and one per
+// organisation inbox per batch. A failed notify is logged and never fails the stored data; clients catch up.
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../worker/db/client';
+import { messageReactions, type Message } from '../worker/db/schema';
+import { withOrg } from '../worker/db/tx';
+import { conversationSummaries } from '../worker/domain/conversations';
+import { messageDto } from '../worker/domain/dto';
+import type { Env } from '../worker/env';
+import { errorFields, type Logger } from '../worker/lib/log';
+
+export interface StoredChanges {
+  created: Message[];
+  updated: Message[];
+  conversationIds: string[];
+}
+
+export function conversationRoom(env: Env, orgId: string, conversationId: string) {
+  return env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`${orgId}:${conversationId}`));
+}
+
+export function orgInbox(env: Env, orgId: string) {
+  return env.ORG_INBOX.get(env.ORG_INBOX.idFromName(orgId));
+}
+
+export async function notifyStored(env: Env, db: Db, orgId: string, changes: StoredChanges, log: Logger): Promise<void> {
+  if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
+  try {
+    {
+      const touched = [...changes.created, ...changes.updated];
+      const { reactions, summaries } = await withOrg(db, orgId, async (tx) => ({
+        reactions: touched.length
+          ? await tx
+              .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, contactId: messageReactions.contactId, userId: messageReactions.userId })
+              .from(messageReactions)
+              .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.messageId, touched.map((m) => m.id))))
+          : [],
+        summaries: changes.conversationIds.length ? await conversationSummaries(tx, orgId, changes.conversationIds) : [],
+      }));
+      const reactionsOf = (id: string) => reactions.filter((r) => r.messageId === id);
+
+      const byConversation = new Map<string, { type: string; data: unknown }[]>();
+      const add = (m: Message, type: string) =>
+        byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), { type, data: messageDto(m, reactionsOf(m.id)) }]);
+      for (const m of changes.created) add(m, 'message.created');
+      for (const m of changes.updated) add(m, 'message.updated');
+
+      const calls: Promise<unknown>[] = [...byConversation].map(([conversationId, events]) =>
+        conversationRoom(env, orgId, conversationId).publishMany(events),
+      );
+      if (summaries.length) {
+        calls.push(orgInbox(env, orgId).publishMany(summaries.map((s) => ({ type: 'conversation.updated', data: s }))));
+      }
+      const results = await Promise.allSettled(calls);
+      for (const r of results) if (r.status === 'rejected') log.warn('realtime notify failed', errorFields(r.reason));
+    }
+  } catch (err) {
+    log.warn('realtime notify failed', { ...errorFields(err), orgId });
+  }
+}

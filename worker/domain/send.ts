@@ -1,0 +1,75 @@
+// An agent's reply: checked against the 24 h window, stored as queued (idempotent per client id), then handed to
+// the outbound queue. Private notes are stored only.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Actor } from '../auth/actor';
+import { conversations, messages, type Conversation, type Message } from '../db/schema';
+import type { Tx } from '../db/tx';
+import { ApiError } from '../errors';
+import type { SendMessageBody } from '../schemas/messages';
+import { windowOpen } from './conversations';
+
+export function templatePreview(t: { name: string; components?: Record<string, unknown>[] }): string {
+  const params = (t.components ?? [])
+    .flatMap((c) => ((c.parameters as { text?: string }[] | undefined) ?? []).map((p) => p.text))
+    .filter(Boolean);
+  return `[${t.name}]${params.length ? ' ' + params.join(' · ') : ''}`;
+}
+
+export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string) {
+  if (clientId) {
+    const [existing] = await tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.organizationId, actor.orgId), eq(messages.clientId, clientId)));
+    if (existing) return { message: existing, created: false };
+  }
+  const freeForm = body.type !== 'template' && body.type !== 'note';
+  if (freeForm && !windowOpen(conversation.lastInboundAt)) {
+    throw new ApiError(
+      422,
+      'window_closed',
+      'The 24-hour customer service window is closed: only an approved template can start the conversation again',
+    );
+  }
+  const isNote = body.type === 'note';
+  if ('replyToMessageId' in body && body.replyToMessageId) {
+    const [quoted] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.organizationId, actor.orgId), eq(messages.conversationId, conversation.id), eq(messages.id, body.replyToMessageId)));
+    if (!quoted) throw new ApiError(422, 'reply_target_not_found', 'The quoted message is not part of this conversation');
+  }
+  const values = {
+    organizationId: actor.orgId,
+    conversationId: conversation.id,
+    direction: 'outbound' as const,
+    senderUserId: actor.userId,
+    clientId: clientId ?? null,
+    isPrivate: isNote,
+    // Notes never leave Conversa; "sent" is as far as they go.
+    status: isNote ? ('sent' as const) : ('queued' as const),
+    replyToMessageId: 'replyToMessageId' in body ? (body.replyToMessageId ?? null) : null,
+    ...(body.type === 'text' || body.type === 'note'
+      ? { kind: 'text' as const, body: body.text }
+      : body.type === 'template'
+        ? { kind: 'template' as const, body: templatePreview(body.template), payload: { template: body.template } }
+        : {
+            kind: body.type,
+            body: body.caption ?? null,
+            payload: { media: { link: body.media.link } },
+            mediaFilename: body.media.filename ?? null,
+          }),
+  };
+  const [message] = await tx.insert(messages).values(values).returning();
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`now()`,
+      lastMessagePreview: (message!.body ?? '').slice(0, 140),
+      // Replying is reading: the agent has seen what they answer.
+      unreadCount: isNote ? sql`${conversations.unreadCount}` : 0,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));
+  return { message: message as Message, created: true };
+}

@@ -1,0 +1,109 @@
+// /api/v1/conversations: the inbox list, one conversation, its messages, replies, and assignment/status.
+import { and, eq } from 'drizzle-orm';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { notifyStored } from '../../queues/notify';
+import { authorize } from '../auth/policy';
+import { notFoundAudited } from '../db/cross-tenant';
+import { conversations, messages } from '../db/schema';
+import { withOrg } from '../db/tx';
+import { conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
+import { messageDto } from '../domain/dto';
+import { storeOutgoing } from '../domain/send';
+import { updateConversation } from '../domain/assignment';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+import { decodeCursor, limitParam, page } from '../lib/cursor';
+import { errorFields } from '../lib/log';
+import { validate } from '../middleware/validate';
+import { sendMessageBody, updateConversationBody } from '../schemas/messages';
+
+const idParam = z.object({ id: z.uuid() });
+const listQuery = z.object({
+  status: z.enum(['open', 'pending', 'resolved', 'snoozed']).optional(),
+  assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: limitParam,
+});
+const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitParam });
+
+/** Loads a conversation the actor may see: other tenants' ids are 404 (audited), others' chats 403 for agents. */
+async function visibleConversation(c: Context<AppEnv>, id: string, action: 'conversation.read' | 'conversation.reply' | 'conversation.update' = 'conversation.read') {
+  const actor = c.var.actor;
+  const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
+  if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
+  authorize(actor, action, { assigneeId: conversation.assigneeId });
+  return conversation;
+}
+
+export function registerConversations(app: Hono<AppEnv>) {
+  app.get('/api/v1/conversations', validate('query', listQuery), async (c) => {
+    const actor = c.var.actor;
+    const q = c.req.valid('query');
+    const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
+      listConversations(tx, actor, { status: q.status, assignee: q.assignee, cursor: decodeCursor(q.cursor), limit: q.limit }),
+    );
+    const { data, nextCursor } = page(rows, q.limit);
+    return c.json({ data: data.map(({ createdAt: _, ...rest }) => rest), nextCursor });
+  });
+
+  app.get('/api/v1/conversations/:id', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id);
+    const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversation.id]));
+    const open = windowOpen(conversation.lastInboundAt);
+    return c.json({
+      conversation: {
+        ...summary,
+        snoozedUntil: conversation.snoozedUntil,
+        window: {
+          open,
+          expiresAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt.getTime() + WINDOW_MS) : null,
+        },
+      },
+    });
+  });
+
+  app.get('/api/v1/conversations/:id/messages', validate('param', idParam), validate('query', pageQuery), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id);
+    const q = c.req.valid('query');
+    const rows = await withOrg(c.var.db, actor.orgId, (tx) => listMessages(tx, actor.orgId, conversation.id, decodeCursor(q.cursor), q.limit));
+    return c.json(page(rows, q.limit));
+  });
+
+  app.post('/api/v1/conversations/:id/messages', validate('param', idParam), validate('json', sendMessageBody), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
+    const body = c.req.valid('json');
+    const clientId = body.clientId ?? c.req.header('idempotency-key')?.slice(0, 100);
+    const { message, created } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
+    if (!created) return c.json({ message: messageDto(message) }, 200);
+    if (!message.isPrivate) {
+      try {
+        await c.env.OUTBOUND_QUEUE.send({ type: 'outbound.send', organizationId: actor.orgId, messageId: message.id }, { contentType: 'json' });
+      } catch (err) {
+        // Not queued means not sent: undo, so the client's retry (same clientId) starts clean.
+        c.var.log.error('outbound enqueue failed', errorFields(err));
+        await withOrg(c.var.db, actor.orgId, (tx) =>
+          tx.delete(messages).where(and(eq(messages.organizationId, actor.orgId), eq(messages.id, message.id))),
+        );
+        throw new ApiError(503, 'enqueue_failed', 'Could not queue the message now; try again');
+      }
+    }
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message], updated: [], conversationIds: [conversation.id] }, c.var.log);
+    return c.json({ message: messageDto(message) }, 202);
+  });
+
+  app.patch('/api/v1/conversations/:id', validate('param', idParam), validate('json', updateConversationBody), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.update');
+    const body = c.req.valid('json');
+    if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
+      authorize(actor, 'conversation.assign', { assigneeId: conversation.assigneeId, newAssigneeId: body.assigneeId });
+    }
+    const updated = await withOrg(c.var.db, actor.orgId, (tx) => updateConversation(tx, actor, conversation, body));
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [], conversationIds: [conversation.id] }, c.var.log);
+    return c.json({ conversation: updated });
+  });
+}

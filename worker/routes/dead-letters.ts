@@ -1,0 +1,61 @@
+// /api/v1/admin/dead-letters: queue messages that exhausted their retries; an admin can look and replay.
+// Tenant admins see their organisation's; super admins also see those that belong to no tenant (webhooks).
+import { and, desc, eq, isNull, lt, or, type SQL } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { QUEUE_NAMES, queueMessage } from '../../queues/messages';
+import { byActor, recordAudit } from '../audit/record';
+import { authorize } from '../auth/policy';
+import { deadLetters } from '../db/schema';
+import type { AppEnv } from '../env';
+import { ApiError, notFound } from '../errors';
+import { decodeCursor, limitParam, page } from '../lib/cursor';
+import { validate } from '../middleware/validate';
+
+const listQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitParam, pending: z.enum(['true', 'false']).optional() });
+
+export function registerDeadLetters(app: Hono<AppEnv>) {
+  app.get('/api/v1/admin/dead-letters', validate('query', listQuery), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'dead_letters.manage');
+    const q = c.req.valid('query');
+    const cursor = decodeCursor(q.cursor);
+    const scope = actor.isSuperAdmin
+      ? or(eq(deadLetters.organizationId, actor.orgId), isNull(deadLetters.organizationId))
+      : eq(deadLetters.organizationId, actor.orgId);
+    const where: (SQL | undefined)[] = [
+      scope,
+      q.pending === 'true' ? isNull(deadLetters.replayedAt) : undefined,
+      cursor ? or(lt(deadLetters.createdAt, cursor.createdAt), and(eq(deadLetters.createdAt, cursor.createdAt), lt(deadLetters.id, cursor.id))) : undefined,
+    ];
+    const rows = await c.var.db
+      .select()
+      .from(deadLetters)
+      .where(and(...where))
+      .orderBy(desc(deadLetters.createdAt), desc(deadLetters.id))
+      .limit(q.limit + 1);
+    return c.json(page(rows, q.limit));
+  });
+
+  app.post('/api/v1/admin/dead-letters/:id/replay', validate('param', z.object({ id: z.uuid() })), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'dead_letters.manage');
+    const { id } = c.req.valid('param');
+    const [row] = await c.var.db.select().from(deadLetters).where(eq(deadLetters.id, id));
+    const mine = row && (row.organizationId === actor.orgId || (row.organizationId === null && actor.isSuperAdmin));
+    if (!row || !mine) throw notFound('Dead letter');
+    const parsed = queueMessage.safeParse(row.body);
+    if (!parsed.success) throw new ApiError(422, 'not_replayable', 'This message has no recognised shape; it cannot be replayed');
+    const queue = parsed.data.type === 'outbound.send' ? c.env.OUTBOUND_QUEUE : c.env.INGEST_QUEUE;
+    await queue.send(parsed.data, { contentType: 'json' });
+    await c.var.db.update(deadLetters).set({ replayedAt: new Date() }).where(eq(deadLetters.id, id));
+    await recordAudit(c.var.db, {
+      action: 'dead_letter.replayed',
+      ...byActor(actor),
+      targetType: 'dead_letter',
+      targetId: id,
+      metadata: { queue: parsed.data.type === 'outbound.send' ? QUEUE_NAMES.outbound : QUEUE_NAMES.ingest },
+    });
+    return c.json({ status: 'replayed', id }, 202);
+  });
+}

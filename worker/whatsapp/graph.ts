@@ -1,0 +1,82 @@
+// The one client for Meta's Graph API (WhatsApp Cloud API). Its base URL is configuration, so dev and tests talk
+// to the local fake Meta, which answers with the same shapes and errors.
+import { errorReason, type ErrorReason } from '../../queues/meta/normalise';
+
+export interface GraphConfig {
+  baseUrl: string; // e.g. https://graph.facebook.com/v21.0
+  accessToken: string;
+}
+
+export class GraphError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number,
+    readonly reason: ErrorReason,
+    readonly detail: string | null,
+  ) {
+    super(`Graph API ${httpStatus}: ${code} ${reason.title}`);
+    this.name = 'GraphError';
+  }
+  get retryable(): boolean {
+    return this.reason.retryable || this.httpStatus >= 500 || this.httpStatus === 429;
+  }
+}
+
+async function call<T>(cfg: GraphConfig, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${cfg.accessToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {}
+  if (!res.ok) {
+    const e = json?.error ?? {};
+    const code = Number(e.code ?? (res.status === 429 ? 130429 : res.status >= 500 ? 1 : 0));
+    throw new GraphError(res.status, code, errorReason(code, e.message), e.error_data?.details ?? e.message ?? text.slice(0, 300) ?? null);
+  }
+  return json as T;
+}
+
+export interface SendResponse {
+  messaging_product: 'whatsapp';
+  contacts?: { input: string; wa_id: string }[];
+  messages: { id: string; message_status?: string }[];
+}
+
+export const sendMessage = (cfg: GraphConfig, phoneNumberId: string, payload: Record<string, unknown>) =>
+  call<SendResponse>(cfg, 'POST', `${phoneNumberId}/messages`, { messaging_product: 'whatsapp', ...payload });
+
+export const markRead = (cfg: GraphConfig, phoneNumberId: string, messageId: string) =>
+  call<{ success: boolean }>(cfg, 'POST', `${phoneNumberId}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: messageId });
+
+export interface MediaInfo {
+  url: string;
+  mime_type: string;
+  sha256?: string;
+  file_size?: number;
+  id: string;
+}
+
+export const getMediaInfo = (cfg: GraphConfig, mediaId: string) => call<MediaInfo>(cfg, 'GET', encodeURIComponent(mediaId));
+
+/** Media URLs need the same bearer token; they expire after a few minutes, so download right away. */
+export async function downloadMedia(cfg: GraphConfig, url: string): Promise<Response> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${cfg.accessToken}` } });
+  if (!res.ok) throw new GraphError(res.status, res.status === 404 ? 131052 : 1, errorReason(131052), `media download ${res.status}`);
+  return res;
+}
+
+export interface TemplatePage {
+  data: { id: string; name: string; language: string; status: string; category: string; components: unknown[] }[];
+  paging?: { cursors?: { after?: string }; next?: string };
+}
+
+export const listTemplates = (cfg: GraphConfig, wabaId: string, after?: string) =>
+  call<TemplatePage>(cfg, 'GET', `${wabaId}/message_templates?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
