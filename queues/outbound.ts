@@ -21,8 +21,17 @@ export function graphPayload(m: Message, to: string, replyToWamid: string | null
   switch (m.kind) {
     case 'text':
       return { recipient_type: 'individual', to, type: 'text', text: { body: m.body ?? '', preview_url: true }, ...context };
-    case 'template':
-      return { recipient_type: 'individual', to, type: 'template', template: p.template, ...context };
+    case 'template': {
+      // Meta wants the language as { code }; we keep the code as a string.
+      const t = p.template as { name: string; language: string; components?: unknown[] };
+      return {
+        recipient_type: 'individual',
+        to,
+        type: 'template',
+        template: { name: t.name, language: { code: t.language }, ...(t.components?.length ? { components: t.components } : {}) },
+        ...context,
+      };
+    }
     case 'image':
     case 'video':
     case 'audio':

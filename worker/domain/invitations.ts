@@ -115,6 +115,7 @@ export async function acceptInvitation(
   if (!row) throw invalidInvitation();
   const { invitation } = row;
   const existing = await findUserByEmail(db, invitation.email);
+  if (existing?.disabledAt) throw new ApiError(403, 'account_disabled', 'This account is disabled');
   if (existing?.passwordHash && !(await verifyPassword(input.password, existing.passwordHash))) {
     throw new ApiError(401, 'invalid_credentials', 'This e-mail already has an account: enter its current password');
   }

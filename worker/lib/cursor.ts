@@ -1,8 +1,9 @@
 // Keyset pagination cursors: opaque base64url of (created_at, id) of the last row on the page.
 import { z } from 'zod';
 import { badRequest } from '../errors';
+import { isoInstant } from '../schemas/common';
 
-const cursorShape = z.object({ t: z.iso.datetime(), id: z.uuid() });
+const cursorShape = z.object({ t: isoInstant, id: z.uuid() });
 export type Cursor = { createdAt: Date; id: string };
 
 export function encodeCursor(row: { createdAt: Date; id: string }): string {

@@ -15,9 +15,10 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
   const state = await loadActorState(c.var.db, claims.sub, claims.org, claims.sid);
   if (!state || state.disabledAt) throw unauthorized('Account unavailable', 'invalid_token');
-  if (state.sessionRevokedAt) throw unauthorized('This session has ended; log in again', 'session_revoked');
   const viaSuperAdmin = !state.role && state.isSuperAdmin;
+  // Membership first: a removed member is told why, even though their sessions ended with it.
   if (!state.role && !viaSuperAdmin) throw unauthorized('You are no longer a member of this organisation', 'membership_revoked');
+  if (state.sessionRevokedAt) throw unauthorized('This session has ended; log in again', 'session_revoked');
 
   c.set('actor', {
     userId: claims.sub,

@@ -13,5 +13,14 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
         .join('; ');
       throw new ApiError(400, 'validation_failed', `Invalid ${target}: ${issues}`);
     }
+    // Postgres text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+    if (containsNul(result.data)) throw new ApiError(400, 'validation_failed', `Invalid ${target}: text may not contain NUL characters`);
   });
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.values(value).some(containsNul);
+  return false;
 }

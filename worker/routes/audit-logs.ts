@@ -7,14 +7,15 @@ import { auditLogs, users } from '../db/schema';
 import type { AppEnv } from '../env';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { validate } from '../middleware/validate';
+import { isoInstant } from '../schemas/common';
 
 const query = z.object({
   action: z.string().max(64).optional(),
   actorId: z.uuid().optional(),
   targetType: z.string().max(64).optional(),
   targetId: z.string().max(128).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   cursor: z.string().max(200).optional(),
   limit: limitParam,
 });

@@ -1,5 +1,6 @@
 // What an agent may send into a conversation.
 import { z } from 'zod';
+import { isoInstant } from './common';
 
 const clientId = z.string().trim().min(1).max(100).optional();
 const replyToMessageId = z.uuid().optional();
@@ -31,7 +32,7 @@ export const updateConversationBody = z
   .object({
     status: z.enum(['open', 'pending', 'resolved', 'snoozed']),
     assigneeId: z.uuid().nullable(),
-    snoozedUntil: z.iso.datetime({ offset: true }).nullable(),
+    snoozedUntil: isoInstant.nullable(),
     important: z.boolean(),
   })
   .partial()

@@ -5,7 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 export const idV7 = () => uuid('id').primaryKey().$defaultFn(() => uuidv7());
 export const idRandom = () => uuid('id').primaryKey().defaultRandom();
 
-export const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// Millisecond precision, like JavaScript's Date: a timestamp read back and sent in a cursor compares equal.
+export const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export const createdAt = () => tstz('created_at').notNull().defaultNow();
 export const updatedAt = () =>

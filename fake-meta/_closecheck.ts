@@ -1,0 +1,10 @@
+import { startFakeMeta } from '/work/main/fake-meta/index';
+const fake = await startFakeMeta({ webhookUrl: 'http://127.0.0.1:9/x', appSecret: 's' });
+const { execSync } = await import('node:child_process');
+execSync(`curl -s -o /dev/null ${fake.url}/`);
+console.log('requested; closing');
+const t = Date.now();
+const timer = setTimeout(() => { console.log('close still pending after 3s; handles:', (process as any)._getActiveHandles().map((h: any) => h.constructor.name)); process.exit(2); }, 3000);
+await fake.close();
+clearTimeout(timer);
+console.log('closed in', Date.now() - t, 'ms');
