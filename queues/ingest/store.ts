@@ -177,10 +177,29 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         where: sql`provider_message_id is not null`,
       })
       .returning();
+    await linkReplies(tx, orgId, created);
     result.created.push(...created);
     await touchConversations(tx, orgId, created);
     result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
   }
+}
+
+/**
+ * Links quoted replies to the local copy of the quoted message, whichever arrived first: a reply and its quote may
+ * come in one batch, or the reply before the quote.
+ */
+async function linkReplies(tx: Tx, orgId: string, created: Message[]) {
+  if (created.length === 0) return;
+  const ids = sql.join(created.map((m) => sql`${m.id}::uuid`), sql`, `);
+  const linked = await tx.execute<{ id: string; reply_to_message_id: string }>(sql`
+    update messages m set reply_to_message_id = q.id
+      from messages q
+     where m.organization_id = ${orgId} and q.organization_id = ${orgId}
+       and m.reply_to_message_id is null and m.reply_to_provider_id = q.provider_message_id
+       and (m.id in (${ids}) or q.id in (${ids}))
+    returning m.id, m.reply_to_message_id`);
+  const byId = new Map(linked.rows.map((r) => [r.id, r.reply_to_message_id]));
+  for (const m of created) if (byId.has(m.id)) m.replyToMessageId = byId.get(m.id)!;
 }
 
 /** Last message, 24 h window, unread count and snooze, per conversation that received new messages. */
