@@ -3,7 +3,8 @@
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../worker/auth/password';
 import type { Db } from '../../worker/db/client';
-import { memberships, organizations, users } from '../../worker/db/schema';
+import { channels, memberships, organizations, users } from '../../worker/db/schema';
+import { seal } from '../../worker/lib/secret-box';
 import { asSystem } from '../../worker/db/tx';
 import { createDefaultPipeline } from '../../worker/domain/pipelines';
 
@@ -32,5 +33,29 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
     }
     await createDefaultPipeline(tx, org!.id);
     return { created: true };
+  });
+}
+
+/** The demo organisation's WhatsApp number: the one the local fake Meta serves. Idempotent. */
+export async function seedDemoChannel(
+  db: Db,
+  encryptionKey: string,
+  number: { phoneNumberId: string; wabaId: string; displayPhoneNumber: string; accessToken: string },
+): Promise<void> {
+  await asSystem(db, async (tx) => {
+    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'demo'));
+    if (!org) return;
+    await tx
+      .insert(channels)
+      .values({
+        organizationId: org.id,
+        provider: 'meta_cloud',
+        name: 'WhatsApp Loja Demo',
+        phoneNumberId: number.phoneNumberId,
+        wabaId: number.wabaId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        accessTokenEnc: await seal(encryptionKey, number.accessToken),
+      })
+      .onConflictDoNothing();
   });
 }
