@@ -1,10 +1,11 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { ConversationRoom } from './conversation';
-import type { RealtimeEvent } from './fanout';
+import { upgradeRequest } from './fanout';
+import type { RealtimeEvent } from './protocol';
 
 async function connect(stub: DurableObjectStub) {
-  const res = await stub.fetch('http://room/ws', { headers: { Upgrade: 'websocket' } });
+  const res = await stub.fetch(upgradeRequest({ userId: crypto.randomUUID(), orgId: crypto.randomUUID(), role: 'agent', room: 'r' }));
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();

@@ -1,53 +1,133 @@
-// Shared core of the realtime objects: hibernatable WebSockets and a per-object event sequence.
-// The worker authenticates and authorises before it forwards an upgrade here.
+// Shared core of the realtime objects: hibernatable WebSockets, a per-object event sequence, a bounded history
+// for catch-up after reconnects, and dead-socket detection. The worker authenticates and authorises before it
+// forwards an upgrade here, passing the identity in headers that only it can set (the object has no public route).
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
+import { HISTORY_LIMIT, type RealtimeEvent, type SocketIdentity } from './protocol';
 
-export interface RealtimeEvent {
-  type: string;
-  data: unknown;
-  seq: number;
+const IDENTITY_HEADER = 'x-conversa-identity';
+const AFTER_HEADER = 'x-conversa-after';
+/** A socket that has not pinged for this long is closed (clients ping every ~25 s). */
+const STALE_MS = 90_000;
+const SWEEP_MS = 60_000;
+
+const pad = (seq: number) => String(seq).padStart(12, '0');
+
+export function upgradeRequest(identity: SocketIdentity, after?: number): Request {
+  const headers = new Headers({ Upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(identity) });
+  if (after !== undefined) headers.set(AFTER_HEADER, String(after));
+  return new Request('https://room/ws', { headers });
 }
 
 export class FanoutRoom extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+  }
+
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
+    const identityHeader = request.headers.get(IDENTITY_HEADER);
+    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket' || !identityHeader) {
       return new Response(JSON.stringify({ error: { code: 'upgrade_required', message: 'Expected a WebSocket' } }), {
         status: 426,
         headers: { 'content-type': 'application/json' },
       });
     }
+    const identity = JSON.parse(identityHeader) as SocketIdentity;
     const pair = new WebSocketPair();
     // acceptWebSocket (not ws.accept) lets the object hibernate while sockets stay open.
-    this.ctx.acceptWebSocket(pair[1]);
+    this.ctx.acceptWebSocket(pair[1], [identity.userId]);
+    pair[1].serializeAttachment({ ...identity, connectedAt: Date.now() });
+    const after = request.headers.get(AFTER_HEADER);
+    if (after !== null) await this.replay(pair[1], identity, Number(after));
+    await this.ensureSweep();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Sends an event to every connected socket and returns it with its sequence number. */
+  /** Which sockets may see an event; the org inbox narrows this by role. */
+  protected visibleTo(_identity: SocketIdentity, _event: RealtimeEvent): RealtimeEvent | null {
+    return _event;
+  }
+
+  /** Stores an event with the next seq and sends it to every socket allowed to see it. */
   async publish(type: string, data: unknown): Promise<RealtimeEvent> {
-    const seq = ((await this.ctx.storage.get<number>('seq')) ?? 0) + 1;
-    await this.ctx.storage.put('seq', seq);
-    const event: RealtimeEvent = { type, data, seq };
-    const text = JSON.stringify(event);
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.send(text);
-      } catch {
-        // A socket that died mid-send is dropped by the runtime; the others still get the event.
-      }
-    }
-    return event;
+    return (await this.publishMany([{ type, data }]))[0]!;
   }
 
   /** Several events in one call: the consumers batch their notifications. */
   async publishMany(events: { type: string; data: unknown }[]): Promise<RealtimeEvent[]> {
-    const out: RealtimeEvent[] = [];
-    for (const e of events) out.push(await this.publish(e.type, e.data));
-    return out;
+    let seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
+    const stored: RealtimeEvent[] = events.map((e) => ({ ...e, seq: ++seq }));
+    const entries: Record<string, unknown> = { seq };
+    for (const e of stored) entries[`ev:${pad(e.seq)}`] = e;
+    await this.ctx.storage.put(entries);
+    const oldest = seq - HISTORY_LIMIT;
+    if (oldest > 0 && seq % 50 === 0) {
+      const stale = await this.ctx.storage.list({ prefix: 'ev:', end: `ev:${pad(oldest)}` });
+      await this.ctx.storage.delete([...stale.keys()]);
+    }
+    for (const ws of this.ctx.getWebSockets()) {
+      const identity = ws.deserializeAttachment() as SocketIdentity;
+      for (const e of stored) this.send(ws, this.visibleTo(identity, e));
+    }
+    return stored;
+  }
+
+  /** Sends an event that is not kept (typing): it carries the latest seq, so it never opens a gap. */
+  async broadcastEphemeral(type: string, data: unknown, except?: WebSocket): Promise<void> {
+    const seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      this.send(ws, this.visibleTo(ws.deserializeAttachment() as SocketIdentity, { type, data, seq }));
+    }
+  }
+
+  /** What a reconnecting client missed: every stored event after `after`, or "resync" if history is gone. */
+  private async replay(ws: WebSocket, identity: SocketIdentity, after: number) {
+    const seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
+    if (!Number.isFinite(after) || after >= seq) return;
+    const missed = await this.ctx.storage.list<RealtimeEvent>({ prefix: 'ev:', start: `ev:${pad(after + 1)}` });
+    const events = [...missed.values()];
+    if (after < seq - HISTORY_LIMIT || events[0]?.seq !== after + 1) {
+      this.send(ws, { type: 'resync', data: { reason: 'history_gone' }, seq });
+      return;
+    }
+    for (const e of events) this.send(ws, this.visibleTo(identity, e));
+  }
+
+  protected send(ws: WebSocket, event: RealtimeEvent | null) {
+    if (!event) return;
+    try {
+      ws.send(JSON.stringify(event));
+    } catch {
+      // A socket that died mid-send is dropped by the runtime; the others still get the event.
+    }
+  }
+
+  /** Closes every socket of a user (membership removed or role changed: they must reconnect and re-authorise). */
+  async closeUser(userId: string, reason = 'access changed'): Promise<number> {
+    const sockets = this.ctx.getWebSockets(userId);
+    for (const ws of sockets) ws.close(4003, reason);
+    return sockets.length;
   }
 
   connections(): number {
     return this.ctx.getWebSockets().length;
+  }
+
+  private async ensureSweep() {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_MS);
+  }
+
+  /** Dead-socket sweep: close sockets whose client stopped pinging (half-open TCP never says goodbye). */
+  override async alarm() {
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const last = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
+      const since = last ?? (ws.deserializeAttachment() as { connectedAt?: number }).connectedAt ?? now;
+      if (now - since > STALE_MS) ws.close(4008, 'no heartbeat');
+    }
+    if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(now + SWEEP_MS);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {

@@ -23,6 +23,7 @@ import { registerInvitationAcceptance, registerInvitations } from './routes/invi
 import { registerMembers } from './routes/members';
 import { registerOrganization } from './routes/organization';
 import { registerPlatformAdmin } from './routes/platform-admin';
+import { registerRealtime } from './routes/realtime';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -52,7 +53,9 @@ export function createApp() {
   // An unknown path is a 404 for everyone (middleware are registered as ALL; routes have a method).
   app.use('/api/*', async (c, next) => {
     const routed = matchedRoutes(c).some((r) => r.method !== 'ALL');
-    if (!routed || PUBLIC_API.some((p) => c.req.path.startsWith(p))) return next();
+    // WebSocket upgrades carry a realtime ticket instead of a Bearer token (browsers cannot set headers there).
+    const ticketed = c.req.path.endsWith('/ws') && c.req.method === 'GET';
+    if (!routed || ticketed || PUBLIC_API.some((p) => c.req.path.startsWith(p))) return next();
     return authenticate(c, next);
   });
 
@@ -68,6 +71,7 @@ export function createApp() {
   registerConversations(app);
   registerMedia(app);
   registerDeadLetters(app);
+  registerRealtime(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

@@ -6,6 +6,7 @@ export * from './members';
 export * from './channels';
 export * from './content';
 export * from './contacts';
+export * from './crm';
 export * from './conversations';
 export * from './messages';
 export * from './deals';
@@ -34,5 +35,7 @@ export const TENANT_TABLES = [
   'canned_responses',
   'message_templates',
   'retention_runs',
+  'contact_attribute_definitions',
+  'contact_notes',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -1,0 +1,209 @@
+// What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
+// worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
+// Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
+export type { SendMessageBody } from '../../../worker/schemas/messages';
+
+export type Role = 'tenant_admin' | 'manager' | 'agent';
+export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageKind =
+  | 'text' | 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contacts'
+  | 'interactive' | 'button' | 'reaction' | 'template' | 'unsupported' | 'system';
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface OrgChoice {
+  id: string;
+  name: string;
+  slug: string;
+  locale: string | null;
+  role: Role;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  isSuperAdmin: boolean;
+  locale: string | null;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+  user: User;
+  organization: OrgChoice;
+  organizations: OrgChoice[];
+}
+
+export interface ContactSummary {
+  id: string;
+  name: string | null;
+  profileName: string | null;
+  phone: string | null;
+  waId: string | null;
+}
+
+/** A row of GET /api/v1/conversations, and the data of `conversation.updated` events. */
+export interface ConversationRow {
+  id: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  channelId: string;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  lastInboundAt: string | null;
+  unreadCount: number;
+  important: boolean;
+  contact: ContactSummary;
+  updatedAt: string;
+}
+
+export interface ConversationDetail extends ConversationRow {
+  snoozedUntil: string | null;
+  window: { open: boolean; expiresAt: string | null };
+}
+
+export interface Reaction {
+  emoji: string;
+  contactId: string | null;
+  userId: string | null;
+}
+
+export interface MessageMedia {
+  status: 'pending' | 'stored' | 'failed';
+  mimeType: string | null;
+  size: number | null;
+  filename: string | null;
+  url: string | null;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound';
+  kind: MessageKind;
+  isPrivate: boolean;
+  body: string | null;
+  payload: Record<string, unknown>;
+  media: MessageMedia | null;
+  providerMessageId: string | null;
+  replyToMessageId: string | null;
+  replyToProviderId: string | null;
+  status: MessageStatus;
+  error: { code: number | null; title: string | null; detail: string | null } | null;
+  senderUserId: string | null;
+  clientId: string | null;
+  reactions: Reaction[];
+  providerTimestamp: string | null;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+  failedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  joinedAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  createdAt: string;
+  invitedBy: string | null;
+}
+
+export interface InvitationLookup {
+  email: string;
+  role: Role;
+  organization: { id: string; name: string };
+  accountExists: boolean;
+  expiresAt: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  slug: string;
+  locale: string;
+  timezone: string;
+  currency: string;
+  retentionEnabled: boolean;
+  retentionDays: number;
+  graceDays: number;
+  createdAt: string;
+}
+
+export interface Channel {
+  id: string;
+  provider: 'meta_cloud' | 'evolution';
+  name: string;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  displayPhoneNumber: string | null;
+  status: 'active' | 'disabled';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateComponent {
+  type: string;
+  format?: string;
+  text?: string;
+  buttons?: { type: string; text: string }[];
+  [key: string]: unknown;
+}
+
+export interface Template {
+  id: string;
+  channelId: string;
+  providerTemplateId: string | null;
+  name: string;
+  language: string;
+  category: string | null;
+  status: string | null;
+  components: TemplateComponent[] | null;
+  syncedAt: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  actorUserId: string | null;
+  actorType: 'user' | 'system' | 'meta' | 'super_admin';
+  actorEmail: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Canned responses: the endpoint is not there yet; the composer degrades when it answers 404. */
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+}
+
+export interface RealtimeEvent<T = unknown> {
+  type: string;
+  data: T;
+  seq: number;
+}

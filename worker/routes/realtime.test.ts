@@ -1,0 +1,144 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import * as fx from '../../queues/meta/fixtures';
+import { addMember, api, signupOrg } from '../../test/harness';
+import { connect, ticket, upgrade } from '../../test/realtime';
+import { connectChannel, conversationOf, customerNumber, eventually, fake, nowSeconds, postWebhook } from '../../test/whatsapp';
+
+async function setup() {
+  const admin = await signupOrg('Tempo Real');
+  const ch = await connectChannel(admin);
+  const from = customerNumber();
+  const o = (extra: Record<string, unknown> = {}) => ({ phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from, timestamp: nowSeconds(), ...extra });
+  await postWebhook(fx.textMessage('Primeira', o()));
+  const conv = await conversationOf(admin, from);
+  const say = async (text: string) => {
+    const id = fx.wamid();
+    expect((await postWebhook(fx.textMessage(text, o({ id })))).status).toBe(200);
+    return id;
+  };
+  return { admin, ch, from, conv, say };
+}
+
+describe('realtime connections', () => {
+  it('need a valid ticket, once', async () => {
+    const { admin, conv } = await setup();
+    expect((await upgrade(`/api/v1/conversations/${conv.id}/ws`)).status).toBe(400);
+    expect((await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${'x'.repeat(40)}`)).status).toBe(401);
+    const t = await ticket(admin);
+    expect((await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${t}`)).status).toBe(101);
+    const reused = await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${t}`);
+    expect(reused.status).toBe(401);
+    expect(((await reused.json()) as any).error.code).toBe('ticket_used');
+    expect((await api('POST', '/api/v1/realtime/ticket')).status).toBe(401);
+  });
+
+  it('deliver a customer message to both agents in the room, once each, in order', async () => {
+    const { admin, conv, say } = await setup();
+    const manager = await addMember(admin.orgId, 'manager');
+    const a = await connect(admin, `/api/v1/conversations/${conv.id}/ws`);
+    const b = await connect(manager, `/api/v1/conversations/${conv.id}/ws`);
+    const first = await say('Segunda mensagem');
+    const second = await say('Terceira mensagem');
+    for (const s of [a, b]) {
+      await eventually(async () => s.events.filter((e) => e.type === 'message.created').length >= 2);
+      const created = s.events.filter((e) => e.type === 'message.created');
+      expect(created.map((e) => (e.data as any).providerMessageId)).toEqual([first, second]);
+      expect(created[1]!.seq).toBeGreaterThan(created[0]!.seq);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.events.filter((e) => e.type === 'message.created')).toHaveLength(2);
+    a.close();
+    b.close();
+  });
+
+  it('refuse an agent whose access does not cover the conversation', async () => {
+    const { admin, conv } = await setup();
+    const owner = await addMember(admin.orgId, 'agent');
+    const outsider = await addMember(admin.orgId, 'agent');
+    await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken, body: { assigneeId: owner.userId } });
+    const res = await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${await ticket(outsider)}`);
+    expect(res.status).toBe(403);
+    expect((await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${await ticket(owner)}`)).status).toBe(101);
+    const stranger = await signupOrg('Outra');
+    expect((await upgrade(`/api/v1/conversations/${conv.id}/ws?ticket=${await ticket(stranger)}`)).status).toBe(404);
+  });
+
+  it('replay exactly the missed events to a client reconnecting with its last seq', async () => {
+    const { admin, conv, say } = await setup();
+    const s1 = await connect(admin, `/api/v1/conversations/${conv.id}/ws`);
+    await say('Antes');
+    const seen = await s1.next('message.created');
+    s1.close();
+    const missed = [await say('Perdida 1'), await say('Perdida 2')];
+    // Both are published to the room while nobody is connected…
+    const room = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`${admin.orgId}:${conv.id}`));
+    await eventually(async () => runInDurableObject(room, async (_o, state) => ((await state.storage.get<number>('seq')) ?? 0) >= seen.seq + 2));
+    // …and the reconnecting client gets exactly those.
+    const s2 = await connect(admin, `/api/v1/conversations/${conv.id}/ws`, seen.seq);
+    await eventually(async () => s2.events.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s2.events.map((e) => [e.type, (e.data as any).providerMessageId])).toEqual(missed.map((id) => ['message.created', id]));
+    expect(s2.events.map((e) => e.seq)).toEqual([seen.seq + 1, seen.seq + 2]);
+    s2.close();
+  });
+
+  it('carry typing to the others only, and a read mark that zeroes unread and tells WhatsApp', async () => {
+    const { admin, ch, conv } = await setup();
+    const manager = await addMember(admin.orgId, 'manager');
+    const a = await connect(admin, `/api/v1/conversations/${conv.id}/ws`);
+    const b = await connect(manager, `/api/v1/conversations/${conv.id}/ws`);
+    a.send({ type: 'typing', data: { state: 'on' } });
+    const typing = await b.next('typing');
+    expect(typing.data).toEqual({ userId: admin.userId, state: 'on' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.events.some((e) => e.type === 'typing')).toBe(false);
+
+    await fake('DELETE', '/requests');
+    a.send({ type: 'read' });
+    const read = await b.next('read');
+    expect(read.data).toMatchObject({ userId: admin.userId });
+    const after = await api('GET', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken });
+    expect(after.body.conversation.unreadCount).toBe(0);
+    const reqs = (await fake('GET', '/requests')).body.data as any[];
+    expect(reqs.some((r) => r.path.includes(`${ch.phoneNumberId}/messages`) && r.body?.status === 'read')).toBe(true);
+
+    a.send('ping');
+    await eventually(async () => a.frames.includes('pong'));
+    a.send({ type: 'nonsense' });
+    const err = await a.next('error');
+    expect((err.data as any).code).toBe('bad_command');
+    a.close();
+    b.close();
+  });
+});
+
+describe('the organisation inbox', () => {
+  it('shows agents only their own and unassigned conversations, and hides one assigned away', async () => {
+    const { admin, conv, say } = await setup();
+    const agent = await addMember(admin.orgId, 'agent');
+    const other = await addMember(admin.orgId, 'agent');
+    const agentInbox = await connect(agent, '/api/v1/inbox/ws');
+    const adminInbox = await connect(admin, '/api/v1/inbox/ws');
+    await say('Alguém aí?');
+    await agentInbox.next('conversation.updated', (e) => (e.data as any).id === conv.id);
+    await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken, body: { assigneeId: other.userId } });
+    await agentInbox.next('conversation.hidden', (e) => (e.data as any).id === conv.id);
+    await say('E agora?');
+    await adminInbox.next('conversation.updated', (e) => (e.data as any).id === conv.id && (e.data as any).lastMessagePreview === 'E agora?');
+    await new Promise((r) => setTimeout(r, 300));
+    const leaked = agentInbox.events.filter((e) => e.type === 'conversation.updated' && (e.data as any).assigneeId === other.userId);
+    expect(leaked).toEqual([]);
+    agentInbox.close();
+    adminInbox.close();
+  });
+
+  it('closes the sockets of a member who is removed', async () => {
+    const { admin } = await setup();
+    const agent = await addMember(admin.orgId, 'agent');
+    const sock = await connect(agent, '/api/v1/inbox/ws');
+    expect((await api('DELETE', `/api/v1/members/${agent.userId}`, { token: admin.accessToken })).status).toBe(204);
+    await eventually(async () => sock.closed);
+    expect(sock.closed?.code).toBe(4003);
+  });
+});
