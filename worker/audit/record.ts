@@ -25,6 +25,7 @@ export type AuditAction =
   | 'channel.updated'
   | 'template.synced'
   | 'dead_letter.replayed'
+  | 'retention.run'
   | 'security.cross_tenant_attempt'
   | 'super_admin.enter_organization'
   | 'super_admin.action';
