@@ -37,6 +37,24 @@ describe('fan-out room', () => {
     b.ws.close();
   });
 
+  it('keeps everything a socket needs in its attachment and storage, so hibernation loses nothing', async () => {
+    const stub = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`org:${crypto.randomUUID()}`));
+    const identity = { userId: crypto.randomUUID(), orgId: crypto.randomUUID(), role: 'manager' as const, room: 'c1' };
+    const res = await stub.fetch(upgradeRequest(identity));
+    res.webSocket!.accept();
+    await runInDurableObject(stub, async (room: ConversationRoom, state) => {
+      await room.publish('message.created', { id: 'm1' });
+      const [socket] = state.getWebSockets();
+      // What survives hibernation: the attachment (identity) and storage (seq, history) — the object holds no fields.
+      expect(socket!.deserializeAttachment()).toMatchObject(identity);
+      expect(state.getTags(socket!)).toEqual([identity.userId]);
+      expect(await state.storage.get('seq')).toBe(1);
+      expect(await state.storage.get('ev:000000000001')).toEqual({ type: 'message.created', data: { id: 'm1' }, seq: 1 });
+      expect(Object.keys(room).filter((k) => !['ctx', 'env'].includes(k))).toEqual([]);
+    });
+    res.webSocket!.close();
+  });
+
   it('answers 426 with the JSON error shape to a plain request', async () => {
     const stub = env.ORG_INBOX.get(env.ORG_INBOX.idFromName(crypto.randomUUID()));
     const res = await stub.fetch('http://inbox/');
