@@ -7,7 +7,8 @@ import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
-import { GraphError, sendMessage } from '../worker/whatsapp/graph';
+import { errorReason } from './meta/normalise';
+import { GraphError, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './ingest';
 import { notifyStored } from './notify';
@@ -15,7 +16,7 @@ import { notifyStored } from './notify';
 export const OUTBOUND_MAX_ATTEMPTS = 5;
 
 /** The Graph API body for one of our messages. */
-export function graphPayload(m: Message, to: string, replyToWamid: string | null): Record<string, unknown> {
+export function graphPayload(m: Message, to: string, replyToWamid: string | null, uploadedMediaId?: string): Record<string, unknown> {
   const p = (m.payload ?? {}) as Record<string, any>;
   const context = replyToWamid ? { context: { message_id: replyToWamid } } : {};
   switch (m.kind) {
@@ -37,7 +38,7 @@ export function graphPayload(m: Message, to: string, replyToWamid: string | null
     case 'audio':
     case 'document':
     case 'sticker': {
-      const media: Record<string, unknown> = { link: p.media?.link };
+      const media: Record<string, unknown> = uploadedMediaId ? { id: uploadedMediaId } : { link: p.media?.link };
       if (m.body && m.kind !== 'audio' && m.kind !== 'sticker') media.caption = m.body;
       if (m.kind === 'document' && m.mediaFilename) media.filename = m.mediaFilename;
       return { recipient_type: 'individual', to, type: m.kind, [m.kind]: media, ...context };
@@ -77,7 +78,17 @@ export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: En
         replyToWamid = quoted?.wamid ?? null;
       }
       const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, row.token) };
-      const sent = await sendMessage(cfg, row.phoneNumberId, graphPayload(row.message, row.waId, replyToWamid));
+      // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
+      let mediaId: string | undefined;
+      const key = (row.message.payload?.media as { key?: string } | undefined)?.key;
+      if (key) {
+        const object = await env.MEDIA.get(key);
+        if (!object) throw new GraphError(400, 131053, errorReason(131053), 'the uploaded file is gone');
+        const bytes = await object.arrayBuffer();
+        const mime = object.httpMetadata?.contentType ?? 'application/octet-stream';
+        mediaId = (await uploadMedia(cfg, row.phoneNumberId, { bytes, mime, filename: row.message.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo' })).id;
+      }
+      const sent = await sendMessage(cfg, row.phoneNumberId, graphPayload(row.message, row.waId, replyToWamid, mediaId));
       // Status stays "queued" until Meta's "sent" webhook: accepted is not yet sent.
       outcome = { providerMessageId: sent.messages[0]?.id ?? null };
     } catch (err) {

@@ -15,6 +15,7 @@ import { registerConversations } from './routes/conversations';
 import { registerDeadLetters } from './routes/dead-letters';
 import { registerMedia } from './routes/media';
 import { registerTemplates } from './routes/templates';
+import { registerUploads, UPLOAD_MAX_BYTES } from './routes/uploads';
 import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
 import { registerDevOutbox } from './routes/dev-outbox';
@@ -39,17 +40,13 @@ export function createApp() {
   registerWhatsAppWebhook(app);
 
   app.use('/api/*', apiRateLimit, database);
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: API_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request body over ${API_BODY_LIMIT} bytes`);
-      },
-    }),
-  );
-  // Everything under /api/v1 needs a valid access token, except sign-up/log-in and invitation acceptance
-  // (/auth/me, /auth/logout-all and /auth/switch-organization authenticate themselves).
+  const tooLarge = (max: number) => () => {
+    throw new ApiError(413, 'payload_too_large', `Request body over ${max} bytes`);
+  };
+  const jsonLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge(API_BODY_LIMIT) });
+  const uploadLimit = bodyLimit({ maxSize: UPLOAD_MAX_BYTES, onError: tooLarge(UPLOAD_MAX_BYTES) });
+  // JSON bodies are small; only attachment uploads may be large.
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && /\/conversations\/[^/]+\/media$/.test(c.req.path) ? uploadLimit : jsonLimit)(c, next));
   // An unknown path is a 404 for everyone (middleware are registered as ALL; routes have a method).
   app.use('/api/*', async (c, next) => {
     const routed = matchedRoutes(c).some((r) => r.method !== 'ALL');
@@ -70,6 +67,7 @@ export function createApp() {
   registerTemplates(app);
   registerConversations(app);
   registerMedia(app);
+  registerUploads(app);
   registerDeadLetters(app);
   registerRealtime(app);
 

@@ -8,6 +8,9 @@ import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
 import { windowOpen } from './conversations';
 
+/** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
+export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
+
 export function templatePreview(t: { name: string; components?: Record<string, unknown>[] }): string {
   const params = (t.components ?? [])
     .flatMap((c) => ((c.parameters as { text?: string }[] | undefined) ?? []).map((p) => p.text))
@@ -32,6 +35,10 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     );
   }
   const isNote = body.type === 'note';
+  // An uploaded file must be this organisation's: keys are not secrets.
+  if ('media' in body && 'key' in body.media && !body.media.key.startsWith(outboundMediaPrefix(actor.orgId))) {
+    throw new ApiError(422, 'invalid_media', 'Unknown upload');
+  }
   if ('replyToMessageId' in body && body.replyToMessageId) {
     const [quoted] = await tx
       .select({ id: messages.id })
@@ -56,7 +63,8 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
         : {
             kind: body.type,
             body: body.caption ?? null,
-            payload: { media: { link: body.media.link } },
+            payload: { media: 'link' in body.media ? { link: body.media.link } : { key: body.media.key } },
+            ...('key' in body.media ? { mediaKey: body.media.key, mediaStatus: 'stored' as const } : {}),
             mediaFilename: body.media.filename ?? null,
           }),
   };

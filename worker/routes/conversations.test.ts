@@ -119,6 +119,30 @@ describe('replies to WhatsApp', () => {
     expect((await find(conv.id, res.body.message.id)).status).not.toBe('failed');
   });
 
+  it('sends an uploaded attachment: stored in R2, uploaded to WhatsApp, sent by media id', async () => {
+    const { from, conv } = await customerWrote();
+    const pdf = new TextEncoder().encode('%PDF-1.4 orçamento');
+    const up = await api('POST', `/api/v1/conversations/${conv.id}/media?filename=${encodeURIComponent('Orçamento.pdf')}`, {
+      token: admin.accessToken,
+      rawBody: pdf as unknown as string,
+      headers: { 'content-type': 'application/pdf' },
+    });
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ key: expect.stringMatching(`^outbound/${admin.orgId}/`), mimeType: 'application/pdf', size: pdf.byteLength });
+    const res = await send(conv.id, { type: 'document', media: { key: up.body.key, filename: 'Orçamento.pdf' }, caption: 'Segue o orçamento' });
+    expect(res.status).toBe(202);
+    await eventually(async () => (await find(conv.id, res.body.message.id))?.providerMessageId);
+    const [atMeta] = (await fake('GET', `/sent?to=${from}`)).body.data;
+    expect(atMeta.request).toMatchObject({ type: 'document', document: { id: expect.any(String), filename: 'Orçamento.pdf', caption: 'Segue o orçamento' } });
+    // The agent sees it too.
+    const m = await find(conv.id, res.body.message.id);
+    expect((await api('GET', m.media.url, { token: admin.accessToken })).status).toBe(200);
+    // Another organisation's key is refused; so is a type WhatsApp does not take.
+    expect((await send(conv.id, { type: 'image', media: { key: `outbound/${crypto.randomUUID()}/x-file-1234` } })).status).toBe(422);
+    const exe = await api('POST', `/api/v1/conversations/${conv.id}/media`, { token: admin.accessToken, rawBody: 'MZ', headers: { 'content-type': 'application/x-msdownload' } });
+    expect(exe.status).toBe(415);
+  });
+
   it('keeps private notes inside Conversa', async () => {
     const { from, conv } = await customerWrote();
     const res = await send(conv.id, { type: 'note', text: 'Cliente VIP, dar desconto' });

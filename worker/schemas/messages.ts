@@ -20,7 +20,11 @@ export const sendMessageBody = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.enum(['image', 'video', 'audio', 'document']),
-    media: z.object({ link: z.url({ protocol: /^https?$/ }).max(2048), filename: z.string().max(240).optional() }),
+    // A public link, or the key of a file uploaded with POST /conversations/:id/media.
+    media: z.union([
+      z.object({ link: z.url({ protocol: /^https?$/ }).max(2048), filename: z.string().max(240).optional() }),
+      z.object({ key: z.string().min(10).max(200), filename: z.string().max(240).optional() }),
+    ]),
     caption: z.string().max(1024).optional(),
     replyToMessageId,
     clientId,

@@ -80,3 +80,22 @@ export interface TemplatePage {
 
 export const listTemplates = (cfg: GraphConfig, wabaId: string, after?: string) =>
   call<TemplatePage>(cfg, 'GET', `${wabaId}/message_templates?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+
+/** Uploads a file for sending: Meta answers with a media id usable in a message for 30 days. */
+export async function uploadMedia(cfg: GraphConfig, phoneNumberId: string, file: { bytes: ArrayBuffer; mime: string; filename: string }) {
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', file.mime);
+  form.set('file', new File([file.bytes], file.filename, { type: file.mime }));
+  const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${phoneNumberId}/media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${cfg.accessToken}` },
+    body: form,
+  });
+  const json = (await res.json().catch(() => null)) as { id?: string; error?: { code?: number; message?: string } } | null;
+  if (!res.ok || !json?.id) {
+    const code = Number(json?.error?.code ?? (res.status >= 500 ? 1 : 0));
+    throw new GraphError(res.status, code, errorReason(code, json?.error?.message), json?.error?.message ?? null);
+  }
+  return { id: json.id };
+}
