@@ -13,6 +13,7 @@ import { readFileSync as readText } from 'node:fs';
 import { parseEnv } from 'node:util';
 
 const RESULTS = 'test-results/vitest.json';
+const E2E_RESULTS = 'test-results/e2e.json';
 
 async function main(): Promise<number> {
   const external = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
@@ -34,8 +35,10 @@ async function main(): Promise<number> {
   try {
     await runMigrations(testUrl, proxy.address);
     rmSync(RESULTS, { force: true });
+    rmSync(E2E_RESULTS, { force: true });
     mkdirSync('test-results', { recursive: true });
-    code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}`, ...process.argv.slice(2)], {
+    const args = process.argv.slice(2);
+    code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}`, ...args], {
       ...process.env,
       TEST_DATABASE_URL: testUrl,
       TEST_ADMIN_DATABASE_URL: adminUrl,
@@ -46,6 +49,15 @@ async function main(): Promise<number> {
       WRANGLER_SEND_METRICS: 'false',
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     });
+    // The browser tests start whole stacks of their own: after the rest, and only for a full run.
+    if (args.length === 0 && !process.env.SKIP_E2E) {
+      const e2e = await run('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${E2E_RESULTS}`], {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      });
+      code = code || e2e;
+    }
   } finally {
     if (dbName) await dropDatabase(adminUrl, dbName, proxy.address).catch((e) => console.warn(`[test] drop ${dbName}: ${e}`));
     await proxy.close();
@@ -64,19 +76,23 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<numbe
 }
 
 function printSummary() {
-  try {
-    const r = JSON.parse(readFileSync(RESULTS, 'utf8')) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-      numTodoTests: number;
-    };
-    const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  } catch {
-    console.log('0 passed, 1 failed');
+  type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number };
+  const read = (file: string): Report | null => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Report;
+    } catch {
+      return null;
+    }
+  };
+  const reports = [read(RESULTS), read(E2E_RESULTS)].filter((r): r is Report => r !== null);
+  if (!read(RESULTS)) {
     console.error('[test] no vitest results were written: the run did not complete');
+    console.log('0 passed, 1 failed');
+    return;
   }
+  const sum = (k: keyof Report) => reports.reduce((n, r) => n + r[k], 0);
+  const skipped = sum('numPendingTests') + sum('numTodoTests');
+  console.log(`${sum('numPassedTests')} passed, ${sum('numFailedTests')} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
 main().then(

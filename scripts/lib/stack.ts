@@ -38,9 +38,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The dev values (.dev.vars.example), overridden by the developer's own .dev.vars when there is one. */
 export function devVars(): Record<string, string> {
-  const file = existsSync('.dev.vars') ? '.dev.vars' : '.dev.vars.example';
-  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  const read = (file: string) => (existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {});
+  return { ...read('.dev.vars.example'), ...read('.dev.vars') };
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -90,10 +91,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     // No network here: keep wrangler from phoning home for metrics or the Request.cf object.
     const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', FORCE_COLOR: '0' };
+    // Every var is passed explicitly, so a fresh checkout (no .dev.vars) or a stale .dev.vars still works.
+    const workerVars: Record<string, string> = {
+      ...devVars(),
+      DATABASE_URL: dbUrl,
+      META_GRAPH_BASE_URL: fakeMeta.graphBaseUrl,
+      APP_URL: `http://${host}:${opts.webPort ?? opts.apiPort}`,
+    };
     const wranglerArgs = ['dev', '--ip', host, '--port', String(opts.apiPort), '--inspector-port', String(await freePort()),
       '--persist-to', opts.persistTo, '--test-scheduled', '--show-interactive-dev-session=false', '--log-level', 'warn',
-      '--var', `DATABASE_URL:${dbUrl}`, '--var', `META_GRAPH_BASE_URL:${fakeMeta.graphBaseUrl}`,
-      '--var', `APP_URL:http://${host}:${opts.webPort ?? opts.apiPort}`];
+      ...Object.entries(workerVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
     if (wsProxy) wranglerArgs.push('--var', `DB_WS_PROXY:${wsProxy}`);
     children.push(startProcess('api', 'node_modules/.bin/wrangler', wranglerArgs, env));
     if (opts.webPort) {

@@ -1,29 +1,34 @@
+import { effect, untracked } from '@preact/signals';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { App } from './app';
+import { locale } from './i18n';
+import { openChat } from './state/chat';
+import { forgetTemplates } from './state/content';
+import { startInbox, stopInbox } from './state/inbox';
+import { loadMembers, resetMembers } from './state/members';
+import { startRealtime, stopRealtime } from './state/realtime';
+import { authStatus, boot } from './state/session';
+import './styles.css';
 
-type Health = { status: string; db: string; version: string; reason?: string };
+document.documentElement.lang = locale.value;
 
-// Placeholder until the agent app lands: shows that the API and its database answer.
-function App() {
-  const [health, setHealth] = useState<Health | { error: string } | null>(null);
-  useEffect(() => {
-    fetch('/health')
-      .then((r) => r.json() as Promise<Health>)
-      .then(setHealth, (e: Error) => setHealth({ error: e.message }));
-  }, []);
-  return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '40rem', margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>Conversa</h1>
-      <p>Atendimento ao cliente pelo WhatsApp, em equipe.</p>
-      <p aria-live="polite">
-        {health === null
-          ? 'Verificando a API…'
-          : 'error' in health
-            ? `API indisponível: ${health.error}`
-            : `API ${health.status === 'ok' ? 'no ar' : 'com problemas'} · banco de dados: ${health.db} · versão ${health.version}`}
-      </p>
-    </main>
-  );
-}
+// Logged in: live updates and the inbox run for the whole session, whatever page is shown.
+effect(() => {
+  const status = authStatus.value;
+  untracked(() => {
+    if (status === 'authed') {
+      startRealtime();
+      startInbox();
+      void loadMembers();
+    } else if (status === 'anon') {
+      openChat(null);
+      stopInbox();
+      stopRealtime();
+      resetMembers();
+      forgetTemplates();
+    }
+  });
+});
 
+void boot();
 render(<App />, document.getElementById('app')!);

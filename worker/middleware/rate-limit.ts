@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Env } from '../env';
 import { ApiError } from '../errors';
+import { verifyAccessToken } from '../auth/tokens';
 import { clientIp } from './client';
 
 const PERIOD_SECONDS = 60; // Both bindings in wrangler.toml count per minute.
@@ -16,12 +17,23 @@ export async function enforceLimit(limiter: RateLimit, key: string): Promise<voi
   }
 }
 
-export function rateLimit(pick: (env: Env) => RateLimit, key: (c: Context<AppEnv>) => string) {
+export function rateLimit(pick: (env: Env) => RateLimit, key: (c: Context<AppEnv>) => string | Promise<string>) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    await enforceLimit(pick(c.env), key(c));
+    await enforceLimit(pick(c.env), await key(c));
     await next();
   });
 }
 
-export const apiRateLimit = rateLimit((env) => env.API_RATE_LIMITER, (c) => `ip:${clientIp(c)}`);
+/**
+ * Signed-in callers are counted per user (an office of agents shares one IP); anyone else per IP. Only a token
+ * whose signature verifies picks the user key, so made-up tokens cannot dodge the IP limit.
+ */
+export const apiRateLimit = rateLimit(
+  (env) => env.API_RATE_LIMITER,
+  async (c) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const claims = token ? await verifyAccessToken(c.env.JWT_SECRET, token) : null;
+    return claims ? `user:${claims.sub}` : `ip:${clientIp(c)}`;
+  },
+);
 export const authIpRateLimit = rateLimit((env) => env.AUTH_RATE_LIMITER, (c) => `ip:${clientIp(c)}`);

@@ -202,14 +202,23 @@ describe('brute force', () => {
     expect(res.status).toBe(429);
   });
 
-  it('the general API limit is 100 requests a minute per IP', async () => {
+  it('the general API limit is 100 requests a minute per signed-in user, so colleagues behind one IP are not affected', async () => {
     const s = await signupOrg('Limite');
+    const colleague = await addMember(s.orgId, 'agent');
     const ip = uniqueIp();
     let limited = 0;
     for (let i = 0; i < 110; i++) {
       if ((await api('GET', '/api/v1/organization', { ip, token: s.accessToken })).status === 429) limited++;
     }
     expect(limited).toBeGreaterThanOrEqual(10);
+    expect((await api('GET', '/api/v1/organization', { ip, token: colleague.accessToken })).status).toBe(200);
+    // Made-up tokens are counted per IP: they cannot dodge the limit.
+    let forged = 0;
+    const anonIp = uniqueIp();
+    for (let i = 0; i < 110; i++) {
+      if ((await api('GET', '/api/v1/organization', { ip: anonIp, token: `x.${i}.y` })).status === 429) forged++;
+    }
+    expect(forged).toBeGreaterThanOrEqual(10);
   });
 });
 

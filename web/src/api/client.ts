@@ -40,14 +40,17 @@ export interface AuthHooks {
   token(): string | null;
   /** Gets a new access token (serialised by the session module); null when the login is gone. */
   refresh(): Promise<string | null>;
+  /** The login ended for good (membership removed …): the session module logs out with this reason. */
+  ended(code: string): void;
 }
 
-let auth: AuthHooks = { token: () => null, refresh: async () => null };
+let auth: AuthHooks = { token: () => null, refresh: async () => null, ended: () => {} };
 export function configureAuth(hooks: AuthHooks) {
   auth = hooks;
 }
 
 export interface RequestOptions {
+  /** JSON, or a Blob/File sent as is with its own content type (uploads). */
   body?: unknown;
   query?: Record<string, string | number | boolean | null | undefined>;
   /** false for the public auth and invitation routes. */
@@ -66,13 +69,14 @@ function buildUrl(path: string, query?: RequestOptions['query']): string {
 
 async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const raw = opts.body instanceof Blob;
+  if (opts.body !== undefined) headers['content-type'] = raw ? (opts.body as Blob).type || 'application/octet-stream' : 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   try {
     return await fetch(buildUrl(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.body === undefined ? undefined : raw ? (opts.body as Blob) : JSON.stringify(opts.body),
       credentials: CREDENTIALS,
       signal: opts.signal,
     });
@@ -106,7 +110,10 @@ async function authed(method: string, path: string, opts: RequestOptions): Promi
   if (res.status === 401) {
     // Expired or revoked access token: one silent refresh, then the same request again.
     const err = await errorOf(res);
-    if (err.code === 'membership_revoked') throw err;
+    if (err.code === 'membership_revoked') {
+      auth.ended(err.code);
+      throw err;
+    }
     const fresh = await auth.refresh();
     if (!fresh) throw err;
     res = await send(method, path, opts, fresh);

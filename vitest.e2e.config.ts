@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests (web/e2e): each file starts the whole product (scripts/lib/stack.ts) on free ports with an in-memory
+// database and drives Debian's Chromium through playwright-core. Files run in parallel, each with its own stack.
+export default defineConfig({
+  test: {
+    name: 'e2e',
+    include: ['web/e2e/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+    // Each test builds on the previous one's state (one login, one stack per file).
+    sequence: { concurrent: false },
+  },
+});

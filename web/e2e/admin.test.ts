@@ -1,0 +1,167 @@
+// The tenant admin's settings: organisation and retention, the WhatsApp channel with its webhook URL, template
+// sync, inviting a user who accepts and logs in, and the audit log with filters and "load more". Also English.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ADMIN, apiAs, browserAvailable, login, mailedToken, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person,
+} from './support';
+
+const INVITEE = { email: 'nina.nova@demo.conversa.local', name: 'Nina Nova', password: 'nina-senha-forte-1' };
+
+describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant admin)', () => {
+  let e2e: E2E;
+  let admin: Person;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    admin = await openBrowser();
+  });
+  beforeEach((ctx) => shootOnFailure(ctx, () => admin?.page));
+  afterAll(async () => {
+    await admin?.close();
+    await e2e?.stop();
+  });
+
+  it('edits the organisation and its data retention', async () => {
+    const { page } = admin;
+    await login(page, e2e.webUrl, ADMIN);
+    await page.getByRole('link', { name: 'Configurações' }).click();
+    await page.waitForURL(/\/settings/);
+    const form = page.getByTestId('org-form');
+    await form.getByLabel('Nome da organização').waitFor();
+    expect(await form.getByLabel('Nome da organização').inputValue()).toBe('Loja Demo');
+    await form.getByLabel('Apagar dados antigos automaticamente').check();
+    await form.getByLabel('Manter dados por (dias)').fill('365');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await page.getByText('Salvo.').waitFor();
+    await screenshot(page, 'settings-organization', { scrollTop: '.settings-body' });
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    const { body } = await api.call<{ organization: { retentionDays: number; retentionEnabled: boolean } }>('GET', '/api/v1/organization');
+    expect(body.organization).toMatchObject({ retentionDays: 365, retentionEnabled: true });
+  });
+
+  it('shows the WhatsApp channel, the webhook URL and connects another number', async () => {
+    const { page } = admin;
+    await page.getByTestId('settings-channels').click();
+    const list = page.getByTestId('channel-list');
+    await list.getByText('+55 (11) 4000-0001').waitFor();
+    expect(await page.getByTestId('webhook-url').inputValue()).toBe(`${e2e.webUrl}/webhooks/whatsapp`);
+    expect(await page.getByTestId('webhook-box').textContent()).toContain('META_VERIFY_TOKEN');
+
+    const form = page.getByTestId('channel-form');
+    await form.getByLabel('ID do número de telefone').fill('100000000000077');
+    await form.getByLabel('ID da conta do WhatsApp Business (WABA)').fill('200000000000077');
+    await form.getByLabel('Número exibido').fill('+55 11 4000-0077');
+    await form.getByLabel('Token de acesso').fill('token-de-teste-0123456789');
+    await form.getByRole('button', { name: 'Conectar' }).click();
+    await page.getByText('Número conectado.').waitFor();
+    await list.getByText('+55 (11) 4000-0077').waitFor();
+    await screenshot(page, 'settings-channels', { scrollTop: '.settings-body' });
+  });
+
+  it('syncs the templates and lists them', async () => {
+    const { page } = admin;
+    await page.getByTestId('settings-templates').click();
+    await page.getByText('Nenhum modelo sincronizado ainda.').waitFor();
+    await page.getByTestId('sync-templates').filter({ hasText: 'WhatsApp Loja Demo' }).click();
+    await page.getByText('3 modelos sincronizados.').waitFor();
+    const table = page.getByTestId('templates-table');
+    for (const name of ['hello_world', 'pedido_enviado', 'retomar_atendimento']) await table.getByText(name, { exact: true }).waitFor();
+    await screenshot(page, 'settings-templates', { scrollTop: '.settings-body' });
+  });
+
+  it('invites a user who accepts the invitation and logs in', async () => {
+    const { page } = admin;
+    await page.getByTestId('settings-members').click();
+    await page.getByTestId('members-table').getByText('gerente@demo.conversa.local').waitFor();
+    const form = page.getByTestId('invite-form');
+    await form.getByLabel('E-mail').fill(INVITEE.email);
+    await form.getByLabel('Função').selectOption('agent');
+    await form.getByRole('button', { name: 'Enviar convite' }).click();
+    await page.getByText(`Convite enviado para ${INVITEE.email}.`).waitFor();
+    await page.getByTestId('pending-invitations').getByText(INVITEE.email).waitFor();
+    await screenshot(page, 'settings-members', { scrollTop: '.settings-body' });
+
+    const token = await mailedToken(e2e.apiUrl, INVITEE.email, 'accept-invite');
+    const invitee = await openBrowser();
+    try {
+      const p = invitee.page;
+      await p.goto(`${e2e.webUrl}/accept-invite?token=${encodeURIComponent(token)}`);
+      await p.getByText('Você foi convidado(a) para Loja Demo como Atendente.').waitFor();
+      await screenshot(p, 'accept-invite');
+      await p.getByLabel('Seu nome').fill(INVITEE.name);
+      await p.getByLabel('Nova senha').fill(INVITEE.password);
+      await p.getByRole('button', { name: 'Aceitar e entrar' }).click();
+      await p.waitForURL(/\/inbox/);
+      await p.getByRole('heading', { name: 'Conversas' }).waitFor();
+      // Agents have no settings.
+      expect(await p.getByRole('link', { name: 'Configurações' }).count()).toBe(0);
+
+      await p.getByTestId('account-menu').click();
+      await p.getByTestId('logout').click();
+      await p.waitForURL(/\/login/);
+      await login(p, e2e.webUrl, INVITEE.email, INVITEE.password);
+      await p.getByRole('heading', { name: 'Conversas' }).waitFor();
+      await p.getByTestId('account-menu').click();
+      expect(await p.locator('#account-menu').textContent()).toContain('Loja Demo · Atendente');
+    } finally {
+      await invitee.close();
+    }
+
+    await page.reload();
+    await page.getByTestId('members-table').getByText(INVITEE.email).waitFor();
+    expect(await page.getByTestId('pending-invitations').count()).toBe(0);
+  });
+
+  it("changes a member's role and removes a member", async () => {
+    const { page } = admin;
+    const table = page.getByTestId('members-table');
+    await table.getByLabel(`Função de ${INVITEE.name}`).selectOption('manager');
+    await page.getByText('Função alterada.').waitFor();
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    const members = await api.call<{ data: { email: string; role: string }[] }>('GET', '/api/v1/members');
+    expect(members.body.data.find((m) => m.email === INVITEE.email)?.role).toBe('manager');
+
+    page.once('dialog', (d) => void d.accept());
+    await table.getByRole('button', { name: `Remover ${INVITEE.name}` }).click();
+    await expect.poll(() => table.getByText(INVITEE.email).count()).toBe(0);
+    // The last admin cannot be demoted: the server says why.
+    await table.getByLabel('Função de Ana Admin').selectOption('agent');
+    await page.getByText('A organização precisa de pelo menos um administrador.').waitFor();
+    expect(await table.getByLabel('Função de Ana Admin').inputValue()).toBe('tenant_admin');
+  });
+
+  it('shows the audit log with filters and "load more"', async () => {
+    const { page } = admin;
+    // Enough entries for a second page (30 a page), without going near the API's rate limit.
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    for (let i = 0; i < 24; i++) {
+      const r = await api.call('PATCH', '/api/v1/organization', { timezone: i % 2 ? 'America/Sao_Paulo' : 'America/Recife' });
+      expect(r.status).toBe(200);
+    }
+    await page.getByTestId('settings-audit').click();
+    const table = page.getByTestId('audit-table');
+    await table.locator('tr[data-action="organization.updated"]').first().waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(30);
+    await screenshot(page, 'settings-audit', { scrollTop: '.settings-body' });
+    await page.getByTestId('audit-more').click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(30);
+    await table.locator('tr[data-action="member.joined"]').waitFor();
+
+    await page.getByTestId('audit-action').selectOption('member.');
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    await expect.poll(async () => [...new Set(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))))].sort())
+      .toEqual(['member.invited', 'member.joined', 'member.removed', 'member.role_changed']);
+  });
+
+  it('speaks English when asked', async () => {
+    const { page } = admin;
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Inbox' }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByTestId('language').selectOption('pt-BR');
+    await page.getByRole('heading', { name: 'Registro de auditoria' }).waitFor();
+  });
+});

@@ -1,0 +1,118 @@
+// The logged-in frame: skip link, header (brand, navigation, connection state, language, account menu), main.
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { initials } from '../lib/format';
+import { isAdmin, logout, session, switchOrganization } from '../state/session';
+import { ConnectionBadge } from './ConnectionBadge';
+import { IconInbox, IconSettings } from './icons';
+import { LanguageSelect } from './LanguageSelect';
+
+export function Shell({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  const s = session.value!;
+  const section = path.startsWith('/settings') ? 'settings' : 'inbox';
+  return (
+    <div class="shell" data-section={section}>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/inbox" aria-label={t('app.name')}>
+          <span class="brand-mark" aria-hidden="true">C</span>
+          <span class="brand-name">{t('app.name')}</span>
+        </a>
+        <nav class="topnav" aria-label={t('nav.main')}>
+          <a href="/inbox" aria-current={section === 'inbox' ? 'page' : undefined}>
+            <IconInbox />
+            <span>{t('nav.inbox')}</span>
+          </a>
+          {isAdmin.value && (
+            <a href="/settings" aria-current={section === 'settings' ? 'page' : undefined}>
+              <IconSettings />
+              <span>{t('nav.settings')}</span>
+            </a>
+          )}
+        </nav>
+        <div class="topbar-end">
+          <ConnectionBadge />
+          <LanguageSelect compact />
+          <AccountMenu name={s.user.name ?? s.user.email} />
+        </div>
+      </header>
+      <main id="main" class="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function AccountMenu({ name }: { name: string }) {
+  const { route } = useLocation();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const s = session.value!;
+  useEffect(() => {
+    if (!open) return;
+    const onDoc = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setOpen(false);
+        ref.current?.querySelector<HTMLButtonElement>('.account-button')?.focus();
+      }
+    };
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  return (
+    <div class="account" ref={ref}>
+      <button
+        type="button"
+        class="account-button"
+        aria-expanded={open}
+        aria-haspopup="true"
+        aria-controls="account-menu"
+        onClick={() => setOpen(!open)}
+        data-testid="account-menu"
+      >
+        <span class="avatar avatar-sm" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <span class="account-name">{name}</span>
+      </button>
+      {open && (
+        <div class="account-menu" id="account-menu">
+          <p class="account-who">
+            <strong>{name}</strong>
+            <span>{s.user.email}</span>
+            <span>
+              {s.organization.name} · {t(`role.${s.organization.role}`)}
+            </span>
+          </p>
+          {s.organizations.length > 1 && (
+            <label class="field">
+              <span>{t('nav.switchOrg')}</span>
+              <select value={s.organization.id} onChange={(e) => void switchOrganization(e.currentTarget.value)}>
+                {s.organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button type="button" class="btn btn-block" onClick={() => void logout().then(() => route('/login', true))} data-testid="logout">
+            {t('auth.logout')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { ConversationRow } from '../../api/types';
+import { errorText, t } from '../../i18n';
+import { contactName, formatPhone, initials, shortRelative } from '../../lib/format';
+import { now } from '../../state/clock';
+import {
+  assigneeFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, search, setFilters,
+  statusFilter, visibleRows, type AssigneeFilter, type StatusFilter,
+} from '../../state/inbox';
+import { memberName } from '../../state/members';
+import { userId } from '../../state/session';
+
+const ASSIGNEE: AssigneeFilter[] = ['mine', 'unassigned', 'all'];
+const STATUSES: StatusFilter[] = ['open', 'pending', 'snoozed', 'resolved', 'any'];
+
+export function ConversationList() {
+  const listRef = useRef<HTMLUListElement>(null);
+  const list = visibleRows.value;
+  const status = listStatus.value;
+
+  // Keep the open conversation's row in view when the list changes under it.
+  useEffect(() => {
+    const el = listRef.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [openId.value]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const links = [...(listRef.current?.querySelectorAll<HTMLAnchorElement>('a.conv') ?? [])];
+    const i = links.indexOf(document.activeElement as HTMLAnchorElement);
+    let next = -1;
+    if (e.key === 'ArrowDown') next = Math.min(i + 1, links.length - 1);
+    else if (e.key === 'ArrowUp') next = i <= 0 ? 0 : i - 1;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = links.length - 1;
+    const target = next >= 0 ? links[next] : undefined;
+    if (target) {
+      e.preventDefault();
+      target.focus();
+    }
+  };
+
+  return (
+    <aside class="pane-list" aria-labelledby="inbox-title">
+      <div class="list-head">
+        <h1 id="inbox-title">{t('inbox.title')}</h1>
+        <div class="segmented" role="group" aria-label={t('inbox.filter.label')}>
+          {ASSIGNEE.map((a) => (
+            <button
+              key={a}
+              type="button"
+              aria-pressed={assigneeFilter.value === a}
+              onClick={() => assigneeFilter.value !== a && setFilters({ assignee: a })}
+              data-testid={`filter-${a}`}
+            >
+              {t(`inbox.filter.${a}`)}
+            </button>
+          ))}
+        </div>
+        <div class="list-tools">
+          <label class="field-inline">
+            <span class="sr-only">{t('inbox.status.label')}</span>
+            <select value={statusFilter.value} onChange={(e) => setFilters({ status: e.currentTarget.value as StatusFilter })} data-testid="status-filter">
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s === 'any' ? t('inbox.status.any') : t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field-inline grow">
+            <span class="sr-only">{t('inbox.search')}</span>
+            <input type="search" placeholder={t('inbox.searchShort')} title={t('inbox.search')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
+          </label>
+        </div>
+      </div>
+      <p id="list-help" class="sr-only">
+        {t('inbox.listHelp')}
+      </p>
+      {status === 'loading' && rows.value.length === 0 ? (
+        <ul class="conv-list" aria-busy="true" aria-label={t('common.loading')}>
+          {[0, 1, 2, 3].map((i) => (
+            <li key={i} class="conv conv-skeleton" aria-hidden="true" />
+          ))}
+        </ul>
+      ) : status === 'error' && rows.value.length === 0 ? (
+        <div class="list-empty" role="alert">
+          <p>{errorText(listError.value)}</p>
+          <button type="button" class="btn" onClick={() => void loadList()}>
+            {t('common.retry')}
+          </button>
+        </div>
+      ) : list.length === 0 ? (
+        <div class="list-empty">
+          <p>{search.value ? t('inbox.noResults') : t('inbox.empty')}</p>
+          {!search.value && <p class="muted">{t('inbox.emptyHint')}</p>}
+        </div>
+      ) : (
+        <ul class="conv-list" ref={listRef} onKeyDown={onKeyDown} aria-labelledby="inbox-title" aria-describedby="list-help" data-testid="conversation-list">
+          {list.map((row) => (
+            <Row key={row.id} row={row} current={row.id === openId.value} />
+          ))}
+        </ul>
+      )}
+      {nextCursor.value && !search.value && (
+        <div class="list-more">
+          <button type="button" class="btn btn-ghost btn-block" onClick={() => void loadMore()} disabled={loadingMore.value}>
+            {loadingMore.value ? t('common.loading') : t('common.loadMore')}
+          </button>
+        </div>
+      )}
+    </aside>
+  );
+}
+
+function Row({ row, current }: { row: ConversationRow; current: boolean }) {
+  const name = contactName(row.contact);
+  const unread = current ? 0 : row.unreadCount;
+  const me = userId.value;
+  const assignee = row.assigneeId === null ? null : row.assigneeId === me ? t('inbox.assignedToYou') : memberName(row.assigneeId);
+  return (
+    <li>
+      <a
+        class={`conv${unread > 0 ? ' conv-unread' : ''}`}
+        href={`/inbox/${row.id}`}
+        aria-current={current ? 'page' : undefined}
+        data-testid="conversation"
+        data-id={row.id}
+      >
+        <span class="avatar" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <span class="conv-main">
+          <span class="conv-top">
+            <span class="conv-name">{name}</span>
+            <time class="conv-time" dateTime={row.lastMessageAt ?? undefined}>
+              {shortRelative(row.lastMessageAt, now.value)}
+            </time>
+          </span>
+          <span class="conv-bottom">
+            <span class="conv-preview">{row.lastMessagePreview || t('inbox.noMessages')}</span>
+            {unread > 0 && (
+              <span class="badge" data-testid="unread">
+                <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                <span class="sr-only">{unread === 1 ? t('inbox.unreadOne') : t('inbox.unread', { n: unread })}</span>
+              </span>
+            )}
+          </span>
+          <span class="conv-tags">
+            {row.contact.name && row.contact.phone && <span class="conv-phone">{formatPhone(row.contact.phone)}</span>}
+            {row.status !== 'open' && <span class={`chip chip-${row.status}`}>{t(`status.${row.status}`)}</span>}
+            {assignee && <span class="chip">{assignee}</span>}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,53 @@
+// Tenant-admin settings: organisation, users, WhatsApp channels, templates, audit log.
+import { useRoute } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+import { t, type MessageKey } from '../../i18n';
+import { isAdmin } from '../../state/session';
+import { AuditLog } from './AuditLog';
+import { Channels } from './Channels';
+import { Members } from './Members';
+import { OrganizationSettings } from './Organization';
+import { Templates } from './Templates';
+
+const TABS = [
+  { id: 'organization', label: 'settings.organization', component: OrganizationSettings },
+  { id: 'members', label: 'settings.members', component: Members },
+  { id: 'channels', label: 'settings.channels', component: Channels },
+  { id: 'templates', label: 'settings.templates', component: Templates },
+  { id: 'audit', label: 'settings.audit', component: AuditLog },
+] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
+
+export function Settings() {
+  const { params } = useRoute();
+  const tab = TABS.find((x) => x.id === params.tab) ?? TABS[0];
+  useEffect(() => {
+    document.title = `${t(tab.label)} · ${t('settings.title')} · ${t('app.name')}`;
+  });
+  if (!isAdmin.value) {
+    return (
+      <div class="settings">
+        <p class="alert alert-info">{t('settings.adminOnly')}</p>
+      </div>
+    );
+  }
+  const Tab = tab.component;
+  return (
+    <div class="settings">
+      <nav class="settings-nav" aria-label={t('settings.sections')}>
+        <h1>{t('settings.title')}</h1>
+        <ul>
+          {TABS.map((x) => (
+            <li key={x.id}>
+              <a href={`/settings/${x.id}`} aria-current={x.id === tab.id ? 'page' : undefined} data-testid={`settings-${x.id}`}>
+                {t(x.label)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <section class="settings-body" aria-labelledby="settings-heading">
+        <Tab />
+      </section>
+    </div>
+  );
+}
