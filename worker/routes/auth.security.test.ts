@@ -177,7 +177,7 @@ describe('brute force', () => {
     const s = await signupOrg('Força');
     const ip = uniqueIp();
     const statuses: number[] = [];
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 25; i++) {
       const res = await api('POST', '/api/v1/auth/login', { ip, body: { email: s.email, password: `wrong-${i}` } });
       statuses.push(res.status);
       if (res.status === 429) {
@@ -187,13 +187,13 @@ describe('brute force', () => {
       }
     }
     expect(statuses).toContain(429);
-    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(20);
   });
 
   it('one account attacked from many IPs also hits 429', async () => {
     const s = await signupOrg('Botnet');
     const statuses: number[] = [];
-    for (let i = 0; i < 15 && !statuses.includes(429); i++) {
+    for (let i = 0; i < 25 && !statuses.includes(429); i++) {
       statuses.push((await api('POST', '/api/v1/auth/login', { ip: uniqueIp(), body: { email: s.email, password: 'nope-nope' } })).status);
     }
     expect(statuses).toContain(429);
@@ -202,23 +202,24 @@ describe('brute force', () => {
     expect(res.status).toBe(429);
   });
 
+  // The binding counts per clock minute: a run may straddle two windows, so keep going until it bites (bounded).
+  async function requestsUntilLimited(call: () => Promise<{ status: number }>, max = 250): Promise<number> {
+    for (let i = 1; i <= max; i++) if ((await call()).status === 429) return i;
+    return Infinity;
+  }
+
   it('the general API limit is 100 requests a minute per signed-in user, so colleagues behind one IP are not affected', async () => {
     const s = await signupOrg('Limite');
     const colleague = await addMember(s.orgId, 'agent');
     const ip = uniqueIp();
-    let limited = 0;
-    for (let i = 0; i < 110; i++) {
-      if ((await api('GET', '/api/v1/organization', { ip, token: s.accessToken })).status === 429) limited++;
-    }
-    expect(limited).toBeGreaterThanOrEqual(10);
+    const n = await requestsUntilLimited(() => api('GET', '/api/v1/organization', { ip, token: s.accessToken }));
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(Infinity);
     expect((await api('GET', '/api/v1/organization', { ip, token: colleague.accessToken })).status).toBe(200);
     // Made-up tokens are counted per IP: they cannot dodge the limit.
-    let forged = 0;
     const anonIp = uniqueIp();
-    for (let i = 0; i < 110; i++) {
-      if ((await api('GET', '/api/v1/organization', { ip: anonIp, token: `x.${i}.y` })).status === 429) forged++;
-    }
-    expect(forged).toBeGreaterThanOrEqual(10);
+    let i = 0;
+    expect(await requestsUntilLimited(() => api('GET', '/api/v1/organization', { ip: anonIp, token: `x.${i++}.y` }))).toBeLessThan(Infinity);
   });
 });
 
