@@ -73,7 +73,8 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     .update(conversations)
     .set({
       lastMessageAt: sql`now()`,
-      lastMessagePreview: (message!.body ?? '').slice(0, 140),
+      // A private note is not part of the customer conversation: the list keeps showing the last real message.
+      ...(isNote ? {} : { lastMessagePreview: [...(message!.body ?? '')].slice(0, 140).join('') }),
       // Replying is reading: the agent has seen what they answer.
       unreadCount: isNote ? sql`${conversations.unreadCount}` : 0,
       updatedAt: new Date(),
