@@ -24,6 +24,11 @@ import { registerInvitationAcceptance, registerInvitations } from './routes/invi
 import { registerMembers } from './routes/members';
 import { registerOrganization } from './routes/organization';
 import { registerPlatformAdmin } from './routes/platform-admin';
+import { registerCannedResponses } from './routes/canned-responses';
+import { registerContacts } from './routes/contacts';
+import { registerDeals } from './routes/deals';
+import { registerLabels } from './routes/labels';
+import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
@@ -69,6 +74,11 @@ export function createApp() {
   registerMedia(app);
   registerUploads(app);
   registerDeadLetters(app);
+  registerContacts(app);
+  registerLabels(app);
+  registerCannedResponses(app);
+  registerDeals(app);
+  registerSearch(app);
   registerRealtime(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -1,0 +1,375 @@
+// CSV in and out, with papaparse. Import reads the request body as a stream: papaparse parses each chunk as it
+// arrives (quotes, embedded newlines, ; or , delimiters) and the rows are written in batches, one transaction
+// each, before more of the body is read; memory stays bounded by a chunk plus a batch. Export streams pages of
+// contacts the same way.
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import Papa from 'papaparse';
+import { z } from 'zod';
+import { contactLabels, contacts, type Contact } from '../db/schema';
+import type { Tx } from '../db/tx';
+import { ApiError } from '../errors';
+import { applyAttributes, attributeDefinitions, labelsOf, toE164, waIdOf, type AttributeDefs } from './contacts';
+import { labelsByName } from './labels';
+
+// ---- streaming parse ------------------------------------------------------------------------------------------
+
+export interface CsvRecord {
+  /** The record's number in the file, the header row being 1 (blank lines are not counted). */
+  row: number;
+  data: Record<string, string>;
+}
+export interface RowError {
+  row: number;
+  error: string;
+}
+
+/**
+ * Just enough of a Node readable stream for papaparse's streaming parser: we push decoded text into it as the
+ * body arrives; papaparse parses each piece synchronously and hands complete rows to `chunk`.
+ */
+class PushSource {
+  readonly readable = true;
+  private listeners = new Map<string, ((arg?: unknown) => void)[]>();
+  read() {
+    return null;
+  }
+  on(event: string, fn: (arg?: unknown) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  removeListener(event: string, fn: (arg?: unknown) => void) {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((f) => f !== fn));
+    return this;
+  }
+  pause() {}
+  resume() {}
+  emit(event: 'data' | 'end', arg?: string) {
+    for (const fn of this.listeners.get(event) ?? []) fn(arg);
+  }
+}
+
+/**
+ * Parses a CSV body with a header row (names trimmed and lower-cased), calling `onBatch` with up to `batchSize`
+ * records at a time; the next part of the body is only read once it returns. Malformed rows come as errors.
+ */
+const FIRST_PIECE = 16 * 1024;
+
+export async function parseCsvStream(
+  body: ReadableStream<Uint8Array>,
+  batchSize: number,
+  onBatch: (records: CsvRecord[], errors: RowError[], fields: string[]) => Promise<void>,
+): Promise<void> {
+  const source = new PushSource();
+  let records: CsvRecord[] = [];
+  let errors: RowError[] = [];
+  let fields: string[] = [];
+  let parsedRows = 0;
+  let failure: unknown;
+  Papa.parse<Record<string, unknown>>(source as unknown as Papa.LocalFile, {
+    header: true,
+    skipEmptyLines: 'greedy',
+    transformHeader: (h) => h.trim().toLowerCase(),
+    beforeFirstChunk: (chunk) => chunk.replace(/^\uFEFF/, ''),
+    chunk: (results: Papa.ParseResult<Record<string, unknown>>) => {
+      fields = results.meta.fields ?? fields;
+      const base = parsedRows;
+      const bad = new Map<number, string>();
+      for (const e of results.errors) {
+        // TooFewFields is a row whose trailing empty cells were left out: harmless.
+        if (e.code === 'TooFewFields' || e.code === 'UndetectableDelimiter' || e.row === undefined) continue;
+        // Field-count errors carry the row's index in the whole file, quote errors its index in this chunk.
+        const index = e.type === 'FieldMismatch' ? e.row - base : e.row;
+        bad.set(index, e.code === 'TooManyFields' ? 'more cells than header columns' : `malformed quotes (${e.code})`);
+      }
+      results.data.forEach((raw, i) => {
+        const row = base + i + 2;
+        const problem = bad.get(i);
+        if (problem) return void errors.push({ row, error: problem });
+        const data: Record<string, string> = {};
+        for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') data[k] = v;
+        records.push({ row, data });
+      });
+      parsedRows += results.data.length;
+    },
+    complete: () => {},
+    error: (err: unknown) => {
+      failure = err;
+    },
+  });
+  const flush = async () => {
+    if (records.length === 0 && errors.length === 0) return;
+    const [r, e] = [records, errors];
+    records = [];
+    errors = [];
+    await onBatch(r, e, fields);
+  };
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // papaparse guesses the delimiter (, or ;) from the first piece it sees: give it a sizeable one.
+  let head = '';
+  let started = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!value) continue;
+      if (!started) {
+        head += value;
+        if (head.length < FIRST_PIECE) continue;
+        started = true;
+        source.emit('data', head);
+      } else {
+        source.emit('data', value);
+      }
+      if (failure) throw failure;
+      if (records.length >= batchSize) await flush();
+    }
+    if (!started && head) source.emit('data', head);
+    source.emit('end');
+    if (failure) throw failure;
+    await flush();
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+// ---- contact import -----------------------------------------------------------------------------------------
+
+/** Header names we read, English and Portuguese; anything else must be an attribute key (or is ignored). */
+const COLUMN_ALIASES: Record<string, 'name' | 'phone' | 'email' | 'labels' | 'ignore'> = {
+  name: 'name',
+  nome: 'name',
+  phone: 'phone',
+  telefone: 'phone',
+  celular: 'phone',
+  whatsapp: 'phone',
+  email: 'email',
+  'e-mail': 'email',
+  labels: 'labels',
+  etiquetas: 'labels',
+  // Written by the export; re-importing an export must work.
+  id: 'ignore',
+  whatsapp_id: 'ignore',
+  profile_name: 'ignore',
+  created_at: 'ignore',
+};
+
+export const IMPORT_BATCH = 200;
+const MAX_REPORTED_ERRORS = 1000;
+
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: RowError[];
+  ignoredColumns: string[];
+}
+
+interface ImportRow {
+  row: number;
+  phone: string;
+  name: string | null;
+  email: string | null;
+  attributes: Record<string, string>;
+  labels: string[];
+}
+
+const email = z.email().max(254);
+/** Undo the quote the export puts before cells that would start a formula in a spreadsheet. */
+const cell = (v: string | undefined) => (v ?? '').trim().replace(/^'(?=[=+\-@])/, '');
+
+function readRow(rec: CsvRecord, defs: AttributeDefs): ImportRow | RowError {
+  const byRole: Partial<Record<'name' | 'phone' | 'email' | 'labels', string>> = {};
+  const attributes: Record<string, string> = {};
+  for (const [column, raw] of Object.entries(rec.data)) {
+    const role = COLUMN_ALIASES[column];
+    if (role === 'ignore') continue;
+    if (role) byRole[role] ||= cell(raw);
+    else {
+      const key = column.startsWith('attributes.') ? column.slice('attributes.'.length) : column;
+      if (defs.has(key) && cell(raw) !== '') attributes[key] = cell(raw);
+    }
+  }
+  if (!byRole.phone) return { row: rec.row, error: 'phone is required' };
+  const phone = toE164(byRole.phone);
+  if (!phone) return { row: rec.row, error: `phone "${byRole.phone}" is not a valid number` };
+  if (byRole.email && !email.safeParse(byRole.email).success) return { row: rec.row, error: `email "${byRole.email}" is not valid` };
+  if (byRole.name && byRole.name.length > 200) return { row: rec.row, error: 'name is longer than 200 characters' };
+  const checked = applyAttributes(defs, {}, attributes, true);
+  if ('errors' in checked) return { row: rec.row, error: checked.errors.join('; ') };
+  return {
+    row: rec.row,
+    phone,
+    name: byRole.name || null,
+    email: byRole.email || null,
+    attributes,
+    labels: (byRole.labels ?? '').split(/[;,|]/).map((l) => l.trim()).filter(Boolean),
+  };
+}
+
+export function ignoredColumns(fields: string[], defs: AttributeDefs): string[] {
+  return fields.filter((f) => !COLUMN_ALIASES[f] && !defs.has(f.startsWith('attributes.') ? f.slice('attributes.'.length) : f));
+}
+
+export function assertImportHeader(fields: string[]) {
+  if (!fields.some((f) => COLUMN_ALIASES[f] === 'phone')) {
+    throw new ApiError(400, 'invalid_csv', 'The CSV needs a header row with a phone column (phone, telefone, celular or whatsapp)');
+  }
+}
+
+/**
+ * Writes one batch of rows: a contact per phone number, created or updated in place (empty cells change nothing),
+ * so importing the same file twice changes nothing the second time. Labels are added, never removed.
+ */
+export async function importContactBatch(tx: Tx, orgId: string, records: CsvRecord[], fields: string[], report: ImportReport): Promise<void> {
+  const defs = await attributeDefinitions(tx, orgId);
+  report.ignoredColumns = ignoredColumns(fields, defs);
+  const byPhone = new Map<string, ImportRow>();
+  for (const rec of records) {
+    const r = readRow(rec, defs);
+    if ('error' in r) {
+      addError(report, r);
+      continue;
+    }
+    // The same phone twice in a file: the later row wins, cell by cell.
+    const prev = byPhone.get(r.phone);
+    byPhone.set(
+      r.phone,
+      prev
+        ? { ...r, name: r.name ?? prev.name, email: r.email ?? prev.email, attributes: { ...prev.attributes, ...r.attributes }, labels: [...prev.labels, ...r.labels] }
+        : r,
+    );
+  }
+  if (byPhone.size === 0) return;
+  const phones = [...byPhone.keys()];
+  const existing = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.organizationId, orgId), or(inArray(contacts.phoneE164, phones), inArray(contacts.waId, phones.map(waIdOf)))));
+  const match = new Map<string, Contact>();
+  for (const c of existing) {
+    // A live contact with the phone beats one found by WhatsApp id or a deleted one.
+    for (const phone of phones) {
+      if (c.phoneE164 !== phone && c.waId !== waIdOf(phone)) continue;
+      const prev = match.get(phone);
+      const rank = (x: Contact) => (x.deletedAt ? 0 : 2) + (x.phoneE164 === phone ? 1 : 0);
+      if (!prev || rank(c) > rank(prev)) match.set(phone, c);
+    }
+  }
+
+  const toCreate = [...byPhone.values()].filter((r) => !match.has(r.phone));
+  const contactIdOf = new Map<string, string>();
+  if (toCreate.length) {
+    const created = await tx
+      .insert(contacts)
+      .values(
+        toCreate.map((r) => ({
+          organizationId: orgId,
+          phoneE164: r.phone,
+          waId: waIdOf(r.phone),
+          name: r.name,
+          email: r.email,
+          attributes: (applyAttributes(defs, {}, r.attributes, true) as { attributes: Record<string, unknown> }).attributes,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: contacts.id, phone: contacts.phoneE164 });
+    for (const c of created) contactIdOf.set(c.phone!, c.id);
+    report.created += created.length;
+    for (const r of toCreate) if (!contactIdOf.has(r.phone)) addError(report, { row: r.row, error: 'another contact was created with this number meanwhile; import again' });
+  }
+
+  const updates: { id: string; name: string | null; email: string | null; attributes: Record<string, unknown> }[] = [];
+  for (const [phone, c] of match) {
+    const r = byPhone.get(phone)!;
+    contactIdOf.set(phone, c.id);
+    const attributes = (applyAttributes(defs, c.attributes, r.attributes, true) as { attributes: Record<string, unknown> }).attributes;
+    const next = { id: c.id, name: r.name ?? c.name, email: r.email ?? c.email, attributes };
+    const same = next.name === c.name && next.email === c.email && JSON.stringify(sortKeys(attributes)) === JSON.stringify(sortKeys(c.attributes)) && !c.deletedAt;
+    if (same) report.unchanged++;
+    else updates.push(next);
+  }
+  if (updates.length) {
+    await tx.execute(sql`
+      update contacts c
+         set name = u.name, email = u.email, attributes = u.attributes, deleted_at = null, updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as u(id uuid, name text, email text, attributes jsonb)
+       where c.id = u.id and c.organization_id = ${orgId}`);
+    report.updated += updates.length;
+  }
+
+  const wanted = [...byPhone.values()].filter((r) => r.labels.length && contactIdOf.has(r.phone));
+  if (wanted.length) {
+    const labelIds = await labelsByName(tx, orgId, wanted.flatMap((r) => r.labels));
+    const pairs = wanted.flatMap((r) =>
+      [...new Set(r.labels.map((l) => labelIds.get(l.toLowerCase())).filter(Boolean) as string[])].map((labelId) => ({
+        organizationId: orgId,
+        contactId: contactIdOf.get(r.phone)!,
+        labelId,
+      })),
+    );
+    if (pairs.length) await tx.insert(contactLabels).values(pairs).onConflictDoNothing();
+  }
+}
+
+function sortKeys(o: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function addError(report: ImportReport, e: RowError) {
+  report.failed++;
+  if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(e);
+}
+
+// ---- contact export -----------------------------------------------------------------------------------------
+
+const EXPORT_PAGE = 500;
+/**
+ * Cells a spreadsheet would run as a formula get a leading quote; a phone like +5511… is left alone (digits only
+ * after the sign), so the export imports back unchanged.
+ */
+const FORMULA = /^[=@\t\r]|^[+-](?!\d+$)/;
+
+/** CSV text of every live contact of the organisation, a page at a time (header first). */
+export async function* exportContactsCsv(inTx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, orgId: string): AsyncGenerator<string> {
+  const defs = await inTx((tx) => attributeDefinitions(tx, orgId));
+  const keys = [...defs.keys()];
+  const fields = ['id', 'name', 'phone', 'email', 'whatsapp_id', 'profile_name', 'labels', 'created_at', ...keys];
+  // With no rows papaparse ends the header line itself.
+  yield Papa.unparse({ fields, data: [] }, { escapeFormulae: FORMULA }).replace(/\r\n$/, '') + '\r\n';
+  let after: { createdAt: Date; id: string } | undefined;
+  for (;;) {
+    const pageRows = await inTx(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(contacts)
+        .where(
+          and(
+            eq(contacts.organizationId, orgId),
+            isNull(contacts.deletedAt),
+            after ? or(gt(contacts.createdAt, after.createdAt), and(eq(contacts.createdAt, after.createdAt), gt(contacts.id, after.id))) : undefined,
+          ),
+        )
+        .orderBy(asc(contacts.createdAt), asc(contacts.id))
+        .limit(EXPORT_PAGE);
+      return { rows, labels: await labelsOf(tx, orgId, rows.map((r) => r.id)) };
+    });
+    if (pageRows.rows.length === 0) return;
+    const data = pageRows.rows.map((c) => [
+      c.id,
+      c.name ?? '',
+      c.phoneE164 ?? '',
+      c.email ?? '',
+      c.waId ?? '',
+      c.profileName ?? '',
+      (pageRows.labels.get(c.id) ?? []).map((l) => l.name).join('; '),
+      c.createdAt.toISOString(),
+      ...keys.map((k) => (c.attributes[k] === undefined || c.attributes[k] === null ? '' : String(c.attributes[k]))),
+    ]);
+    yield Papa.unparse({ fields, data }, { header: false, escapeFormulae: FORMULA }) + '\r\n';
+    const last = pageRows.rows[pageRows.rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+    if (pageRows.rows.length < EXPORT_PAGE) return;
+  }
+}

@@ -1,0 +1,83 @@
+// Labels: admins and managers keep the organisation's set; tagging contacts follows contacts.write, tagging
+// conversations follows the conversation rules (agents: own or unassigned).
+import { describe, expect, it } from 'vitest';
+import * as fx from '../../queues/meta/fixtures';
+import { addMember, api, signupOrg, type Session } from '../../test/harness';
+import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
+
+const post = (s: Session, path: string, body: unknown) => api('POST', path, { token: s.accessToken, body });
+const patch = (s: Session, path: string, body: unknown) => api('PATCH', path, { token: s.accessToken, body });
+const get = (s: Session, path: string) => api('GET', path, { token: s.accessToken });
+const createContact = async (s: Session, body: Record<string, unknown>) => {
+  const res = await post(s, '/api/v1/contacts', body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.contact as { id: string };
+};
+async function customerWrites(admin: Session, ch: TestChannel, text: string) {
+  const from = customerNumber();
+  await postWebhook(fx.textMessage(text, { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from, timestamp: nowSeconds() }));
+  return { from, conv: await conversationOf(admin, from) };
+}
+
+describe('labels', () => {
+  it('admins and managers manage them, anyone tags contacts; agents tag only conversations they may edit', async () => {
+    const admin = await signupOrg('Etiquetas');
+    const manager = await addMember(admin.orgId, 'manager');
+    const agent = await addMember(admin.orgId, 'agent');
+    const other = await addMember(admin.orgId, 'agent');
+    expect((await post(agent, '/api/v1/labels', { name: 'Atacado' })).status).toBe(403);
+    const atacado = await post(manager, '/api/v1/labels', { name: 'Atacado' });
+    expect(atacado.status).toBe(201);
+    expect(atacado.body.label).toMatchObject({ name: 'Atacado', color: '#6b7280' });
+    expect((await post(admin, '/api/v1/labels', { name: 'atacado' })).status).toBe(409);
+    expect((await post(admin, '/api/v1/labels', { name: 'Cor', color: 'red' })).status).toBe(400);
+    const urgente = (await post(admin, '/api/v1/labels', { name: 'Urgente', color: '#ef4444' })).body.label;
+    expect((await get(agent, '/api/v1/labels')).body.data.map((l: { name: string }) => l.name)).toEqual(['Atacado', 'Urgente']);
+
+    const contact = await createContact(agent, { name: 'Tagged' });
+    expect((await post(agent, `/api/v1/contacts/${contact.id}/labels`, { labelIds: [atacado.body.label.id, urgente.id, urgente.id] })).body.data).toHaveLength(2);
+    expect((await api('DELETE', `/api/v1/contacts/${contact.id}/labels/${urgente.id}`, { token: agent.accessToken })).status).toBe(204);
+    expect((await get(agent, `/api/v1/contacts/${contact.id}`)).body.contact.labels.map((l: { name: string }) => l.name)).toEqual(['Atacado']);
+    const foreign = (await post(await signupOrg('Outras Etiquetas'), '/api/v1/labels', { name: 'Deles' })).body.label;
+    const refused = await post(agent, `/api/v1/contacts/${contact.id}/labels`, { labelIds: [foreign.id] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('unknown_label');
+
+    const ch = await connectChannel(admin);
+    const { conv } = await customerWrites(admin, ch, 'Preciso de ajuda');
+    const convLabels = `/api/v1/conversations/${conv.id}/labels`;
+    expect((await post(agent, convLabels, { labelIds: [urgente.id] })).body.data).toMatchObject([{ name: 'Urgente' }]);
+    expect((await patch(admin, `/api/v1/conversations/${conv.id}`, { assigneeId: other.userId })).status).toBe(200);
+    expect((await post(agent, convLabels, { labelIds: [atacado.body.label.id] })).status).toBe(403);
+    expect((await get(agent, convLabels)).status).toBe(403);
+    expect((await get(other, convLabels)).body.data).toMatchObject([{ name: 'Urgente' }]);
+    expect((await api('DELETE', `${convLabels}/${urgente.id}`, { token: other.accessToken })).status).toBe(204);
+    // Renaming and deleting a label (its taggings go with it).
+    expect((await patch(admin, `/api/v1/labels/${urgente.id}`, { name: 'Muito urgente' })).body.label.name).toBe('Muito urgente');
+    expect((await api('DELETE', `/api/v1/labels/${atacado.body.label.id}`, { token: manager.accessToken })).status).toBe(204);
+    expect((await get(agent, `/api/v1/contacts/${contact.id}`)).body.contact.labels).toEqual([]);
+  });
+
+  it('answers 404 for another organisation’s labels and conversations, and audits the attempts', async () => {
+    const owner = await signupOrg('Etiquetas Donas');
+    const label = (await post(owner, '/api/v1/labels', { name: 'Secreta' })).body.label;
+    const ch = await connectChannel(owner);
+    const { conv } = await customerWrites(owner, ch, 'Oi');
+    const intruder = await signupOrg('Etiquetas Intrusas');
+    const mine = (await post(intruder, '/api/v1/labels', { name: 'Minha' })).body.label;
+    const attempts: [string, string, unknown?][] = [
+      ['PATCH', `/api/v1/labels/${label.id}`, { name: 'Hack' }],
+      ['DELETE', `/api/v1/labels/${label.id}`],
+      ['GET', `/api/v1/conversations/${conv.id}/labels`],
+      ['POST', `/api/v1/conversations/${conv.id}/labels`, { labelIds: [mine.id] }],
+      ['DELETE', `/api/v1/conversations/${conv.id}/labels/${label.id}`],
+    ];
+    for (const [method, path, body] of attempts) {
+      const res = await api(method, path, { token: intruder.accessToken, body });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await get(intruder, '/api/v1/audit-logs?action=security.cross_tenant_attempt')).body.data).toHaveLength(attempts.length);
+    expect((await get(owner, '/api/v1/labels')).body.data).toMatchObject([{ name: 'Secreta' }]);
+    for (const body of [{ labelIds: [] }, { labelIds: ['x'] }, {}]) expect((await post(intruder, `/api/v1/conversations/${conv.id}/labels`, body)).status).toBe(400);
+  });
+});
