@@ -8,9 +8,10 @@ export default defineConfig({
     include: ['web/e2e/**/*.test.ts'],
     environment: 'node',
     testTimeout: 90_000,
-    hookTimeout: 180_000,
+    hookTimeout: 240_000,
     fileParallelism: true,
-    maxWorkers: 2,
+    // One stack at a time: each is wrangler + workerd + Vite + Postgres, and CI has 2 cores.
+    maxWorkers: 1,
     // Each test builds on the previous one's state (one login, one stack per file).
     sequence: { concurrent: false },
   },

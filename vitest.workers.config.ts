@@ -16,7 +16,7 @@ export default defineConfig({
         bindings: {
           ...devVars,
           APP_ENV: 'test',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
           QUEUE_RETRY_BASE_SECONDS: '0',
           DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
           DB_WS_PROXY: process.env.DB_WS_PROXY ?? '',

@@ -9,7 +9,7 @@ export interface Env {
   APP_ENV: string;
   /** Base of the queue consumers' exponential backoff, in seconds (default 2; tests use 0). */
   QUEUE_RETRY_BASE_SECONDS?: string;
-  /** debug | info | warn | error (default info). */
+  /** debug | info | warn | error | silent (default info; tests use silent, LOG_LEVEL=warn npm test to see logs). */
   LOG_LEVEL?: string;
   /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */
   DATABASE_URL: string;

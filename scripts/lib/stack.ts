@@ -109,7 +109,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     for (const child of children) child.on('exit', (code) => !stopping && opts.onExit?.(String(child.spawnargs[0]), code));
 
-    await waitForHealth(`${apiUrl}/health`, 90_000, () => stopping);
+    await waitForHealth(`${apiUrl}/health`, 180_000, () => stopping);
     return {
       apiUrl,
       webUrl: opts.webPort ? `http://${host}:${opts.webPort}` : undefined,

@@ -3,10 +3,11 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export type Logger = Record<Level, (msg: string, fields?: Record<string, unknown>) => void>;
 
-const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+// 'silent' (tests) drops everything: background consumers must not log into a test runner that already finished.
+const RANK: Record<Level | 'silent', number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
 export function createLogger(base: Record<string, unknown> = {}, minLevel: string = 'info'): Logger {
-  const min = RANK[minLevel as Level] ?? RANK.info;
+  const min = RANK[minLevel as Level | 'silent'] ?? RANK.info;
   const emit = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (RANK[level] < min) return;
     const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...base, ...fields });
