@@ -3,7 +3,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
 import { messageReactions, type Message } from '../worker/db/schema';
-import { withOrg } from '../worker/db/tx';
+import { withOrg, type Tx } from '../worker/db/tx';
 import { conversationSummaries } from '../worker/domain/conversations';
 import { messageDto } from '../worker/domain/dto';
 import type { Env } from '../worker/env';
@@ -13,6 +13,26 @@ export interface StoredChanges {
   created: Message[];
   updated: Message[];
   conversationIds: string[];
+  /** The reads below, when the caller already made them inside its own transaction. */
+  prefetched?: Notification;
+}
+
+export interface Notification {
+  reactions: { messageId: string; emoji: string; contactId: string | null; userId: string | null }[];
+  summaries: Awaited<ReturnType<typeof conversationSummaries>>;
+}
+
+/** What a fan-out needs from the database: the reactions of the messages it shows and the conversations' list entries. */
+export async function loadNotification(tx: Tx, orgId: string, conversationIds: string[], messages: Message[]): Promise<Notification> {
+  return {
+    reactions: messages.length
+      ? await tx
+          .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, contactId: messageReactions.contactId, userId: messageReactions.userId })
+          .from(messageReactions)
+          .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.messageId, messages.map((m) => m.id))))
+      : [],
+    summaries: conversationIds.length ? await conversationSummaries(tx, orgId, conversationIds) : [],
+  };
 }
 
 export function conversationRoom(env: Env, orgId: string, conversationId: string) {
@@ -27,21 +47,19 @@ export async function notifyStored(env: Env, db: Db, orgId: string, changes: Sto
   if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
   try {
     {
-      const touched = [...changes.created, ...changes.updated];
-      const { reactions, summaries } = await withOrg(db, orgId, async (tx) => ({
-        reactions: touched.length
-          ? await tx
-              .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, contactId: messageReactions.contactId, userId: messageReactions.userId })
-              .from(messageReactions)
-              .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.messageId, touched.map((m) => m.id))))
-          : [],
-        summaries: changes.conversationIds.length ? await conversationSummaries(tx, orgId, changes.conversationIds) : [],
-      }));
-      const reactionsOf = (id: string) => reactions.filter((r) => r.messageId === id);
+      const { reactions, summaries } =
+        changes.prefetched ??
+        (await withOrg(db, orgId, (tx) => loadNotification(tx, orgId, changes.conversationIds, [...changes.created, ...changes.updated])));
+      const reactionsByMessage = new Map<string, Notification['reactions']>();
+      for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
+      const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];
 
       const byConversation = new Map<string, { type: string; data: unknown }[]>();
-      const add = (m: Message, type: string) =>
-        byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), { type, data: messageDto(m, reactionsOf(m.id)) }]);
+      const add = (m: Message, type: string) => {
+        const events = byConversation.get(m.conversationId) ?? [];
+        events.push({ type, data: messageDto(m, reactionsOf(m.id)) });
+        byConversation.set(m.conversationId, events);
+      };
       for (const m of changes.created) add(m, 'message.created');
       for (const m of changes.updated) add(m, 'message.updated');
 

@@ -79,6 +79,10 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
 
   const failed = new Set<IngestItem>();
   const waiting = new Set<IngestItem>();
+  // After each organisation's commit its fan-out (Durable Object calls, no database: the reads were made in the
+  // transaction) and media enqueue run while the next organisation is stored; all are awaited before the batch ends.
+  // Neither ever rejects: a failed notify or enqueue is logged and never fails the stored messages.
+  const afterCommit: Promise<void>[] = [];
   for (const group of byOrg.values()) {
     try {
       const stored = await storeOrgEvents(db, group);
@@ -87,19 +91,25 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
         if (owner.message.attempts < STATUS_WAIT_ATTEMPTS) waiting.add(owner);
         else unroutable.push({ phoneNumberId: s.phoneNumberId, reason: 'unknown_message', payload: s });
       }
-      await notifyStored(env, db, group.orgId, stored, log);
+      afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
       const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
       if (pendingMedia.length) {
         // A lost enqueue leaves the message "pending"; it is still stored, and the media can be fetched again.
-        await env.INGEST_QUEUE.sendBatch(
-          pendingMedia.map((m) => ({ body: { type: 'media.fetch', organizationId: group.orgId, messageId: m.id }, contentType: 'json' as const })),
-        ).catch((err) => log.error('media fetch enqueue failed', errorFields(err)));
+        afterCommit.push(
+          env.INGEST_QUEUE.sendBatch(
+            pendingMedia.map((m) => ({ body: { type: 'media.fetch', organizationId: group.orgId, messageId: m.id }, contentType: 'json' as const })),
+          ).then(
+            () => {},
+            (err) => log.error('media fetch enqueue failed', errorFields(err)),
+          ),
+        );
       }
     } catch (err) {
       log.error('storing events failed', { ...errorFields(err), orgId: group.orgId });
       for (const item of group.items) failed.add(item);
     }
   }
+  await Promise.all(afterCommit);
   if (unroutable.length > 0) {
     try {
       await db.insert(unroutableEvents).values(unroutable.map((u) => ({ ...u, payload: u.payload as object })));

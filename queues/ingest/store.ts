@@ -6,6 +6,7 @@ import type { Db } from '../../worker/db/client';
 import { contacts, conversations, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
 import { shouldApplyStatus, type MessageEvent, type StatusEvent } from '../meta/normalise';
+import { loadNotification, type Notification } from '../notify';
 
 export interface OrgEvents {
   orgId: string;
@@ -22,6 +23,8 @@ export interface StoreResult {
   conversationIds: string[];
   /** Statuses for messages we don't have (yet): the outbound consumer may not have recorded the wamid. */
   unmatchedStatuses: StatusEvent[];
+  /** What the rooms will be told, read in the same transaction (published only after commit). */
+  prefetched?: Notification;
 }
 
 const PREVIEW_LABEL: Record<string, string> = {
@@ -46,6 +49,11 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreRes
     const result: StoreResult = { created: [], updated: [], conversationIds: [], unmatchedStatuses: [] };
     if (batch.messages.length > 0) await storeMessages(tx, batch, result);
     if (batch.statuses.length > 0) await applyStatuses(tx, batch.orgId, batch.statuses, result);
+    // The fan-out's reads ride on this transaction instead of opening another one after it. Messages created just
+    // now cannot have reactions yet (a reaction in this batch targets an older message, which is in `updated`).
+    if (result.created.length + result.updated.length + result.conversationIds.length > 0) {
+      result.prefetched = await loadNotification(tx, batch.orgId, result.conversationIds, result.updated);
+    }
     return result;
   });
 }
@@ -177,52 +185,83 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         where: sql`provider_message_id is not null`,
       })
       .returning();
-    await linkReplies(tx, orgId, created);
+    await linkRepliesAndTouch(tx, orgId, created);
     result.created.push(...created);
-    await touchConversations(tx, orgId, created);
     result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
   }
 }
 
 /**
- * Links quoted replies to the local copy of the quoted message, whichever arrived first: a reply and its quote may
- * come in one batch, or the reply before the quote.
+ * After the insert, one statement per batch does two things: links quoted replies (linkReplies) and moves the
+ * conversations' list fields forward (touchConversations, as a data-modifying CTE — always run to completion).
  */
-async function linkReplies(tx: Tx, orgId: string, created: Message[]) {
+async function linkRepliesAndTouch(tx: Tx, orgId: string, created: Message[]) {
   if (created.length === 0) return;
-  const ids = sql.join(created.map((m) => sql`${m.id}::uuid`), sql`, `);
-  const linked = await tx.execute<{ id: string; reply_to_message_id: string }>(sql`
-    update messages m set reply_to_message_id = q.id
-      from messages q
-     where m.organization_id = ${orgId} and q.organization_id = ${orgId}
-       and m.reply_to_message_id is null and m.reply_to_provider_id = q.provider_message_id
-       and (m.id in (${ids}) or q.id in (${ids}))
-    returning m.id, m.reply_to_message_id`);
+  const linked = await tx.execute<{ id: string; reply_to_message_id: string }>(
+    sql`with touched as (${touchConversations(orgId, created)}) ${linkReplies(orgId, created)}`,
+  );
   const byId = new Map(linked.rows.map((r) => [r.id, r.reply_to_message_id]));
   for (const m of created) if (byId.has(m.id)) m.replyToMessageId = byId.get(m.id)!;
 }
 
-/** Last message, 24 h window, unread count and snooze, per conversation that received new messages. */
-async function touchConversations(tx: Tx, orgId: string, created: Message[]) {
+/**
+ * Links quoted replies to the local copy of the quoted message, whichever arrived first: a reply and its quote may
+ * come in one batch, or the reply before the quote. Written as the two directions so that each can use an index (the
+ * new replies by primary key → their quotes by the (organization_id, provider_message_id) unique index; the new
+ * messages by primary key → earlier unlinked replies to them) instead of joining the organisation's whole history.
+ */
+function linkReplies(orgId: string, created: Message[]) {
+  const ids = sql.join(created.map((m) => sql`${m.id}::uuid`), sql`, `);
+  const replies = created.filter((m) => m.replyToProviderId && !m.replyToMessageId);
+  const replyIds = sql.join(replies.map((m) => sql`${m.id}::uuid`), sql`, `);
+  const newReplies = replies.length
+    ? sql`select r.id as reply_id, q.id as quoted_id
+            from messages r
+            join messages q on q.organization_id = ${orgId} and q.provider_message_id = r.reply_to_provider_id
+           where r.organization_id = ${orgId} and r.id in (${replyIds}) and r.reply_to_message_id is null
+          union `
+    : sql``;
+  return sql`
+    update messages m set reply_to_message_id = l.quoted_id
+      from (${newReplies}select r.id as reply_id, q.id as quoted_id
+              from messages q
+              join messages r on r.organization_id = ${orgId} and r.reply_to_provider_id = q.provider_message_id
+                             and r.reply_to_provider_id is not null and r.reply_to_message_id is null
+             where q.organization_id = ${orgId} and q.id in (${ids}) and q.provider_message_id is not null) l
+     where m.id = l.reply_id and m.organization_id = ${orgId} and m.reply_to_message_id is null
+    returning m.id, m.reply_to_message_id`;
+}
+
+/**
+ * Last message, 24 h window, unread count and snooze, per conversation that received new messages: one UPDATE …
+ * FROM (VALUES …) for the whole batch (rows in id order, so concurrent consumers lock them in the same order).
+ */
+function touchConversations(orgId: string, created: Message[]) {
   const byConversation = new Map<string, Message[]>();
-  for (const m of created) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
-  for (const [conversationId, list] of byConversation) {
-    const latest = list.reduce((a, b) => ((a.providerTimestamp ?? a.createdAt) >= (b.providerTimestamp ?? b.createdAt) ? a : b));
-    const at = latest.providerTimestamp ?? latest.createdAt;
-    await tx
-      .update(conversations)
-      .set({
-        lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz)`,
-        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
-        lastMessagePreview: previewOf(latest.kind, latest.body),
-        unreadCount: sql`${conversations.unreadCount} + ${list.length}`,
-        // A customer writing again wakes a snoozed conversation.
-        status: sql`case when ${conversations.status} = 'snoozed' then 'open'::conversation_status else ${conversations.status} end`,
-        snoozedUntil: null,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)));
+  for (const m of created) {
+    const list = byConversation.get(m.conversationId) ?? [];
+    list.push(m);
+    byConversation.set(m.conversationId, list);
   }
+  const rows = [...byConversation]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([conversationId, list]) => {
+      const latest = list.reduce((a, b) => ((a.providerTimestamp ?? a.createdAt) >= (b.providerTimestamp ?? b.createdAt) ? a : b));
+      const at = latest.providerTimestamp ?? latest.createdAt;
+      return sql`(${conversationId}::uuid, ${at.toISOString()}::timestamptz, ${previewOf(latest.kind, latest.body)}::text, ${list.length}::int)`;
+    });
+  return sql`
+    update conversations c set
+           last_inbound_at = greatest(c.last_inbound_at, v.at),
+           last_message_at = greatest(c.last_message_at, v.at),
+           last_message_preview = v.preview,
+           unread_count = c.unread_count + v.n,
+           -- A customer writing again wakes a snoozed conversation.
+           status = case when c.status = 'snoozed' then 'open'::conversation_status else c.status end,
+           snoozed_until = null,
+           updated_at = ${new Date().toISOString()}::timestamptz
+      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n)
+     where c.organization_id = ${orgId} and c.id = v.id`;
 }
 
 const STATUS_TIME: Record<string, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'> = {
