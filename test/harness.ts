@@ -102,3 +102,19 @@ export async function login(email: string, password: string, organizationId?: st
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return toSession(res.body, email);
 }
+
+export interface OutboxMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  kind: string;
+  createdAt: string;
+}
+
+/** Mail the dev/test outbox provider "sent" to an address, newest first. */
+export async function outbox(to: string): Promise<OutboxMail[]> {
+  const res = await api<{ data: OutboxMail[] }>('GET', `/dev/outbox.json?to=${encodeURIComponent(to)}`);
+  expect(res.status).toBe(200);
+  return res.body.data;
+}

@@ -2,25 +2,11 @@
 // account (with a name) or as an existing one (with its own password).
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { addMember, api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session } from '../../test/harness';
+import { addMember, api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session, outbox, type OutboxMail } from '../../test/harness';
 import { invitations, type Role } from '../db/schema';
 
 const { db } = testDb();
 
-interface OutboxMail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  kind: string;
-  createdAt: string;
-}
-
-async function outbox(to: string): Promise<OutboxMail[]> {
-  const res = await api<{ data: OutboxMail[] }>('GET', `/dev/outbox.json?to=${encodeURIComponent(to)}`);
-  expect(res.status).toBe(200);
-  return res.body.data;
-}
 
 function tokenOf(mail: OutboxMail): string {
   const link = mail.text.match(/https?:\/\/\S+/)?.[0];

@@ -1,27 +1,13 @@
 // Password reset end to end: request → mail in the dev outbox → confirm with the token from the link.
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session } from '../../test/harness';
+import { api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session, outbox } from '../../test/harness';
 import { auditLogs, passwordResets, users } from '../db/schema';
 
 const { db } = testDb();
 const NEW_PASSWORD = 'nova-senha-forte-456';
 const SAME_ANSWER = { status: 'ok', message: 'If an account exists for this e-mail, a reset link was sent.' };
 
-interface OutboxMail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  kind: string;
-  createdAt: string;
-}
-
-async function outbox(to: string): Promise<OutboxMail[]> {
-  const res = await api<{ data: OutboxMail[] }>('GET', `/dev/outbox.json?to=${encodeURIComponent(to)}`);
-  expect(res.status).toBe(200);
-  return res.body.data;
-}
 
 /** The token from the link of the newest reset mail to this address. */
 async function resetToken(to: string): Promise<string> {
