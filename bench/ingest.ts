@@ -22,7 +22,7 @@ import { provisionDatabase } from './lib/database';
 import { applyExperiments } from './lib/experiments';
 import { httpStats } from './lib/http';
 import { lagSampler, runOpenModel, saturate, stageReports, type Stage } from './lib/load';
-import { cpuMeter, runInfo, stamp, table, writeResults } from './lib/report';
+import { cpuMeter, runInfo, stamp, table, writeResults, type CpuShare } from './lib/report';
 import { freePort } from '../scripts/lib/ports';
 import { startProfiler } from './lib/profile';
 import { CEILING_PATH, startWorkerServer, stateDir } from './lib/server';
@@ -208,7 +208,7 @@ async function main() {
     // ---- the stages
     const lag = lagSampler();
     const cpu = cpuMeter();
-    const cpuByStage: Record<string, number | null> = {};
+    const cpuByStage: Record<string, CpuShare | null> = {};
     const backlog: { t: number; stored: number; accepted: number }[] = [];
     let sampling = true;
     const sampler = (async () => {
@@ -409,16 +409,16 @@ async function main() {
       fmtMs(r.endToEnd?.room?.p95),
       fmtMs(r.endToEnd?.room?.p99),
       fmtMs(r.endToEnd?.inbox?.p95),
-      r.cpuBusy === null ? '–' : `${Math.round(r.cpuBusy * 100)} %`,
+      r.cpuBusy === null ? '–' : `${Math.round(r.cpuBusy.busy * 100)} % (${Math.round(r.cpuBusy.other * 100)} %)`,
     ]);
-    const head = ['stage', 'offered', 'acked/sent (skipped)', 'errors', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'stored/s', 'backlog at end', 'e2e p50', 'e2e p95', 'e2e p99', 'inbox p95', 'CPU'];
+    const head = ['stage', 'offered', 'acked/sent (skipped)', 'errors', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'stored/s', 'backlog at end', 'e2e p50', 'e2e p95', 'e2e p99', 'inbox p95', 'CPU (others)'];
     const c = ceiling as { bareHono: { perSecond: number }; webhookAck: { perSecond: number }; storedPerSecond: number; ratio: Record<string, number | null> } | null;
     const md = [
       `# Ingest benchmark — ${args.profile}${args.label ? ` (${args.label})` : ''}`,
       '',
       `${info.date} · commit ${info.commit}${info.dirty ? ' (uncommitted changes)' : ''} · ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB · ${info.os} · Node ${info.node} · load avg at start ${info.loadAverageAtStart.join(' ')}`,
       '',
-      `Worker on Miniflare (wrangler.toml bindings; local state on ${state.tmpfs ? 'tmpfs' : 'disk'}), ${database.kind} ${database.version} through the WebSocket proxy, fake Meta. ${TENANTS} tenants × ${CUSTOMERS} customers, ${TENANTS * SAMPLE_ROOMS} watched rooms (${Math.round(100 / ROOM_EVERY)} % of traffic) + ${TENANTS * 2} inbox sockets, ${REDELIVER_EVERY ? `1 in ${REDELIVER_EVERY} posts a redelivery` : 'no redeliveries'}.${experiments.length ? ` Schema experiments on the throw-away database: ${experiments.join(', ')}.` : ''} Ack = scheduled send → response; e2e = POST → \`message.created\` on the room socket; inbox = POST → \`conversation.updated\` preview.`,
+      `Worker on Miniflare (wrangler.toml bindings; local state on ${state.tmpfs ? 'tmpfs' : 'disk'}), ${database.kind} ${database.version} through the WebSocket proxy, fake Meta. ${TENANTS} tenants × ${CUSTOMERS} customers, ${TENANTS * SAMPLE_ROOMS} watched rooms (${Math.round(100 / ROOM_EVERY)} % of traffic) + ${TENANTS * 2} inbox sockets, ${REDELIVER_EVERY ? `1 in ${REDELIVER_EVERY} posts a redelivery` : 'no redeliveries'}.${experiments.length ? ` Schema experiments on the throw-away database: ${experiments.join(', ')}.` : ''} Ack = scheduled send → response; e2e = POST → \`message.created\` on the room socket; inbox = POST → \`conversation.updated\` preview. CPU = both cores busy, (others) = the part used by processes outside this benchmark and Postgres — a noisy run shows there.`,
       '',
       table(head, rows),
       '',

@@ -206,7 +206,7 @@ async function main() {
       '',
       `${info.date} · commit ${info.commit}${info.dirty ? ' (uncommitted changes)' : ''} · ${info.cpu}, ${info.cores} cores · Node ${info.node} · load avg at start ${info.loadAverageAtStart.join(' ')}`,
       '',
-      `Worker: ${serverDesc}; database ${json.setup.database}. ${RATE} msg/s for ${SECONDS} s over ${N} open conversations (open model); ${WATCHED} rooms watched by 2 agents each, inbox watched by 3 users. Machine CPU busy ${cpuBusy === null ? '–' : `${Math.round(cpuBusy * 100)} %`}.`,
+      `Worker: ${serverDesc}; database ${json.setup.database}. ${RATE} msg/s for ${SECONDS} s over ${N} open conversations (open model); ${WATCHED} rooms watched by 2 agents each, inbox watched by 3 users. Machine CPU busy ${cpuBusy === null ? '–' : `${Math.round(cpuBusy.busy * 100)} % (${Math.round(cpuBusy.other * 100)} % by other processes)`}.`,
       '',
       table(
         ['measure', 'n', 'median', 'p95', 'p99', 'max'],

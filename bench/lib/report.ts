@@ -1,6 +1,6 @@
 // Run metadata (machine, date, commit), a machine-wide CPU sampler, and writing results to bench/results/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface RunInfo {
@@ -36,28 +36,83 @@ export function runInfo(): RunInfo {
   };
 }
 
-/** Machine-wide CPU busy share (0–1, all cores) between two marks, from /proc/stat. */
-export function cpuMeter() {
-  const read = () => {
-    try {
-      const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-      const idle = line[3]! + (line[4] ?? 0);
-      const total = line.reduce((a, b) => a + b, 0);
-      return { idle, total };
-    } catch {
-      return null;
+interface CpuSnapshot {
+  total: number;
+  idle: number;
+  ours: number;
+  postgres: number;
+}
+
+/** Clock ticks from /proc: the machine, this process and its descendants (workerd, the proxy), and Postgres. */
+function cpuSnapshot(): CpuSnapshot | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const procs: { pid: number; ppid: number; comm: string; own: number; reaped: number }[] = [];
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        const f = stat.slice(close + 2).split(' ');
+        // Fields after "(comm)": state ppid … utime(12) stime(13) cutime(14) cstime(15), 0-based from state.
+        procs.push({ pid: Number(d), ppid: Number(f[1]), comm, own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) });
+      } catch {
+        // The process ended while we looked.
+      }
     }
-  };
-  let mark = read();
+    const children = new Map<number, number[]>();
+    for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    let ours = 0;
+    const stack = [process.pid];
+    while (stack.length) {
+      const pid = stack.pop()!;
+      const p = byPid.get(pid);
+      if (p) ours += p.own + p.reaped;
+      stack.push(...(children.get(pid) ?? []));
+    }
+    // Postgres forks a backend per connection (one per queue batch here): ended ones are in the postmaster's
+    // reaped-children time.
+    let postgres = 0;
+    for (const p of procs) {
+      if (p.comm !== 'postgres') continue;
+      postgres += p.own;
+      if (byPid.get(p.ppid)?.comm !== 'postgres') postgres += p.reaped;
+    }
+    return { total: line.reduce((a, b) => a + b, 0), idle: line[3]! + (line[4] ?? 0), ours, postgres };
+  } catch {
+    return null;
+  }
+}
+
+export interface CpuShare {
+  /** Share of all cores busy (0–1). */
+  busy: number;
+  /** …used by this benchmark's processes (load generator, Miniflare/workerd, proxy). */
+  bench: number;
+  /** …by Postgres (all of it: other users of the server count here too). */
+  postgres: number;
+  /** …by everything else on the machine: other sessions. High values mean a noisy run. */
+  other: number;
+}
+
+/** CPU shares between two marks: how busy the machine was, and how much of it was not this benchmark. */
+export function cpuMeter() {
+  let mark = cpuSnapshot();
   return {
-    /** Busy share since the previous call. */
-    lap(): number | null {
-      const now = read();
-      if (!now || !mark) return null;
-      const dt = now.total - mark.total;
-      const busy = dt > 0 ? 1 - (now.idle - mark.idle) / dt : 0;
+    lap(): CpuShare | null {
+      const now = cpuSnapshot();
+      const prev = mark;
       mark = now;
-      return Math.round(busy * 100) / 100;
+      if (!now || !prev) return null;
+      const dt = now.total - prev.total;
+      if (dt <= 0) return null;
+      const r = (x: number) => Math.round(Math.max(0, x) * 100) / 100;
+      const busy = 1 - (now.idle - prev.idle) / dt;
+      const bench = (now.ours - prev.ours) / dt;
+      const postgres = (now.postgres - prev.postgres) / dt;
+      return { busy: r(busy), bench: r(bench), postgres: r(postgres), other: r(busy - bench - postgres) };
     },
   };
 }
