@@ -383,7 +383,7 @@ async function main() {
       p99: summarize(allAcks)?.p99 ?? null,
       lost: verdict.lost,
       duplicated: verdict.duplicated,
-      endToEnd: { ...rt.all, room: rt.all.room, inbox: rt.all.inbox, delivery: rt.room, inboxSockets: rt.inbox },
+      endToEnd: { room: rt.all.room, inbox: rt.all.inbox, delivery: rt.room, inboxSockets: rt.inbox, timeline: rt.timeline },
       ceiling,
       generator: {
         maxInFlight: Number(args['max-in-flight']),

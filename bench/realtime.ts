@@ -191,6 +191,7 @@ async function main() {
       p99: roomsLat?.p99 ?? null,
       delivery: rt.room,
       inboxSockets: rt.inbox,
+      timeline: rt.timeline,
       stored: { ...verdict, drained: drained.reached, drainMs: Math.round(drainMs) },
       lost: verdict.lost,
       duplicated: verdict.duplicated,

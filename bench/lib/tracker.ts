@@ -22,6 +22,8 @@ export interface RealtimeReport {
   all: { room: Summary | null; inbox: Summary | null };
   room: { sockets: number; expected: number; received: number; missing: number; duplicated: number; unexpected: number };
   inbox: { sockets: number; matched: number };
+  /** Room latency by second of posting time (from the first post): when a spike happened, and how long it lasted. */
+  timeline: { second: number; n: number; median: number; max: number }[];
 }
 
 export class Tracker {
@@ -31,7 +33,7 @@ export class Tracker {
   private inboxSockets = new Set<AgentSocket>();
   private roomSeen = new Map<AgentSocket, Map<string, number>>();
   private inboxSeen = new Map<AgentSocket, Set<number>>();
-  private roomLat: { stage: string; ms: number }[] = [];
+  private roomLat: { stage: string; ms: number; postedAt: number }[] = [];
   private inboxLat: { stage: string; ms: number }[] = [];
   private unexpected = 0;
 
@@ -68,7 +70,7 @@ export class Tracker {
       const seen = this.roomSeen.get(socket)!;
       const n = (seen.get(wamid) ?? 0) + 1;
       seen.set(wamid, n);
-      if (n === 1) this.roomLat.push({ stage: sent.stage, ms: at - sent.postedAt });
+      if (n === 1) this.roomLat.push({ stage: sent.stage, ms: at - sent.postedAt, postedAt: sent.postedAt });
     } else if (socket.room === 'inbox' && e.type === 'conversation.updated') {
       const preview = (e.data as { lastMessagePreview?: string | null }).lastMessagePreview ?? '';
       const m = TOKEN_RE.exec(preview);
@@ -104,11 +106,24 @@ export class Tracker {
       }
     }
     const sockets = [...this.roomSockets.values()].reduce((a, b) => a + b.length, 0);
+    const t0 = Math.min(...this.roomLat.map((x) => x.postedAt));
+    const bySecond = new Map<number, number[]>();
+    for (const x of this.roomLat) {
+      const sec = Math.floor((x.postedAt - t0) / 1000);
+      bySecond.set(sec, [...(bySecond.get(sec) ?? []), x.ms]);
+    }
+    const timeline = [...bySecond]
+      .sort((a, b) => a[0] - b[0])
+      .map(([second, v]) => {
+        const s = summarize(v)!;
+        return { second, n: s.count, median: s.median, max: s.max };
+      });
     return {
       stages,
       all: { room: summarize(this.roomLat.map((x) => x.ms)), inbox: summarize(this.inboxLat.map((x) => x.ms)) },
       room: { sockets, expected, received, missing, duplicated, unexpected: this.unexpected },
       inbox: { sockets: this.inboxSockets.size, matched: this.inboxLat.length },
+      timeline,
     };
   }
 }
