@@ -1,0 +1,71 @@
+// Every string the app shows, Portuguese (Brazil) first, English second. `t(key, params)` reads the locale signal,
+// so components re-render when the language changes. `{name}` placeholders are filled from params.
+import { signal } from '@preact/signals';
+import * as core from './messages/core';
+import * as crm from './messages/crm';
+import * as workspace from './messages/workspace';
+
+export type Locale = 'pt-BR' | 'en';
+
+// One module per area of the app (core, crm, …): each exports `ptBR` (as const) and `en` with the same keys.
+const ptBR = { ...core.ptBR, ...workspace.ptBR, ...crm.ptBR };
+const en: Record<MessageKey, string> = { ...core.en, ...workspace.en, ...crm.en };
+
+export type MessageKey = keyof typeof ptBR;
+
+const DICTS: Record<Locale, Record<MessageKey, string>> = { 'pt-BR': ptBR, en };
+const STORAGE_KEY = 'conversa.locale';
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'en' || saved === 'pt-BR') return saved;
+  } catch {
+    // Storage blocked: fall through to the default.
+  }
+  return 'pt-BR';
+}
+
+export const locale = signal<Locale>(initialLocale());
+
+export function setLocale(next: Locale, remember = true) {
+  locale.value = next;
+  document.documentElement.lang = next;
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not remembered; still applied.
+    }
+  }
+}
+
+/** Applies a locale from the account or organisation unless the person picked one on this device. */
+export function suggestLocale(value: string | null | undefined) {
+  try {
+    if (localStorage.getItem(STORAGE_KEY)) return;
+  } catch {
+    return;
+  }
+  if (value) setLocale(value.toLowerCase().startsWith('en') ? 'en' : 'pt-BR', false);
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = DICTS[locale.value][key] ?? ptBR[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** A readable message for an API error: our translation of its code, else the server's own message. */
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err) {
+    const { code, message, status } = err as { code: string; message: string; status: number };
+    if (code === 'network_error') return t('error.network');
+    const key = `error.${code}` as MessageKey;
+    if (key in ptBR) return t(key, { message });
+    if (code === 'validation_failed' || status === 400 || status === 422) return message;
+    if (status === 403) return t('error.forbidden');
+    if (status === 404) return t('error.not_found');
+  }
+  return t('error.generic');
+}
