@@ -2,6 +2,21 @@
 // Server → client: { type, data, seq }. Stored events get the room's next seq; ephemeral ones (typing, read marks
 // of others) repeat the latest seq, so a client never sees a gap it would try to fill.
 // Client → server: JSON commands below, or the string "ping" (answered "pong" even while the object hibernates).
+//
+// Conversation room (one per conversation):
+//   message.created / message.updated  data = the message DTO (worker/domain/dto.ts messageDto, with reactions)
+//   read                                data = { userId, at }                      typing: ephemeral, data = { userId, state }
+// Organisation inbox (one per organisation; every member, whatever the role, except as noted):
+//   conversation.updated   data = the conversation's list entry (conversationSummaries); an agent receives it only for
+//                          conversations unassigned or assigned to them, otherwise as
+//   conversation.hidden    data = { id }
+//   deal.created / deal.updated / deal.moved / deal.deleted   the sales board (worker/domain/deals.ts dealBoardEvent):
+//                          data = { deal: DealCard, move?: { fromStageId, toStageId, fromPipelineId, toPipelineId },
+//                          changed?: string[] }; deal.moved is a stage change; deal.deleted has data = { deal: { id,
+//                          pipelineId, stageId } }
+//   pipeline.updated       data = { pipelineId }: a pipeline or its stages were created, renamed, reordered or deleted;
+//                          open boards reload it
+// Both: resync           data = { reason }: the missed history is gone; reload and reconnect without `after`.
 import { z } from 'zod';
 import type { Role } from '../worker/db/schema';
 

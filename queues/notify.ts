@@ -43,6 +43,16 @@ export function orgInbox(env: Env, orgId: string) {
   return env.ORG_INBOX.get(env.ORG_INBOX.idFromName(orgId));
 }
 
+/** Publishes events to the organisation's inbox room after a commit; a failure is logged, never thrown. */
+export async function publishToInbox(env: Env, orgId: string, events: { type: string; data: unknown }[], log: Logger): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await orgInbox(env, orgId).publishMany(events);
+  } catch (err) {
+    log.warn('realtime notify failed', { ...errorFields(err), orgId, types: events.map((e) => e.type) });
+  }
+}
+
 export async function notifyStored(env: Env, db: Db, orgId: string, changes: StoredChanges, log: Logger): Promise<void> {
   if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
   try {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
-import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook } from '../../test/whatsapp';
+import { connect } from '../../test/realtime';
+import { connectChannel, conversationOf, customerNumber, eventually, nowSeconds, postWebhook } from '../../test/whatsapp';
 import { dealBoardEvent } from '../domain/deals';
 import { DEFAULT_STAGES } from '../domain/pipelines';
 
@@ -262,5 +263,76 @@ describe('deals', () => {
     expect((await get(owner, `/api/v1/deals/${secret.id}`)).body.deal.title).toBe('Segredo');
     expect((await get(intruder, '/api/v1/deals')).body.data.map((d: { id: string }) => d.id)).toEqual([mine.id]);
     expect((await api('GET', '/api/v1/deals')).status).toBe(401);
+  });
+});
+
+describe('the live board', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('every member’s inbox socket receives deal.created, deal.moved (from/to), deal.updated and deal.deleted; other tenants nothing', async () => {
+    const admin = await signupOrg('Quadro ao Vivo');
+    const manager = await addMember(admin.orgId, 'manager');
+    const agent = await addMember(admin.orgId, 'agent');
+    const stranger = await signupOrg('Outro Quadro');
+    const mine = await connect(agent, '/api/v1/inbox/ws');
+    const theirs = await connect(stranger, '/api/v1/inbox/ws');
+    const pipeline = await defaultPipeline(manager);
+    const [first, second] = pipeline.stages;
+
+    const deal = await createDeal(manager, { title: 'Plano anual', valueCents: 120000 });
+    const created = await mine.next('deal.created', (e) => (e.data as any).deal.id === deal.id);
+    expect(created.data).toEqual({ deal });
+
+    const moved = await patch(manager, `/api/v1/deals/${deal.id}`, { stageId: second!.id });
+    expect(moved.status).toBe(200);
+    const ev = await mine.next('deal.moved', (e) => (e.data as any).deal.id === deal.id);
+    expect(ev.data).toMatchObject({
+      deal: { id: deal.id, stageId: second!.id, pipelineId: pipeline.id },
+      move: { fromStageId: first!.id, toStageId: second!.id, fromPipelineId: pipeline.id, toPipelineId: pipeline.id },
+      changed: expect.arrayContaining(['stageId']),
+    });
+    expect(ev.seq).toBeGreaterThan(created.seq);
+
+    await patch(manager, `/api/v1/deals/${deal.id}`, { title: 'Plano bienal' });
+    const updated = await mine.next('deal.updated', (e) => (e.data as any).deal.id === deal.id);
+    expect(updated.data).toMatchObject({ deal: { title: 'Plano bienal' }, changed: ['title'] });
+    expect((updated.data as any).move).toBeUndefined();
+    // A PATCH that changes nothing publishes nothing.
+    await patch(manager, `/api/v1/deals/${deal.id}`, { title: 'Plano bienal' });
+
+    expect((await del(manager, `/api/v1/deals/${deal.id}`)).status).toBe(204);
+    const deleted = await mine.next('deal.deleted');
+    expect(deleted.data).toEqual({ deal: { id: deal.id, pipelineId: pipeline.id, stageId: second!.id } });
+
+    await settle();
+    expect(mine.events.filter((e) => e.type.startsWith('deal.')).map((e) => e.type)).toEqual(['deal.created', 'deal.moved', 'deal.updated', 'deal.deleted']);
+    expect(theirs.events).toEqual([]);
+    mine.close();
+    theirs.close();
+  });
+
+  it('stage changes publish pipeline.updated so open boards reload', async () => {
+    const admin = await signupOrg('Etapas ao Vivo');
+    const agent = await addMember(admin.orgId, 'agent');
+    const sock = await connect(agent, '/api/v1/inbox/ws');
+    const pipeline = await defaultPipeline(admin);
+    const isThis = (e: { data: unknown }) => (e.data as { pipelineId: string }).pipelineId === pipeline.id;
+    const count = () => sock.events.filter((e) => e.type === 'pipeline.updated' && isThis(e)).length;
+
+    const added = await post(admin, `/api/v1/pipelines/${pipeline.id}/stages`, { name: 'Retorno' });
+    expect(added.status).toBe(201);
+    await eventually(async () => count() === 1);
+    const ids: string[] = added.body.pipeline.stages.map((s: { id: string }) => s.id);
+    const order = await api('PUT', `/api/v1/pipelines/${pipeline.id}/stages/order`, { token: admin.accessToken, body: { stageIds: [...ids].reverse() } });
+    expect(order.status).toBe(200);
+    await eventually(async () => count() === 2);
+    expect((await del(admin, `/api/v1/pipelines/${pipeline.id}/stages/${ids.at(-1)}`)).status).toBe(204);
+    await eventually(async () => count() === 3);
+    // A refused change (bad order) is not announced.
+    expect((await api('PUT', `/api/v1/pipelines/${pipeline.id}/stages/order`, { token: admin.accessToken, body: { stageIds: [ids[0]] } })).status).toBe(400);
+    await settle();
+    expect(count()).toBe(3);
+    expect(sock.events.find((e) => e.type === 'pipeline.updated')!.data).toEqual({ pipelineId: pipeline.id });
+    sock.close();
   });
 });

@@ -1,6 +1,7 @@
 // /api/v1/pipelines (ordered stages; admins and managers) and /api/v1/deals (everyone): the sales board.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { publishToInbox } from '../../queues/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
@@ -13,6 +14,7 @@ import {
   createPipeline,
   createPipelineBody,
   createStageBody,
+  dealBoardEvent,
   dealHistory,
   deleteDeal,
   deletePipeline,
@@ -66,6 +68,11 @@ async function withReferences<T>(c: Context<AppEnv>, fn: () => Promise<T>): Prom
   }
 }
 
+/** Tells open boards to reload a pipeline whose stages (or name, or existence) changed. */
+function pipelineUpdated(c: Context<AppEnv>, pipelineId: string) {
+  return publishToInbox(c.env, c.var.actor.orgId, [{ type: 'pipeline.updated', data: { pipelineId } }], c.var.log);
+}
+
 async function pipelineOr404(c: Context<AppEnv>, id: string) {
   const actor = c.var.actor;
   const pipeline = await withOrg(c.var.db, actor.orgId, (tx) => findPipeline(tx, actor.orgId, id));
@@ -97,6 +104,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'pipeline.created', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: { name: body.name } });
       return findPipeline(tx, actor.orgId, id);
     });
+    await pipelineUpdated(c, pipeline!.id);
     return c.json({ pipeline }, 201);
   });
 
@@ -111,6 +119,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       return findPipeline(tx, actor.orgId, id);
     });
     if (!pipeline) return notFoundAudited(c, pipelines, pipelines.id, id, 'pipeline');
+    await pipelineUpdated(c, id);
     return c.json({ pipeline });
   });
 
@@ -124,6 +133,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       return ok;
     });
     if (!removed) return notFoundAudited(c, pipelines, pipelines.id, id, 'pipeline');
+    await pipelineUpdated(c, id);
     return c.body(null, 204);
   });
 
@@ -138,6 +148,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'pipeline.updated', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: { stageAdded: stageId, name: body.name } });
       return findPipeline(tx, actor.orgId, id);
     });
+    await pipelineUpdated(c, id);
     return c.json({ pipeline }, 201);
   });
 
@@ -153,6 +164,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'pipeline.updated', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: { stageOrder: stageIds } });
       return findPipeline(tx, actor.orgId, id);
     });
+    await pipelineUpdated(c, id);
     return c.json({ pipeline });
   });
 
@@ -168,6 +180,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       return findPipeline(tx, actor.orgId, id);
     });
     if (!pipeline) return notFoundAudited(c, pipelineStages, pipelineStages.id, stageId, 'stage');
+    await pipelineUpdated(c, id);
     return c.json({ pipeline });
   });
 
@@ -182,6 +195,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       return ok;
     });
     if (!removed) return notFoundAudited(c, pipelineStages, pipelineStages.id, stageId, 'stage');
+    await pipelineUpdated(c, id);
     return c.body(null, 204);
   });
 
@@ -216,7 +230,7 @@ export function registerDeals(app: Hono<AppEnv>) {
     const deal = await withReferences(c, () =>
       withOrg(c.var.db, actor.orgId, async (tx) => findDeal(tx, actor.orgId, await createDeal(tx, actor, body))),
     );
-    // Realtime: publish dealBoardEvent('deal.created', deal) to the organisation's room here.
+    await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.created', deal!)], c.var.log);
     return c.json({ deal }, 201);
   });
 
@@ -233,7 +247,10 @@ export function registerDeals(app: Hono<AppEnv>) {
       }),
     );
     if (!result) return notFoundAudited(c, deals, deals.id, id, 'deal');
-    // Realtime: publish dealBoardEvent(result.change.move ? 'deal.moved' : 'deal.updated', result.deal, result.change).
+    // A PATCH that changed nothing is not news.
+    if (result.change.changed.length > 0) {
+      await publishToInbox(c.env, actor.orgId, [dealBoardEvent(result.change.move ? 'deal.moved' : 'deal.updated', result.deal, result.change)], c.var.log);
+    }
     return c.json({ deal: result.deal, move: result.change.move });
   });
 
@@ -248,7 +265,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       return deal;
     });
     if (!removed) return notFoundAudited(c, deals, deals.id, id, 'deal');
-    // Realtime: publish dealBoardEvent('deal.deleted', removed).
+    await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.deleted', { id: removed.id, pipelineId: removed.pipelineId, stageId: removed.stageId })], c.var.log);
     return c.body(null, 204);
   });
 }
