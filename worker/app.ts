@@ -22,6 +22,7 @@ import { registerDevOutbox } from './routes/dev-outbox';
 import { registerHealth } from './routes/health';
 import { registerInvitationAcceptance, registerInvitations } from './routes/invitations';
 import { registerMembers } from './routes/members';
+import { registerTeam } from './routes/team';
 import { registerOrganization } from './routes/organization';
 import { registerPlatformAdmin } from './routes/platform-admin';
 import { registerCannedResponses } from './routes/canned-responses';
@@ -65,6 +66,7 @@ export function createApp() {
   registerInvitationAcceptance(app);
   registerInvitations(app);
   registerMembers(app);
+  registerTeam(app);
   registerAuditLogs(app);
   registerOrganization(app);
   registerPlatformAdmin(app);

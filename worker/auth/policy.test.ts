@@ -33,6 +33,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'organization.read': EVERYONE,
   'organization.update': ADMIN,
   'members.read': STAFF,
+  'team.read': EVERYONE,
   'members.invite': ADMIN,
   'members.update_role': ADMIN,
   'members.remove': ADMIN,

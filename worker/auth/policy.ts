@@ -24,6 +24,8 @@ export const RULES = {
   'organization.read': { roles: ALL },
   'organization.update': { roles: ADMIN },
   'members.read': { roles: STAFF },
+  /** Colleagues' names and roles (no e-mails): agents need them to show who is assigned or owns a deal. */
+  'team.read': { roles: ALL },
   'members.invite': { roles: ADMIN },
   'members.update_role': { roles: ADMIN },
   'members.remove': { roles: ADMIN },

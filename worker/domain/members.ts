@@ -1,6 +1,6 @@
 // Members of an organisation and their roles. Runs inside withOrg (RLS-scoped). An organisation always keeps at
 // least one tenant admin.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { memberships, users, type Role } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { conflict } from '../errors';
@@ -20,6 +20,19 @@ export async function listMembers(tx: Tx, orgId: string) {
     .where(eq(memberships.organizationId, orgId))
     .orderBy(asc(memberships.createdAt));
 }
+
+/** Everyone in the organisation as colleagues see them: id, a display name and role (no e-mails), by name. */
+export async function listTeam(tx: Tx, orgId: string) {
+  // No name yet (invited users): the e-mail's local part stands in, without revealing the address.
+  const name = sql<string>`coalesce(nullif(btrim(${users.name}), ''), split_part(${users.email}, '@', 1))`;
+  return tx
+    .select({ id: users.id, name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, orgId))
+    .orderBy(sql`lower(${name})`, asc(users.id));
+}
+export type TeamMember = Awaited<ReturnType<typeof listTeam>>[number];
 
 export async function findMembership(tx: Tx, orgId: string, userId: string) {
   const [m] = await tx
