@@ -13,6 +13,8 @@ export interface StoredChanges {
   created: Message[];
   updated: Message[];
   conversationIds: string[];
+  /** Also send each conversation's `conversation.updated` to its own room, for changes the open chat shows (labels). */
+  toRooms?: boolean;
   /** The reads below, when the caller already made them inside its own transaction. */
   prefetched?: Notification;
 }
@@ -72,6 +74,9 @@ export async function notifyStored(env: Env, db: Db, orgId: string, changes: Sto
       };
       for (const m of changes.created) add(m, 'message.created');
       for (const m of changes.updated) add(m, 'message.updated');
+      if (changes.toRooms) {
+        for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
+      }
 
       const calls: Promise<unknown>[] = [...byConversation].map(([conversationId, events]) =>
         conversationRoom(env, orgId, conversationId).publishMany(events),

@@ -1,9 +1,9 @@
 // Reading conversations and their messages, with the role rules applied in the query itself: an agent's list
 // holds only its own and unassigned conversations.
-import { and, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/policy';
-import { contacts, conversations, messageReactions, messages } from '../db/schema';
+import { contacts, conversationLabels, conversations, labels, messageReactions, messages, type Label } from '../db/schema';
 import type { Tx } from '../db/tx';
 import type { Cursor } from '../lib/cursor';
 import { messageDto } from './dto';
@@ -18,6 +18,8 @@ export interface ListFilter {
   status?: 'open' | 'pending' | 'resolved' | 'snoozed';
   /** "me", "unassigned", or a user id. */
   assignee?: string;
+  /** Only conversations carrying this label (an id of no label of this organisation matches nothing). */
+  label?: string;
   cursor?: Cursor;
   limit: number;
 }
@@ -31,6 +33,22 @@ export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
   if (f.assignee === 'me') where.push(eq(conversations.assigneeId, actor.userId));
   else if (f.assignee === 'unassigned') where.push(isNull(conversations.assigneeId));
   else if (f.assignee) where.push(eq(conversations.assigneeId, f.assignee));
+  if (f.label) {
+    where.push(
+      exists(
+        tx
+          .select({ one: sql`1` })
+          .from(conversationLabels)
+          .where(
+            and(
+              eq(conversationLabels.organizationId, actor.orgId),
+              eq(conversationLabels.conversationId, conversations.id),
+              eq(conversationLabels.labelId, f.label),
+            ),
+          ),
+      ),
+    );
+  }
   // Newest activity first; the cursor is (updated_at, id) of the last row shown.
   if (f.cursor) {
     where.push(
@@ -82,6 +100,15 @@ export async function listMessages(tx: Tx, orgId: string, conversationId: string
   return rows.map((m) => ({ ...messageDto(m, reactions.filter((r) => r.messageId === m.id)), createdAt: m.createdAt }));
 }
 
+export type LabelRef = Pick<Label, 'id' | 'name' | 'color'>;
+
+/** A conversation's labels by name, as a correlated subquery: a page of summaries stays one query. */
+const labelsOfConversation = sql<LabelRef[]>`coalesce((
+  select json_agg(json_build_object('id', ${labels.id}, 'name', ${labels.name}, 'color', ${labels.color}) order by ${labels.name}, ${labels.id})
+  from ${conversationLabels} join ${labels} on ${labels.id} = ${conversationLabels.labelId}
+  where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.organizationId} = ${conversations.organizationId}
+), '[]'::json)`;
+
 /** The list entry of each conversation: what the inbox shows and the org room pushes. */
 export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]) {
   return tx
@@ -96,6 +123,7 @@ export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]
       unreadCount: conversations.unreadCount,
       important: conversations.important,
       contact: { id: contacts.id, name: contacts.name, profileName: contacts.profileName, phone: contacts.phoneE164, waId: contacts.waId },
+      labels: labelsOfConversation,
       updatedAt: conversations.updatedAt,
     })
     .from(conversations)

@@ -22,6 +22,7 @@ const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({
   status: z.enum(['open', 'pending', 'resolved', 'snoozed']).optional(),
   assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
+  label: z.uuid().optional(),
   cursor: z.string().max(200).optional(),
   limit: limitParam,
 });
@@ -41,7 +42,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const q = c.req.valid('query');
     const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
-      listConversations(tx, actor, { status: q.status, assignee: q.assignee, cursor: decodeCursor(q.cursor), limit: q.limit }),
+      listConversations(tx, actor, { status: q.status, assignee: q.assignee, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
     );
     const { data, nextCursor } = page(rows, q.limit);
     return c.json({ data: data.map(({ createdAt: _, ...rest }) => rest), nextCursor });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
+import { connect } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 
 const post = (s: Session, path: string, body: unknown) => api('POST', path, { token: s.accessToken, body });
@@ -79,5 +80,81 @@ describe('labels', () => {
     expect((await get(intruder, '/api/v1/audit-logs?action=security.cross_tenant_attempt')).body.data).toHaveLength(attempts.length);
     expect((await get(owner, '/api/v1/labels')).body.data).toMatchObject([{ name: 'Secreta' }]);
     for (const body of [{ labelIds: [] }, { labelIds: ['x'] }, {}]) expect((await post(intruder, `/api/v1/conversations/${conv.id}/labels`, body)).status).toBe(400);
+  });
+});
+
+describe('conversation labels in the inbox', () => {
+  it('every row and the detail carry their labels by name; ?label= filters, an unknown or foreign label id is an empty list', async () => {
+    const admin = await signupOrg('Filtro por Etiqueta');
+    const agent = await addMember(admin.orgId, 'agent');
+    const other = await addMember(admin.orgId, 'agent');
+    const vip = (await post(admin, '/api/v1/labels', { name: 'VIP', color: '#eab308' })).body.label;
+    const atraso = (await post(admin, '/api/v1/labels', { name: 'Atraso', color: '#ef4444' })).body.label;
+    const ch = await connectChannel(admin);
+    const one = (await customerWrites(admin, ch, 'Um')).conv;
+    const two = (await customerWrites(admin, ch, 'Dois')).conv;
+    const bare = (await customerWrites(admin, ch, 'Três')).conv;
+    expect((await post(admin, `/api/v1/conversations/${one.id}/labels`, { labelIds: [vip.id] })).status).toBe(200);
+    expect((await post(admin, `/api/v1/conversations/${two.id}/labels`, { labelIds: [vip.id, atraso.id] })).status).toBe(200);
+
+    const list = async (s: Session, q = '') => {
+      const res = await get(s, `/api/v1/conversations${q}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.data as { id: string; labels: { id: string; name: string; color: string }[] }[];
+    };
+    const ref = (l: { id: string; name: string; color: string }) => ({ id: l.id, name: l.name, color: l.color });
+    const all = await list(admin);
+    expect(new Map(all.map((r) => [r.id, r.labels]))).toEqual(
+      new Map([
+        [one.id, [ref(vip)]],
+        [two.id, [ref(atraso), ref(vip)]],
+        [bare.id, []],
+      ]),
+    );
+    expect((await list(admin, `?label=${vip.id}`)).map((r) => r.id).sort()).toEqual([one.id, two.id].sort());
+    expect((await list(admin, `?label=${atraso.id}`)).map((r) => r.id)).toEqual([two.id]);
+    expect((await list(admin, `?label=${atraso.id}&status=resolved`))).toEqual([]);
+    expect(await list(admin, `?label=${crypto.randomUUID()}`)).toEqual([]);
+    const foreign = (await post(await signupOrg('Etiqueta Alheia'), '/api/v1/labels', { name: 'VIP' })).body.label;
+    expect(await list(admin, `?label=${foreign.id}`)).toEqual([]);
+    const bad = await get(admin, '/api/v1/conversations?label=vip');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBeTruthy();
+
+    // The filter keeps the agent's own view: a labelled conversation assigned to a colleague stays out.
+    await patch(admin, `/api/v1/conversations/${two.id}`, { assigneeId: other.userId });
+    expect((await list(agent, `?label=${vip.id}`)).map((r) => r.id)).toEqual([one.id]);
+    expect((await list(other, `?label=${vip.id}`)).map((r) => r.id).sort()).toEqual([one.id, two.id].sort());
+
+    const detail = await get(admin, `/api/v1/conversations/${two.id}`);
+    expect(detail.body.conversation.labels).toEqual([ref(atraso), ref(vip)]);
+    expect((await get(admin, `/api/v1/conversations/${bare.id}`)).body.conversation.labels).toEqual([]);
+  });
+
+  it('applying and removing a label reaches other agents’ inbox and open chat live; other tenants hear nothing', async () => {
+    const admin = await signupOrg('Etiqueta ao Vivo');
+    const agent = await addMember(admin.orgId, 'agent');
+    const manager = await addMember(admin.orgId, 'manager');
+    const vip = (await post(admin, '/api/v1/labels', { name: 'VIP' })).body.label;
+    const ch = await connectChannel(admin);
+    const { conv } = await customerWrites(admin, ch, 'Olá');
+    const inbox = await connect(agent, '/api/v1/inbox/ws');
+    const room = await connect(agent, `/api/v1/conversations/${conv.id}/ws`);
+    const stranger = await connect(await signupOrg('Estranha'), '/api/v1/inbox/ws');
+    const labelled = (e: { data: unknown }) => (e.data as { id: string; labels: { id: string }[] }).labels.some((l) => l.id === vip.id);
+
+    expect((await post(manager, `/api/v1/conversations/${conv.id}/labels`, { labelIds: [vip.id] })).status).toBe(200);
+    for (const sock of [inbox, room]) {
+      const ev = await sock.next('conversation.updated', labelled);
+      expect(ev.data).toMatchObject({ id: conv.id, labels: [{ id: vip.id, name: 'VIP', color: vip.color }], contact: { id: conv.contact.id } });
+    }
+    expect((await api('DELETE', `/api/v1/conversations/${conv.id}/labels/${vip.id}`, { token: manager.accessToken })).status).toBe(204);
+    for (const sock of [inbox, room]) {
+      const ev = await sock.next('conversation.updated', (e) => !labelled(e) && e.seq > sock.events.find(labelled)!.seq);
+      expect((ev.data as { labels: unknown[] }).labels).toEqual([]);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stranger.events).toEqual([]);
+    for (const s of [inbox, room, stranger]) s.close();
   });
 });

@@ -3,6 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { notifyStored } from '../../queues/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
@@ -29,6 +30,11 @@ import { validate } from '../middleware/validate';
 
 const idParam = z.object({ id: z.uuid() });
 const labelParam = z.object({ id: z.uuid(), labelId: z.uuid() });
+
+/** Other agents' inbox rows and open chats show the conversation's labels: tell them after commit. */
+function conversationChanged(c: Context<AppEnv>, conversationId: string) {
+  return notifyStored(c.env, c.var.db, c.var.actor.orgId, { created: [], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
+}
 
 async function contactOr404(c: Context<AppEnv>, id: string) {
   const actor = c.var.actor;
@@ -156,6 +162,7 @@ export function registerLabels(app: Hono<AppEnv>) {
       await labelConversation(tx, actor.orgId, id, c.req.valid('json').labelIds);
       return conversationLabelsOf(tx, actor.orgId, id);
     });
+    await conversationChanged(c, id);
     return c.json({ data, nextCursor: null });
   });
 
@@ -164,6 +171,7 @@ export function registerLabels(app: Hono<AppEnv>) {
     const { id, labelId } = c.req.valid('param');
     await conversationOr404(c, id, 'conversation.update');
     await withOrg(c.var.db, actor.orgId, (tx) => unlabelConversation(tx, actor.orgId, id, labelId));
+    await conversationChanged(c, id);
     return c.body(null, 204);
   });
 }
