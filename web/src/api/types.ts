@@ -1,6 +1,10 @@
 // What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
 // worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
 // Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
+import type { z } from 'zod';
+import type { createCannedBody } from '../../../worker/domain/canned-responses';
+import type * as Schema from '../../../worker/db/schema';
+import type { Json } from './json';
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
 export type Role = 'tenant_admin' | 'manager' | 'agent';
@@ -60,6 +64,8 @@ export interface ConversationRow {
   unreadCount: number;
   important: boolean;
   contact: ContactSummary;
+  /** The conversation's labels (older servers leave them out). */
+  labels?: LabelRef[];
   updatedAt: string;
 }
 
@@ -194,12 +200,74 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-/** Canned responses: the endpoint is not there yet; the composer degrades when it answers 404. */
-export interface CannedResponse {
+/** A row of /api/v1/canned-responses (worker/routes/canned-responses.ts); `variables` are the {{names}} the body uses. */
+export type CannedResponse = Json<Pick<Schema.CannedResponse, 'id' | 'shortcut' | 'title' | 'body'>> &
+  Partial<Json<Pick<Schema.CannedResponse, 'createdAt' | 'updatedAt'>>> & { variables?: string[] };
+export type CannedResponseBody = z.input<typeof createCannedBody>;
+
+/** A label of /api/v1/labels (worker/domain/labels.ts labelColumns); rows and chips carry the LabelRef part. */
+export type Label = Json<Pick<Schema.Label, 'id' | 'name' | 'color' | 'description' | 'createdAt'>>;
+export type LabelRef = Pick<Label, 'id' | 'name' | 'color'>;
+/** POST/PATCH /api/v1/labels (createLabelBody in worker/domain/labels.ts, which the web build cannot import). */
+export type LabelBody = Pick<Label, 'name' | 'color' | 'description'>;
+
+/** GET /api/v1/contact-attributes. */
+export type AttributeDefinition = Json<Pick<Schema.ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position'>>;
+
+/** GET /api/v1/pipelines (worker/domain/deals.ts listPipelines). */
+export type Pipeline = Json<Pick<Schema.Pipeline, 'id' | 'name' | 'isDefault' | 'position'>> & {
+  stages: Json<Pick<Schema.PipelineStage, 'id' | 'name' | 'position'>>[];
+};
+
+/** A deal as GET /api/v1/contacts/:id lists it (worker/domain/deals.ts dealColumns). */
+export type Deal = Json<Pick<Schema.Deal, 'id' | 'pipelineId' | 'stageId' | 'title' | 'valueCents' | 'currency' | 'status' | 'contactId' | 'createdAt'>>;
+
+/** GET /api/v1/contacts/:id (worker/domain/contacts.ts contactDetail): the parts the inbox shows. */
+export interface ContactDetail {
+  contact: Json<Pick<Schema.Contact, 'id' | 'name' | 'profileName' | 'waId' | 'email'>> & {
+    phone: string | null;
+    attributes: Record<string, unknown>;
+    labels: LabelRef[];
+  };
+  deals: Deal[];
+}
+
+/** GET /api/v1/team: every member's name, for any role (typing indicators, assignees). */
+export interface TeamMember {
   id: string;
-  shortcut: string;
-  title: string;
-  body: string;
+  name: string | null;
+  role: Role;
+}
+
+/** GET /api/v1/search (worker/domain/search.ts MessageHit, ContactHit). */
+export interface SearchResult {
+  q: string;
+  messages: MessageHit[];
+  contacts: ContactHit[];
+}
+
+export interface MessageHit {
+  id: string;
+  conversationId: string;
+  direction: string;
+  kind: string;
+  isPrivate: boolean;
+  createdAt: string;
+  rank: number;
+  /** The excerpt as parts; `highlight` marks the matched words. Rendered as text, never as HTML. */
+  snippetParts: { text: string; highlight: boolean }[];
+  conversation: { id: string; status: string; assigneeId: string | null };
+  contact: { id: string; name: string | null; profileName: string | null; phone: string | null };
+}
+
+export interface ContactHit {
+  id: string;
+  name: string | null;
+  profileName: string | null;
+  phone: string | null;
+  waId: string | null;
+  email: string | null;
+  score: number;
 }
 
 export interface RealtimeEvent<T = unknown> {

@@ -1,8 +1,8 @@
 // One open conversation: its details, its messages (oldest first in memory), older pages, optimistic sends keyed
 // by clientId, status updates, typing and read marks — over the conversation's socket, or by polling without one.
 import { computed, effect, signal } from '@preact/signals';
-import { api, ApiError, get, patch as patchApi, post } from '../api/client';
-import type { ConversationDetail, ConversationRow, Message, MessageStatus, Page, RealtimeEvent, SendMessageBody } from '../api/types';
+import { api, ApiError, del, get, patch as patchApi, post } from '../api/client';
+import type { ConversationDetail, ConversationRow, LabelRef, Message, MessageStatus, Page, RealtimeEvent, SendMessageBody } from '../api/types';
 import { errorText } from '../i18n';
 import { uuid } from '../lib/ids';
 import { now as nowMs } from './clock';
@@ -504,6 +504,60 @@ export class ChatStore {
         },
       );
     }, 600);
+  }
+
+  /** Adds or removes a label on the conversation: shown at once, put back if the server says no. */
+  async toggleLabel(label: LabelRef, apply: boolean): Promise<void> {
+    const c = this.conversation.value;
+    if (!c) return;
+    this.actionError.value = null;
+    const before = c.labels ?? [];
+    const optimistic = apply ? [...before.filter((l) => l.id !== label.id), label].sort((a, b) => a.name.localeCompare(b.name)) : before.filter((l) => l.id !== label.id);
+    this.setLabels(optimistic);
+    try {
+      if (apply) this.setLabels((await post<Page<LabelRef>>(`/api/v1/conversations/${this.id}/labels`, { labelIds: [label.id] })).data);
+      else await del(`/api/v1/conversations/${this.id}/labels/${label.id}`);
+    } catch (err) {
+      this.setLabels(before);
+      this.actionError.value = errorText(err);
+    }
+  }
+
+  private setLabels(labels: LabelRef[]) {
+    const c = this.conversation.value;
+    if (!c || this.disposed) return;
+    this.conversation.value = { ...c, labels };
+    patchRow(this.id, { labels });
+  }
+
+  /**
+   * The business's reaction to a message: `emoji`, or none when it is the one already there (choosing it again
+   * removes it). Shown at once; the server's answer, then `message.updated`, have the final word.
+   */
+  async react(messageId: string, emoji: string): Promise<void> {
+    const m = this.messages.value.find((x) => x.id === messageId);
+    if (!m) return;
+    this.actionError.value = null;
+    // The business's reaction is the one no contact made (Meta keeps one per side).
+    const mine = m.reactions.find((r) => r.contactId === null);
+    const next = mine?.emoji === emoji ? '' : emoji;
+    const others = m.reactions.filter((r) => r.contactId !== null);
+    const me = session.value?.user.id ?? null;
+    this.replaceReactions(messageId, next ? [...others, { emoji: next, contactId: null, userId: me }] : others);
+    try {
+      const r = await post<{ message: Message } | Message>(`/api/v1/conversations/${this.id}/messages/${messageId}/reactions`, { emoji: next });
+      if (this.disposed) return;
+      const updated = 'message' in r ? r.message : r;
+      if (updated?.id === messageId) this.merge([updated]);
+    } catch (err) {
+      if (this.disposed) return;
+      this.replaceReactions(messageId, m.reactions);
+      this.actionError.value = errorText(err);
+    }
+  }
+
+  private replaceReactions(messageId: string, reactions: Message['reactions']) {
+    this.messages.value = this.messages.value.map((x) => (x.id === messageId ? { ...x, reactions } : x));
   }
 
   /** Tells the others in the room that this agent is typing (throttled), or stopped. */

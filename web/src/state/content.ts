@@ -39,6 +39,11 @@ export function loadCanned(): Promise<void> {
   return cannedLoading;
 }
 
+/** The saved replies changed (settings): the composer loads them again next time. */
+export function forgetCanned() {
+  canned.value = null;
+}
+
 /** Placeholders of a template text in order of first use: {{1}}, {{2}} or named {{first_name}}. */
 export function placeholders(text: string | undefined): string[] {
   if (!text) return [];

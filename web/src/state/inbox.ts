@@ -1,9 +1,8 @@
 // The conversation list: filters, pages, live updates (socket events or polling), and a change feed the open
 // chat listens to when it has no socket of its own.
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
 import { ApiError, get } from '../api/client';
 import type { ConversationRow, ConversationStatus, Page } from '../api/types';
-import { fold } from '../lib/format';
 import { inboxSocketState, onInboxEvent, onInboxSync, pollTrouble, socketsDown } from './realtime';
 import { role, userId } from './session';
 
@@ -14,7 +13,8 @@ const POLL_MS = 5_000;
 
 export const assigneeFilter = signal<AssigneeFilter>('all');
 export const statusFilter = signal<StatusFilter>('open');
-export const search = signal('');
+/** A label id: only conversations with that label (`label=` on the API). */
+export const labelFilter = signal<string | null>(null);
 export const rows = signal<ConversationRow[]>([]);
 export const nextCursor = signal<string | null>(null);
 export const listStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
@@ -22,15 +22,6 @@ export const listError = signal<unknown>(null);
 export const loadingMore = signal(false);
 /** The conversation shown in the chat pane (its unread badge is not shown while it is open). */
 export const openId = signal<string | null>(null);
-
-export const visibleRows = computed(() => {
-  const q = fold(search.value.trim());
-  if (!q) return rows.value;
-  return rows.value.filter((r) =>
-    [r.contact.name, r.contact.profileName, r.contact.phone, r.contact.waId, r.lastMessagePreview]
-      .some((v) => v && fold(v).includes(q)),
-  );
-});
 
 type RowListener = (row: ConversationRow) => void;
 const rowListeners = new Set<RowListener>();
@@ -52,6 +43,7 @@ function query(cursor?: string) {
   return {
     assignee: a === 'mine' ? 'me' : a === 'unassigned' ? 'unassigned' : undefined,
     status: statusFilter.value === 'any' ? undefined : statusFilter.value,
+    label: labelFilter.value ?? undefined,
     cursor,
   };
 }
@@ -63,6 +55,8 @@ export function matchesFilters(row: ConversationRow): boolean {
   if (statusFilter.value !== 'any' && row.status !== statusFilter.value) return false;
   if (assigneeFilter.value === 'mine' && row.assigneeId !== me) return false;
   if (assigneeFilter.value === 'unassigned' && row.assigneeId !== null) return false;
+  // A row without labels comes from a server that does not send them: it cannot be judged, so it stays.
+  if (labelFilter.value && row.labels && !row.labels.some((l) => l.id === labelFilter.value)) return false;
   return true;
 }
 
@@ -92,9 +86,10 @@ export async function loadList(): Promise<void> {
   }
 }
 
-export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter }) {
+export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter; label?: string | null }) {
   if (next.assignee) assigneeFilter.value = next.assignee;
   if (next.status) statusFilter.value = next.status;
+  if (next.label !== undefined) labelFilter.value = next.label;
   rows.value = [];
   nextCursor.value = null;
   void loadList();
@@ -205,6 +200,7 @@ export function stopInbox() {
   unsubscribe = [];
   rows.value = [];
   nextCursor.value = null;
+  labelFilter.value = null;
   listStatus.value = 'idle';
   generation++;
 }

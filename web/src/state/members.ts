@@ -1,24 +1,35 @@
-// The organisation's members, for assignee names and the assign menu. Only staff may list them; agents see
-// "you" or "unassigned" (other agents' conversations are not theirs to see anyway).
+// Who is who in the organisation. Everyone loads the team (/api/v1/team: names and roles, any role may read it), so
+// typing indicators and assignees show colleagues' names; staff also load the members (with e-mails) for the assign
+// menu.
 import { signal } from '@preact/signals';
 import { get } from '../api/client';
-import type { Member, Page } from '../api/types';
+import type { Member, Page, TeamMember } from '../api/types';
 import { isStaff, session } from './session';
 
 export const members = signal<Member[] | null>(null);
+export const team = signal<TeamMember[] | null>(null);
 let loading: Promise<void> | null = null;
 
 export function loadMembers(force = false): Promise<void> {
-  if (!isStaff.value) return Promise.resolve();
-  if (members.value && !force) return Promise.resolve();
-  loading ??= get<Page<Member>>('/api/v1/members')
-    .then((r) => {
-      members.value = r.data;
-    })
-    .catch(() => {})
-    .finally(() => {
-      loading = null;
-    });
+  if ((members.value || !isStaff.value) && team.value && !force) return Promise.resolve();
+  loading ??= Promise.all([
+    get<{ data: TeamMember[] }>('/api/v1/team').then(
+      (r) => {
+        team.value = r.data;
+      },
+      () => {},
+    ),
+    isStaff.value
+      ? get<Page<Member>>('/api/v1/members').then(
+          (r) => {
+            members.value = r.data;
+          },
+          () => {},
+        )
+      : undefined,
+  ]).then(() => {
+    loading = null;
+  });
   return loading;
 }
 
@@ -26,9 +37,22 @@ export function memberName(userId: string | null | undefined): string | null {
   if (!userId) return null;
   if (userId === session.value?.user.id) return session.value.user.name ?? session.value.user.email;
   const m = members.value?.find((x) => x.userId === userId);
-  return m ? (m.name ?? m.email) : null;
+  if (m) return m.name ?? m.email;
+  return team.value?.find((x) => x.id === userId)?.name ?? null;
+}
+
+/** A colleague not known yet (joined after the page loaded): reload the team once in a while. */
+let lastMiss = 0;
+export function memberNameOrLoad(userId: string | null | undefined): string | null {
+  const name = memberName(userId);
+  if (!name && userId && Date.now() - lastMiss > 30_000) {
+    lastMiss = Date.now();
+    void loadMembers(true);
+  }
+  return name;
 }
 
 export function resetMembers() {
   members.value = null;
+  team.value = null;
 }

@@ -7,7 +7,7 @@ import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
 import type { ChatMessage, ChatStore } from '../../state/chat';
 import { now } from '../../state/clock';
-import { memberName, members } from '../../state/members';
+import { memberName, memberNameOrLoad, members } from '../../state/members';
 import { isStaff, userId } from '../../state/session';
 import { useDismiss } from '../../lib/dismiss';
 import { Composer } from './Composer';
@@ -233,6 +233,7 @@ function MessageList({ store }: { store: ChatStore }) {
     document.getElementById('composer-input')?.focus();
   }, []);
   const onRetry = useCallback((m: ChatMessage) => store.retry(m), [store]);
+  const onReact = useCallback((m: ChatMessage, emoji: string) => void store.react(m.id, emoji), [store]);
   const onJump = useCallback((id: string) => {
     const target = document.getElementById(`msg-${id}`);
     target?.scrollIntoView({ block: 'center', behavior: 'smooth' });
@@ -255,7 +256,7 @@ function MessageList({ store }: { store: ChatStore }) {
       );
     }
     const quoted = m.replyToMessageId ? (byId.get(m.replyToMessageId) ?? null) : m.replyToProviderId ? (byProvider.get(m.replyToProviderId) ?? null) : undefined;
-    items.push(<MessageItem key={m.clientId ?? m.id} m={m} quoted={quoted} canReply={canReply} onReply={onReply} onRetry={onRetry} onJump={onJump} />);
+    items.push(<MessageItem key={m.clientId ?? m.id} m={m} quoted={quoted} canReply={canReply} onReply={onReply} onRetry={onRetry} onJump={onJump} onReact={onReact} />);
   }
 
   return (
@@ -285,7 +286,7 @@ function MessageList({ store }: { store: ChatStore }) {
 
 function Typing({ store }: { store: ChatStore }) {
   const who = Object.keys(store.typing.value);
-  const name = who.length ? memberName(who[0]) : null;
+  const name = who.length ? memberNameOrLoad(who[0]) : null;
   return (
     <p class="typing" aria-live="polite">
       {who.length === 0 ? '' : name ? t('chat.typing', { name }) : t('chat.someoneTyping')}

@@ -1,10 +1,15 @@
-// The contact pane: who the customer is and the state of WhatsApp's 24 h service window.
-import { useEffect, useRef } from 'preact/hooks';
+// The contact pane: who the customer is, the state of WhatsApp's 24 h service window, the labels of the contact and
+// of this conversation, the contact's custom attributes and open deals, and a way to the full contact page.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AttributeDefinition, Deal } from '../../api/types';
+import { LabelChip, LabelPicker } from '../../components/Labels';
 import { IconX } from '../../components/icons';
-import { t } from '../../i18n';
+import { locale, t } from '../../i18n';
 import { contactName, dateTime, formatPhone, initials, relative } from '../../lib/format';
+import { attributeDefs, loadAttributeDefs, loadPipelines, stageName } from '../../state/catalog';
 import type { ChatStore } from '../../state/chat';
 import { now } from '../../state/clock';
+import { contactDetail, loadContact, toggleContactLabel } from '../../state/contact';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
 import { contactOpen } from './Inbox';
@@ -17,14 +22,28 @@ export function ContactPanel({ store }: { store: ChatStore }) {
   const expires = c.lastInboundAt ? new Date(new Date(c.lastInboundAt).getTime() + 24 * 3600_000).toISOString() : null;
   const phone = c.contact.phone ?? (c.contact.waId ? `+${c.contact.waId}` : null);
   const assignee = c.assigneeId === null ? t('inbox.unassigned') : c.assigneeId === userId.value ? t('inbox.assignedToYou') : (memberName(c.assigneeId) ?? '—');
+  const contactId = c.contact.id;
+  const current = contactDetail.value?.id === contactId ? contactDetail.value : null;
+  const detail = current?.detail ?? null;
+  const [labelError, setLabelError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void loadContact(contactId, true);
+    void loadAttributeDefs();
+    void loadPipelines();
+  }, [contactId]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && ref.current?.contains(document.activeElement)) contactOpen.value = false;
+      if (e.key === 'Escape' && !e.defaultPrevented && ref.current?.contains(document.activeElement) && !document.activeElement?.closest('.menu')) contactOpen.value = false;
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
+
+  const defs = attributeDefs.value ?? [];
+  const attributes = detail?.contact.attributes ?? {};
+  const openDeals = (detail?.deals ?? []).filter((d) => d.status === 'open');
 
   return (
     <aside class="pane-contact" aria-labelledby="contact-title" ref={ref} data-testid="contact-panel">
@@ -39,6 +58,9 @@ export function ContactPanel({ store }: { store: ChatStore }) {
           {initials(name)}
         </span>
         <p class="contact-name">{name}</p>
+        <a class="btn btn-small" href={`/contacts/${contactId}`} data-testid="edit-contact">
+          {t('contact.edit')}
+        </a>
       </div>
       <dl class="facts">
         <dt>{t('contact.name')}</dt>
@@ -51,6 +73,14 @@ export function ContactPanel({ store }: { store: ChatStore }) {
         )}
         <dt>{t('contact.phone')}</dt>
         <dd>{phone ? <a href={`tel:${phone}`}>{formatPhone(phone)}</a> : '—'}</dd>
+        {detail?.contact.email && (
+          <>
+            <dt>{t('contact.email')}</dt>
+            <dd>
+              <a href={`mailto:${detail.contact.email}`}>{detail.contact.email}</a>
+            </dd>
+          </>
+        )}
         <dt>{t('contact.window')}</dt>
         <dd data-testid="window-state" data-open={open ? 'true' : 'false'}>
           <span class={`window-dot ${open ? 'is-open' : 'is-closed'}`} aria-hidden="true" />
@@ -65,6 +95,115 @@ export function ContactPanel({ store }: { store: ChatStore }) {
         <dt>{t('contact.assignee')}</dt>
         <dd>{assignee}</dd>
       </dl>
+
+      <section class="panel-section" aria-labelledby="conv-labels-title" data-testid="conversation-labels">
+        <h3 id="conv-labels-title">{t('contact.conversationLabels')}</h3>
+        <div class="chip-row">
+          {(c.labels ?? []).map((l) => (
+            <LabelChip key={l.id} label={l} onRemove={() => void store.toggleLabel(l, false)} />
+          ))}
+          <LabelPicker label={t('labels.add')} applied={c.labels ?? []} onToggle={(l, apply) => void store.toggleLabel(l, apply)} testId="add-conversation-label" />
+        </div>
+      </section>
+
+      <section class="panel-section" aria-labelledby="contact-labels-title" data-testid="contact-labels">
+        <h3 id="contact-labels-title">{t('contact.contactLabels')}</h3>
+        {detail ? (
+          <div class="chip-row">
+            {detail.contact.labels.map((l) => (
+              <LabelChip key={l.id} label={l} onRemove={() => void toggleContactLabel(contactId, l, false).then(setLabelError)} />
+            ))}
+            <LabelPicker
+              label={t('labels.add')}
+              applied={detail.contact.labels}
+              onToggle={(l, apply) => void toggleContactLabel(contactId, l, apply).then(setLabelError)}
+              testId="add-contact-label"
+            />
+          </div>
+        ) : (
+          <p class="muted">{current?.error ?? t('common.loading')}</p>
+        )}
+        {labelError && (
+          <p class="alert alert-error" role="alert">
+            {labelError}
+          </p>
+        )}
+      </section>
+
+      {detail && defs.length > 0 && (
+        <section class="panel-section" aria-labelledby="contact-attrs-title" data-testid="contact-attributes">
+          <h3 id="contact-attrs-title">{t('contact.attributes')}</h3>
+          <dl class="facts facts-compact">
+            {defs.map((d) => (
+              <div key={d.id} class="fact">
+                <dt>{d.label}</dt>
+                <dd data-key={d.key}>{formatAttribute(d, attributes[d.key])}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+
+      {detail && (
+        <section class="panel-section" aria-labelledby="contact-deals-title" data-testid="contact-deals">
+          <h3 id="contact-deals-title">{t('contact.openDeals')}</h3>
+          {openDeals.length === 0 ? (
+            <p class="muted">{t('contact.noDeals')}</p>
+          ) : (
+            <ul class="deal-list">
+              {openDeals.map((d) => (
+                <DealItem key={d.id} deal={d} />
+              ))}
+            </ul>
+          )}
+          <a href="/deals" class="panel-link">
+            {t('contact.allDeals')}
+          </a>
+        </section>
+      )}
     </aside>
   );
+}
+
+function DealItem({ deal }: { deal: Deal }) {
+  const stage = stageName(deal.stageId);
+  return (
+    <li class="deal-item" data-testid="contact-deal">
+      <a href="/deals" class="deal-title">
+        {deal.title}
+      </a>
+      <span class="deal-meta">
+        <strong>{money(deal.valueCents, deal.currency)}</strong>
+        {stage && <span class="chip">{stage}</span>}
+      </span>
+    </li>
+  );
+}
+
+/** Cents in the deal's own currency, the way the viewer's locale writes money ("R$ 1.234,50"). */
+export function money(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(locale.value, { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    // A code Intl does not know: still readable.
+    return `${currency} ${(cents / 100).toFixed(2)}`;
+  }
+}
+
+/** A custom attribute's value as its type reads best; "—" when the contact has none. */
+export function formatAttribute(def: AttributeDefinition, value: unknown): string {
+  if (value === undefined || value === null || value === '') return '—';
+  switch (def.type) {
+    case 'number':
+      return typeof value === 'number' ? new Intl.NumberFormat(locale.value).format(value) : String(value);
+    case 'boolean':
+      return value === true ? t('common.yes') : value === false ? t('common.no') : String(value);
+    case 'date': {
+      // A calendar day (YYYY-MM-DD): formatted in UTC so no time zone moves it to the day before.
+      const d = new Date(`${String(value)}T00:00:00Z`);
+      return Number.isNaN(d.getTime()) ? String(value) : new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+    }
+    default:
+      return String(value);
+  }
 }

@@ -1,22 +1,30 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConversationRow } from '../../api/types';
+import { LabelChip } from '../../components/Labels';
 import { errorText, t } from '../../i18n';
 import { contactName, formatPhone, initials, shortRelative } from '../../lib/format';
+import { loadLabels, orgLabels } from '../../state/catalog';
 import { now } from '../../state/clock';
 import {
-  assigneeFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, search, setFilters,
-  statusFilter, visibleRows, type AssigneeFilter, type StatusFilter,
+  assigneeFilter, labelFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, setFilters,
+  statusFilter, type AssigneeFilter, type StatusFilter,
 } from '../../state/inbox';
 import { memberName } from '../../state/members';
+import { clearSearch, searchText, setSearch } from '../../state/search';
 import { userId } from '../../state/session';
+import { SearchResults } from './SearchResults';
 
 const ASSIGNEE: AssigneeFilter[] = ['mine', 'unassigned', 'all'];
 const STATUSES: StatusFilter[] = ['open', 'pending', 'snoozed', 'resolved', 'any'];
 
 export function ConversationList() {
   const listRef = useRef<HTMLUListElement>(null);
-  const list = visibleRows.value;
+  const list = rows.value;
   const status = listStatus.value;
+  const searching = searchText.value.trim() !== '';
+  useEffect(() => {
+    void loadLabels();
+  }, []);
 
   // Keep the open conversation's row in view when the list changes under it.
   useEffect(() => {
@@ -25,7 +33,7 @@ export function ConversationList() {
   }, [openId.value]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const links = [...(listRef.current?.querySelectorAll<HTMLAnchorElement>('a.conv') ?? [])];
+    const links = [...((e.currentTarget as HTMLElement).querySelectorAll<HTMLAnchorElement>('a.conv') ?? [])];
     const i = links.indexOf(document.activeElement as HTMLAnchorElement);
     let next = -1;
     if (e.key === 'ArrowDown') next = Math.min(i + 1, links.length - 1);
@@ -67,16 +75,54 @@ export function ConversationList() {
               ))}
             </select>
           </label>
-          <label class="field-inline grow">
-            <span class="sr-only">{t('inbox.search')}</span>
-            <input type="search" placeholder={t('inbox.searchShort')} title={t('inbox.search')} value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
+          <label class="field-inline">
+            <span class="sr-only">{t('inbox.labelFilter')}</span>
+            <select
+              value={labelFilter.value ?? ''}
+              onChange={(e) => setFilters({ label: e.currentTarget.value || null })}
+              data-testid="label-filter"
+              title={t('inbox.labelFilter')}
+            >
+              <option value="">{t('inbox.anyLabel')}</option>
+              {(orgLabels.value ?? []).map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+              {labelFilter.value && !orgLabels.value?.some((l) => l.id === labelFilter.value) && <option value={labelFilter.value}>…</option>}
+            </select>
           </label>
         </div>
+        <label class="field-inline search-box">
+          <span class="sr-only">{t('inbox.search')}</span>
+          <input
+            type="search"
+            placeholder={t('inbox.searchShort')}
+            title={t('inbox.search')}
+            value={searchText.value}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && searchText.value) {
+                e.preventDefault();
+                clearSearch();
+              } else if (e.key === 'ArrowDown') {
+                const first = e.currentTarget.closest('.pane-list')?.querySelector<HTMLAnchorElement>('a.conv');
+                if (first) {
+                  e.preventDefault();
+                  first.focus();
+                }
+              }
+            }}
+            data-testid="search"
+          />
+        </label>
       </div>
       <p id="list-help" class="sr-only">
         {t('inbox.listHelp')}
       </p>
-      {status === 'loading' && rows.value.length === 0 ? (
+      {searching ? (
+        <SearchResults onKeyDown={onKeyDown} />
+      ) : status === 'loading' && rows.value.length === 0 ? (
         <ul class="conv-list" aria-busy="true" aria-label={t('common.loading')}>
           {[0, 1, 2, 3].map((i) => (
             <li key={i} class="conv conv-skeleton" aria-hidden="true" />
@@ -91,8 +137,8 @@ export function ConversationList() {
         </div>
       ) : list.length === 0 ? (
         <div class="list-empty">
-          <p>{search.value ? t('inbox.noResults') : t('inbox.empty')}</p>
-          {!search.value && <p class="muted">{t('inbox.emptyHint')}</p>}
+          <p>{labelFilter.value ? t('inbox.noLabelResults') : t('inbox.empty')}</p>
+          {!labelFilter.value && <p class="muted">{t('inbox.emptyHint')}</p>}
         </div>
       ) : (
         <ul class="conv-list" ref={listRef} onKeyDown={onKeyDown} aria-labelledby="inbox-title" aria-describedby="list-help" data-testid="conversation-list">
@@ -101,7 +147,7 @@ export function ConversationList() {
           ))}
         </ul>
       )}
-      {nextCursor.value && !search.value && (
+      {nextCursor.value && !searching && (
         <div class="list-more">
           <button type="button" class="btn btn-ghost btn-block" onClick={() => void loadMore()} disabled={loadingMore.value}>
             {loadingMore.value ? t('common.loading') : t('common.loadMore')}
@@ -149,6 +195,7 @@ function Row({ row, current }: { row: ConversationRow; current: boolean }) {
             {row.contact.name && row.contact.phone && <span class="conv-phone">{formatPhone(row.contact.phone)}</span>}
             {row.status !== 'open' && <span class={`chip chip-${row.status}`}>{t(`status.${row.status}`)}</span>}
             {assignee && <span class="chip">{assignee}</span>}
+            {row.labels?.map((l) => <LabelChip key={l.id} label={l} />)}
           </span>
         </span>
       </a>

@@ -8,6 +8,7 @@ import { RichText } from '../../lib/text';
 import type { ChatMessage } from '../../state/chat';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
+import { ReactionButton } from './ReactionButton';
 import {
   IconAlert, IconCheck, IconClock, IconDoubleCheck, IconFile, IconLock, IconPin, IconReply, IconTemplate,
 } from '../../components/icons';
@@ -19,9 +20,10 @@ interface Props {
   onReply(m: ChatMessage): void;
   onRetry(m: ChatMessage): void;
   onJump(id: string): void;
+  onReact(m: ChatMessage, emoji: string): void;
 }
 
-export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump }: Props) {
+export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onReact }: Props) {
   const outbound = m.direction === 'outbound';
   const failed = m.local?.state === 'failed' || m.status === 'failed';
   const sender = outbound && m.senderUserId && m.senderUserId !== userId.value ? memberName(m.senderUserId) : null;
@@ -77,17 +79,28 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump }: P
           </p>
         )}
         {m.reactions.length > 0 && (
-          <ul class="reactions" aria-label={t('chat.reactions')}>
-            {m.reactions.map((r, i) => (
-              <li key={i}>{r.emoji}</li>
-            ))}
+          <ul class="reactions" aria-label={t('chat.reactions')} data-testid="reactions">
+            {m.reactions.map((r, i) => {
+              const who = r.contactId === null ? t('reactions.byBusiness') : t('reactions.byCustomer');
+              return (
+                <li key={i} title={who} data-by={r.contactId === null ? 'business' : 'customer'}>
+                  <span aria-hidden="true">{r.emoji}</span>
+                  <span class="sr-only">{`${r.emoji} ${who}`}</span>
+                </li>
+              );
+            })}
           </ul>
         )}
       </article>
-      {canReply && !m.local && !m.isPrivate && m.kind !== 'system' && (
-        <button type="button" class="icon-btn msg-reply" aria-label={`${t('chat.reply')}: ${previewOf(m)}`} title={t('chat.reply')} onClick={() => onReply(m)}>
-          <IconReply />
-        </button>
+      {canReply && !m.local && !m.isPrivate && m.kind !== 'system' && m.kind !== 'reaction' && (
+        <div class="msg-actions">
+          <button type="button" class="icon-btn msg-action" aria-label={`${t('chat.reply')}: ${previewOf(m)}`} title={t('chat.reply')} onClick={() => onReply(m)}>
+            <IconReply />
+          </button>
+          {!m.deletedAt && (
+            <ReactionButton messageId={m.id} current={m.reactions.find((r) => r.contactId === null)?.emoji ?? null} preview={previewOf(m)} onReact={(emoji) => onReact(m, emoji)} />
+          )}
+        </div>
       )}
     </div>
   );

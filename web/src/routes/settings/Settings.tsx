@@ -1,10 +1,12 @@
-// Tenant-admin settings: organisation, users, WhatsApp channels, templates, audit log.
+// Tenant-admin settings: organisation, users, WhatsApp channels, templates, canned responses, labels, audit log.
 import { useRoute } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n';
 import { isAdmin } from '../../state/session';
 import { AuditLog } from './AuditLog';
+import { CannedResponses } from './CannedResponses';
 import { Channels } from './Channels';
+import { Labels } from './Labels';
 import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
 import { Templates } from './Templates';
@@ -14,6 +16,8 @@ const TABS = [
   { id: 'members', label: 'settings.members', component: Members },
   { id: 'channels', label: 'settings.channels', component: Channels },
   { id: 'templates', label: 'settings.templates', component: Templates },
+  { id: 'canned-responses', label: 'settings.canned', component: CannedResponses },
+  { id: 'labels', label: 'settings.labels', component: Labels },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
 

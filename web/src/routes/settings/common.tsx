@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { errorText, t } from '../../i18n';
 
 export function Heading({ children, intro }: { children: ComponentChildren; intro?: ComponentChildren }) {
   return (
@@ -50,3 +50,59 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
     </div>
   );
 }
+
+/**
+ * Splits an API error into messages per form field: validation errors name their fields ("Invalid json: shortcut:
+ * …; body: …"), and some codes belong to one field (`codeFields`). What fits no field comes back as `form`.
+ */
+export interface FieldErrors<F extends string> {
+  form: string | null;
+  fields: Partial<Record<F, string>>;
+}
+
+export function fieldErrors<F extends string>(err: unknown, names: readonly F[], codeFields: Partial<Record<string, F>> = {}): FieldErrors<F> {
+  const fields: Partial<Record<F, string>> = {};
+  const e = err as { code?: string; message?: string } | null;
+  const field = e?.code ? codeFields[e.code] : undefined;
+  if (field) {
+    fields[field] = errorText(err);
+    return { form: null, fields };
+  }
+  if (e?.code === 'validation_failed' && e.message) {
+    const rest: string[] = [];
+    for (const part of e.message.replace(/^Invalid \w+: /, '').split('; ')) {
+      const m = /^([\w.]+): (.*)$/.exec(part);
+      const f = m ? names.find((x) => x === m[1]!.split('.')[0]) : undefined;
+      if (f) fields[f] = m![2]!;
+      else rest.push(part);
+    }
+    return { form: rest.length ? rest.join('; ') : null, fields };
+  }
+  return { form: errorText(err), fields };
+}
+
+/** A form field with its error below it, tied together for screen readers. */
+export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: ComponentChildren; error?: string | undefined; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes of an input inside <Field>. */
+export const describedBy = (id: string, hint: boolean, error: string | undefined) => ({
+  'aria-invalid': error ? true : undefined,
+  'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+});

@@ -1,0 +1,189 @@
+// Settings → Etiquetas: the organisation's labels for contacts and conversations. List, create, edit, delete (with
+// confirmation; taggings go with the label); a colour from a few presets that keep text readable, and a description.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { del, patch, post } from '../../api/client';
+import type { Label, LabelBody } from '../../api/types';
+import { LabelChip } from '../../components/Labels';
+import { errorText, t, type MessageKey } from '../../i18n';
+import { loadLabels, orgLabels } from '../../state/catalog';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors } from './common';
+
+/** Preset colours: each a visible dot on white (3:1 or more), named for people who cannot tell them apart. */
+export const LABEL_COLORS: readonly { hex: string; name: MessageKey }[] = [
+  { hex: '#15803d', name: 'labels.color.green' },
+  { hex: '#1d4ed8', name: 'labels.color.blue' },
+  { hex: '#7e22ce', name: 'labels.color.purple' },
+  { hex: '#be185d', name: 'labels.color.pink' },
+  { hex: '#b91c1c', name: 'labels.color.red' },
+  { hex: '#c2410c', name: 'labels.color.orange' },
+  { hex: '#a16207', name: 'labels.color.yellow' },
+  { hex: '#475569', name: 'labels.color.gray' },
+];
+
+const FIELDS = ['name', 'color', 'description'] as const;
+type Errors = FieldErrors<(typeof FIELDS)[number]>;
+const CODE_FIELDS = { label_exists: 'name' } as const;
+
+export function Labels() {
+  const [error, setError] = useState<string | null>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Label | 'new' | null>(null);
+  const list = orgLabels.value;
+
+  useEffect(() => {
+    void loadLabels(true);
+  }, []);
+
+  const saved = async (message: string) => {
+    setEditing(null);
+    setOk(message);
+    await loadLabels(true);
+  };
+
+  const remove = async (l: Label) => {
+    if (!confirm(t('labels.deleteConfirm', { name: l.name }))) return;
+    setError(null);
+    setOk(null);
+    try {
+      await del(`/api/v1/labels/${l.id}`);
+      await saved(t('labels.deleted', { name: l.name }));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <div class="stack">
+      <Heading intro={t('labels.intro')}>{t('labels.title')}</Heading>
+      <Notice error={error} ok={ok} />
+      {editing === 'new' ? (
+        <LabelForm onDone={saved} onCancel={() => setEditing(null)} />
+      ) : (
+        <div>
+          <button type="button" class="btn btn-primary" onClick={() => (setOk(null), setEditing('new'))} data-testid="label-new">
+            {t('labels.new')}
+          </button>
+        </div>
+      )}
+      {list === null ? (
+        <p aria-busy="true">{t('common.loading')}</p>
+      ) : list.length === 0 ? (
+        <p class="muted">{t('labels.none')}</p>
+      ) : (
+        <ul class="item-list" data-testid="label-list">
+          {list.map((l) =>
+            editing !== 'new' && editing?.id === l.id ? (
+              <li key={l.id} class="card">
+                <LabelForm initial={l} onDone={saved} onCancel={() => setEditing(null)} />
+              </li>
+            ) : (
+              <li key={l.id} class="card item" data-name={l.name}>
+                <div class="item-main">
+                  <p class="item-title">
+                    <LabelChip label={l} />
+                  </p>
+                  {l.description && <p class="item-body">{l.description}</p>}
+                </div>
+                <div class="item-actions">
+                  <button type="button" class="btn btn-small" onClick={() => (setOk(null), setEditing(l))} aria-label={t('labels.editOne', { name: l.name })}>
+                    {t('action.edit')}
+                  </button>
+                  <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(l)} aria-label={t('labels.deleteOne', { name: l.name })}>
+                    {t('action.delete')}
+                  </button>
+                </div>
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(message: string): void; onCancel(): void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [color, setColor] = useState(initial?.color ?? LABEL_COLORS[0]!.hex);
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [errors, setErrors] = useState<Errors>({ form: null, fields: {} });
+  const [busy, setBusy] = useState(false);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const idp = initial ? `label-${initial.id}` : 'label-new';
+  // A colour set elsewhere (the API takes any hex) stays selectable.
+  const colors = LABEL_COLORS.some((c) => c.hex === color.toLowerCase()) ? LABEL_COLORS : [...LABEL_COLORS, { hex: color, name: 'labels.color.custom' as MessageKey }];
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({ form: null, fields: {} });
+    const payload: LabelBody = { name, color, description: description.trim() || null };
+    try {
+      if (initial) await patch(`/api/v1/labels/${initial.id}`, payload);
+      else await post('/api/v1/labels', payload);
+      onDone(t(initial ? 'labels.updated' : 'labels.created', { name: name.trim() }));
+    } catch (err) {
+      setErrors(fieldErrors(err, FIELDS, CODE_FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form card" onSubmit={submit} data-testid="label-form" aria-labelledby={`${idp}-title`}>
+      <h3 id={`${idp}-title`}>{initial ? t('labels.editOne', { name: initial.name }) : t('labels.new')}</h3>
+      <Field id={`${idp}-name`} label={t('labels.name')} error={errors.fields.name}>
+        <input
+          ref={first}
+          id={`${idp}-name`}
+          required
+          maxLength={50}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          autoComplete="off"
+          {...describedBy(`${idp}-name`, false, errors.fields.name)}
+          data-testid="label-name"
+        />
+      </Field>
+      <fieldset class="fieldset color-picker" aria-describedby={errors.fields.color ? `${idp}-color-error` : undefined}>
+        <legend>{t('labels.colorField')}</legend>
+        <div class="swatches">
+          {colors.map((c) => (
+            <label key={c.hex} class="swatch" title={t(c.name)}>
+              <input type="radio" name={`${idp}-color`} value={c.hex} checked={color.toLowerCase() === c.hex.toLowerCase()} onChange={() => setColor(c.hex)} />
+              <span class="swatch-dot" style={{ background: c.hex }} aria-hidden="true" />
+              <span class="sr-only">{t(c.name)}</span>
+            </label>
+          ))}
+        </div>
+        {errors.fields.color && (
+          <p class="field-error" id={`${idp}-color-error`} role="alert">
+            {errors.fields.color}
+          </p>
+        )}
+      </fieldset>
+      <Field id={`${idp}-description`} label={`${t('labels.description')} ${t('common.optional')}`} error={errors.fields.description}>
+        <input
+          id={`${idp}-description`}
+          maxLength={200}
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+          {...describedBy(`${idp}-description`, false, errors.fields.description)}
+          data-testid="label-description"
+        />
+      </Field>
+      <p class="muted">
+        {t('labels.preview')} <LabelChip label={{ id: 'preview', name: name.trim() || t('labels.name'), color }} />
+      </p>
+      <Notice error={errors.form} />
+      <div class="button-row">
+        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="label-save">
+          {busy ? t('common.loading') : t('common.save')}
+        </button>
+        <button type="button" class="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+// The contact beside the open chat: its details (labels, custom attributes, deals) from GET /api/v1/contacts/:id,
+// and tagging it. One contact at a time, like the chat.
+import { signal } from '@preact/signals';
+import { del, get, post } from '../api/client';
+import type { ContactDetail, LabelRef, Page } from '../api/types';
+import { errorText } from '../i18n';
+
+export const contactDetail = signal<{ id: string; detail: ContactDetail | null; error: string | null } | null>(null);
+let generation = 0;
+
+export async function loadContact(id: string, force = false): Promise<void> {
+  if (!force && contactDetail.value?.id === id && contactDetail.value.detail) return;
+  const gen = ++generation;
+  if (contactDetail.value?.id !== id) contactDetail.value = { id, detail: null, error: null };
+  try {
+    const detail = await get<ContactDetail>(`/api/v1/contacts/${id}`);
+    if (gen === generation) contactDetail.value = { id, detail, error: null };
+  } catch (err) {
+    if (gen === generation) contactDetail.value = { id, detail: contactDetail.value?.detail ?? null, error: errorText(err) };
+  }
+}
+
+function setLabels(id: string, labels: LabelRef[]) {
+  const cur = contactDetail.value;
+  if (cur?.id !== id || !cur.detail) return;
+  contactDetail.value = { ...cur, detail: { ...cur.detail, contact: { ...cur.detail.contact, labels } } };
+}
+
+/** Adds or removes a label on the contact: shown at once, put back if the server says no. */
+export async function toggleContactLabel(id: string, label: LabelRef, apply: boolean): Promise<string | null> {
+  const before = contactDetail.value?.detail?.contact.labels ?? [];
+  setLabels(id, apply ? [...before.filter((l) => l.id !== label.id), label].sort((a, b) => a.name.localeCompare(b.name)) : before.filter((l) => l.id !== label.id));
+  try {
+    if (apply) setLabels(id, (await post<Page<LabelRef>>(`/api/v1/contacts/${id}/labels`, { labelIds: [label.id] })).data);
+    else await del(`/api/v1/contacts/${id}/labels/${label.id}`);
+    return null;
+  } catch (err) {
+    setLabels(id, before);
+    return errorText(err);
+  }
+}
+
+export function forgetContact() {
+  generation++;
+  contactDetail.value = null;
+}
