@@ -1,4 +1,4 @@
-// One routes table: public auth pages, and the logged-in app (inbox, settings) inside the shell.
+// One routes table: public auth pages, and the logged-in app (inbox, contacts, deals, settings) inside the shell.
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import type { ComponentChildren } from 'preact';
 import { Redirect } from './components/Redirect';
@@ -13,6 +13,9 @@ import { Inbox } from './routes/inbox/Inbox';
 import { authStatus } from './state/session';
 
 const Settings = lazy(() => import('./routes/settings/Settings').then((m) => m.Settings));
+const Contacts = lazy(() => import('./routes/contacts/Contacts').then((m) => m.Contacts));
+const ContactDetail = lazy(() => import('./routes/contacts/ContactDetail').then((m) => m.ContactDetail));
+const Deals = lazy(() => import('./routes/deals/Deals').then((m) => m.Deals));
 
 /** Logged-in pages: anonymous visitors go to the login page, which brings them back afterwards. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -40,6 +43,21 @@ const InboxPage = () => (
 const SettingsPage = () => (
   <Private>
     <Settings />
+  </Private>
+);
+const ContactsPage = () => (
+  <Private>
+    <Contacts />
+  </Private>
+);
+const ContactPage = () => (
+  <Private>
+    <ContactDetail />
+  </Private>
+);
+const DealsPage = () => (
+  <Private>
+    <Deals />
   </Private>
 );
 const LoginPage = () => (
@@ -80,6 +98,9 @@ export function App() {
           <Route path="/accept-invite" component={AcceptInvite} />
           <Route path="/inbox/:id?" component={InboxPage} />
           <Route path="/settings/:tab?" component={SettingsPage} />
+          <Route path="/contacts" component={ContactsPage} />
+          <Route path="/contacts/:id" component={ContactPage} />
+          <Route path="/deals" component={DealsPage} />
           <Route default component={Home} />
         </Router>
       </ErrorBoundary>

@@ -6,13 +6,13 @@ import { t } from '../i18n';
 import { initials } from '../lib/format';
 import { isAdmin, logout, session, switchOrganization } from '../state/session';
 import { ConnectionBadge } from './ConnectionBadge';
-import { IconInbox, IconSettings } from './icons';
+import { IconBoard, IconInbox, IconSettings, IconUser } from './icons';
 import { LanguageSelect } from './LanguageSelect';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const s = session.value!;
-  const section = path.startsWith('/settings') ? 'settings' : 'inbox';
+  const section = (['settings', 'contacts', 'deals'] as const).find((s) => path.startsWith(`/${s}`)) ?? 'inbox';
   return (
     <div class="shell" data-section={section}>
       <a class="skip-link" href="#main">
@@ -27,6 +27,14 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <a href="/inbox" aria-current={section === 'inbox' ? 'page' : undefined}>
             <IconInbox />
             <span>{t('nav.inbox')}</span>
+          </a>
+          <a href="/contacts" aria-current={section === 'contacts' ? 'page' : undefined} data-testid="nav-contacts">
+            <IconUser />
+            <span>{t('nav.contacts')}</span>
+          </a>
+          <a href="/deals" aria-current={section === 'deals' ? 'page' : undefined} data-testid="nav-deals">
+            <IconBoard />
+            <span>{t('nav.deals')}</span>
           </a>
           {isAdmin.value && (
             <a href="/settings" aria-current={section === 'settings' ? 'page' : undefined}>

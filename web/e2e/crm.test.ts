@@ -1,0 +1,227 @@
+// The CRM screens: a manager and an agent on the same deals board (drag and drop, the keyboard "Mover para…"
+// alternative, live moves over the organisation's socket, a refused move rolled back), and a contact edited on its
+// page (name, phone validated by the server, custom attribute, label, note). Real worker, Postgres and fake Meta.
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ADMIN, AGENT, MANAGER, apiAs, browserAvailable, customerSays, login, openBrowser, screenshot, shootOnFailure, startE2E,
+  type E2E, type Person,
+} from './support';
+
+interface Stage {
+  id: string;
+  name: string;
+}
+interface Pipeline {
+  id: string;
+  isDefault: boolean;
+  stages: Stage[];
+}
+
+const column = (page: Page, stage: string) => page.locator(`[data-testid="stage-column"][data-stage="${stage}"]`);
+const card = (scope: Page | Locator, title: string) => scope.getByTestId('deal-card').filter({ hasText: title });
+const total = (page: Page, stage: string) => column(page, stage).getByTestId('stage-total').textContent();
+const count = (page: Page, stage: string) => column(page, stage).getByTestId('stage-count').textContent();
+/** Intl's pt-BR currency puts a no-break space after "R$". */
+const plain = (s: string | null) => (s ?? '').replace(/\s/g, ' ');
+
+describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
+  let e2e: E2E;
+  let manager: Person;
+  let agent: Person;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    manager = await openBrowser();
+    agent = await openBrowser();
+  });
+  beforeEach((ctx) => shootOnFailure(ctx, () => manager?.page));
+  afterAll(async () => {
+    await manager?.close();
+    await agent?.close();
+    await e2e?.stop();
+  });
+
+  it('moves a deal between stages by drag and drop and by keyboard, live on another board', async () => {
+    const api = await apiAs(e2e.apiUrl, MANAGER);
+    const { body: pipes } = await api.call<{ data: Pipeline[] }>('GET', '/api/v1/pipelines');
+    const pipeline = pipes.data.find((p) => p.isDefault)!;
+    const [first, second, third] = pipeline.stages;
+    expect(first && second && third).toBeTruthy();
+    const created = await api.call('POST', '/api/v1/contacts', { name: 'Loja Bela Vista', phone: '(11) 3333-4444' });
+    expect(created.status).toBe(201);
+
+    const m = manager.page;
+    const a = agent.page;
+    await login(m, e2e.webUrl, MANAGER);
+    await login(a, e2e.webUrl, AGENT);
+    await m.getByTestId('nav-deals').click();
+    await a.getByTestId('nav-deals').click();
+    for (const p of [m, a]) {
+      await p.waitForURL(/\/deals$/);
+      await column(p, first!.name).waitFor();
+      await expect.poll(() => p.getAttribute('[data-connection]', 'data-connection'), { timeout: 15_000 }).toBe('live');
+    }
+    expect(plain(await total(m, first!.name))).toBe('R$ 0,00');
+
+    // Create: title, value typed the Brazilian way, contact picked by search.
+    await m.getByTestId('new-deal').click();
+    const dialog = m.getByTestId('deal-dialog');
+    await dialog.getByTestId('deal-title').fill('Uniformes 2027');
+    await dialog.getByTestId('deal-value').fill('1.500,00');
+    await dialog.getByTestId('deal-contact-input').fill('Bela Vista');
+    await dialog.getByTestId('deal-contact-result').filter({ hasText: 'Loja Bela Vista' }).click();
+    await expect.poll(() => dialog.getByTestId('deal-contact-picked').textContent()).toBe('Loja Bela Vista');
+    await dialog.getByTestId('deal-save').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const mine = card(column(m, first!.name), 'Uniformes 2027');
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('Loja Bela Vista');
+    expect(plain(await total(m, first!.name))).toBe('R$ 1.500,00');
+    expect(await count(m, first!.name)).toBe('1');
+    // The agent's board got it from the socket.
+    await card(column(a, first!.name), 'Uniformes 2027').waitFor({ timeout: 10_000 });
+    // A marker on the agent's window: gone if the page reloads.
+    await a.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    // Real HTML5 drag and drop from the first column to the second.
+    await mine.dragTo(column(m, second!.name));
+    await card(column(m, second!.name), 'Uniformes 2027').waitFor();
+    await expect.poll(async () => plain(await total(m, second!.name))).toBe('R$ 1.500,00');
+    expect(plain(await total(m, first!.name))).toBe('R$ 0,00');
+    expect(await count(m, first!.name)).toBe('0');
+    expect(await count(m, second!.name)).toBe('1');
+
+    // The agent sees the move without reloading.
+    await card(column(a, second!.name), 'Uniformes 2027').waitFor({ timeout: 10_000 });
+    expect(await card(column(a, first!.name), 'Uniformes 2027').count()).toBe(0);
+    await expect.poll(async () => plain(await total(a, second!.name))).toBe('R$ 1.500,00');
+    expect(plain(await total(a, first!.name))).toBe('R$ 0,00');
+    expect(await a.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await screenshot(m, 'crm-board');
+
+    // Still there after a reload: the server has the new stage and a history entry.
+    await a.reload();
+    await card(column(a, second!.name), 'Uniformes 2027').waitFor();
+    const { body: list } = await api.call<{ data: { id: string; title: string; stageId: string }[] }>('GET', `/api/v1/deals?pipelineId=${pipeline.id}`);
+    const deal = list.data.find((d) => d.title === 'Uniformes 2027')!;
+    expect(deal.stageId).toBe(second!.id);
+    const history = async () => (await api.call<{ history: { fromStageId: string | null; toStageId: string }[] }>('GET', `/api/v1/deals/${deal.id}`)).body.history;
+    expect(await history()).toEqual([
+      expect.objectContaining({ fromStageId: null, toStageId: first!.id }),
+      expect.objectContaining({ fromStageId: first!.id, toStageId: second!.id }),
+    ]);
+
+    // The keyboard (and phone) alternative: the card's "Mover para…" select, driven by keys.
+    const select = card(column(m, second!.name), 'Uniformes 2027').getByLabel('Mover "Uniformes 2027" para…');
+    await select.focus();
+    await select.selectOption({ label: third!.name });
+    await card(column(m, third!.name), 'Uniformes 2027').waitFor();
+    await card(column(a, third!.name), 'Uniformes 2027').waitFor({ timeout: 10_000 });
+    await expect.poll(async () => plain(await total(a, third!.name))).toBe('R$ 1.500,00');
+    expect(plain(await total(a, second!.name))).toBe('R$ 0,00');
+    await expect.poll(async () => (await history()).length).toBe(3);
+
+    // A move the server refuses goes back where it was, with a message.
+    await m.route('**/api/v1/deals/*', (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'conflict', message: 'Deal changed meanwhile' } }) })
+        : route.fallback(),
+    );
+    await card(column(m, third!.name), 'Uniformes 2027').dragTo(column(m, first!.name));
+    await m.getByTestId('move-error').waitFor();
+    expect(await m.getByTestId('move-error').textContent()).toContain('Uniformes 2027');
+    await card(column(m, third!.name), 'Uniformes 2027').waitFor();
+    expect(plain(await total(m, first!.name))).toBe('R$ 0,00');
+    expect(plain(await total(m, third!.name))).toBe('R$ 1.500,00');
+    await m.unroute('**/api/v1/deals/*');
+    expect((await history()).length).toBe(3);
+
+    // Opening the card shows its stage history.
+    await card(column(m, third!.name), 'Uniformes 2027').getByRole('button', { name: 'Uniformes 2027' }).click();
+    const open = m.getByTestId('deal-dialog');
+    await expect.poll(() => open.getByTestId('deal-history').locator('li').count()).toBe(3);
+    expect(await open.getByTestId('deal-history').textContent()).toContain(`${first!.name} → ${second!.name}`);
+    await m.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached' });
+
+    // On a phone the columns scroll sideways.
+    await a.setViewportSize({ width: 390, height: 800 });
+    const board = a.getByTestId('board');
+    await expect.poll(() => board.evaluate((el) => el.scrollWidth > el.clientWidth + 100)).toBe(true);
+    await screenshot(a, 'crm-board-phone');
+  });
+
+  it('edits a contact: name, phone (server validation), custom attribute, label and note survive a reload', async () => {
+    const admin = await apiAs(e2e.apiUrl, ADMIN);
+    const attr = await admin.call('POST', '/api/v1/contact-attributes', { key: 'plano', label: 'Plano', type: 'list', options: ['Bronze', 'Prata', 'Ouro'] });
+    expect(attr.status).toBe(201);
+    const label = await admin.call<{ label: { id: string } }>('POST', '/api/v1/labels', { name: 'VIP', color: '#b42318' });
+    expect(label.status).toBe(201);
+    // The contact comes from a customer's WhatsApp message.
+    await customerSays(e2e, '5511912345678', 'Joana Prado', 'Oi, quero saber do meu pedido.');
+    const api = await apiAs(e2e.apiUrl, MANAGER);
+    let contactId = '';
+    await expect
+      .poll(async () => {
+        const r = await api.call<{ data: { id: string }[] }>('GET', '/api/v1/contacts?q=Joana');
+        contactId = r.body.data[0]?.id ?? '';
+        return contactId;
+      }, { timeout: 15_000 })
+      .not.toBe('');
+
+    const m = manager.page;
+    await m.setViewportSize({ width: 1360, height: 900 });
+    await m.getByTestId('nav-contacts').click();
+    await m.getByTestId('contact-search').fill('Joana');
+    await m.getByTestId('contact-row').filter({ hasText: 'Joana Prado' }).getByRole('link').click();
+    await m.waitForURL(new RegExp(`/contacts/${contactId}$`));
+    await m.getByTestId('contact-title').filter({ hasText: 'Joana Prado' }).waitFor();
+    // The conversation it came from is linked to the inbox.
+    const conv = m.getByTestId('contact-conversations').getByRole('link');
+    expect(await conv.getAttribute('href')).toMatch(/^\/inbox\/[0-9a-f-]{36}$/);
+
+    await m.getByLabel('Nome', { exact: true }).fill('Joana Prado Lima');
+    await m.getByTestId('contact-phone').fill('123');
+    await m.getByTestId('contact-save').click();
+    const phoneError = m.locator('#contact-phone-error');
+    await expect.poll(() => phoneError.textContent()).toContain('Telefone inválido');
+    expect(await m.getByTestId('contact-phone').getAttribute('aria-invalid')).toBe('true');
+    // Nothing was saved: the whole edit is one request.
+    expect((await api.call<{ contact: { name: string } }>('GET', `/api/v1/contacts/${contactId}`)).body.contact.name).toBe('Joana Prado');
+
+    await m.getByTestId('contact-phone').fill('(11) 91234-5678');
+    await m.getByLabel('Plano').selectOption('Ouro');
+    await m.getByTestId('contact-save').click();
+    await m.getByTestId('contact-saved').waitFor();
+    expect(await phoneError.textContent()).toBe('');
+    expect(await m.getByTestId('contact-phone').inputValue()).toBe('+5511912345678');
+    await m.getByTestId('contact-title').filter({ hasText: 'Joana Prado Lima' }).waitFor();
+
+    await m.getByTestId('label-select').selectOption({ label: 'VIP' });
+    await m.getByTestId('label-add').click();
+    await m.getByTestId('contact-labels').getByTestId('label-chip').filter({ hasText: 'VIP' }).waitFor();
+
+    await m.getByTestId('note-input').fill('Prefere contato pela manhã.');
+    await m.getByTestId('note-add').click();
+    await m.getByTestId('note').filter({ hasText: 'Prefere contato pela manhã.' }).waitFor();
+    await screenshot(m, 'crm-contact', { scrollTop: '.crm-page' });
+
+    await m.reload();
+    await m.getByTestId('contact-title').filter({ hasText: 'Joana Prado Lima' }).waitFor();
+    expect(await m.getByLabel('Nome', { exact: true }).inputValue()).toBe('Joana Prado Lima');
+    expect(await m.getByTestId('contact-phone').inputValue()).toBe('+5511912345678');
+    await expect.poll(() => m.getByLabel('Plano').inputValue()).toBe('Ouro');
+    await m.getByTestId('contact-labels').getByTestId('label-chip').filter({ hasText: 'VIP' }).waitFor();
+    await m.getByTestId('note').filter({ hasText: 'Prefere contato pela manhã.' }).waitFor();
+
+    const { body } = await api.call<{
+      contact: { name: string; phone: string; attributes: Record<string, unknown>; labels: { id: string }[] };
+      notes: { body: string }[];
+    }>('GET', `/api/v1/contacts/${contactId}`);
+    expect(body.contact).toMatchObject({ name: 'Joana Prado Lima', phone: '+5511912345678', attributes: { plano: 'Ouro' } });
+    expect(body.contact.labels.map((l) => l.id)).toEqual([label.body.label.id]);
+    expect(body.notes.map((n) => n.body)).toEqual(['Prefere contato pela manhã.']);
+  });
+});

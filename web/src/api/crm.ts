@@ -1,0 +1,125 @@
+// The CRM API (contacts, attributes, labels, pipelines, deals, team): one small function per call, and response
+// types derived from the drizzle schema (`Json<T>` turns Dates into strings), picked as the worker's DTOs pick them
+// (worker/domain/contacts.ts `contactColumns`, worker/domain/deals.ts `dealColumns`/`DealCard`). The domain modules
+// themselves cannot be type-imported here: they reach worker/env.ts, whose Workers-only globals the web build lacks.
+import type {
+  Contact as ContactRow,
+  ContactAttributeDefinition,
+  ContactNote as NoteRow,
+  Conversation,
+  Deal,
+  DealStageHistory,
+  Label as LabelRow,
+  Pipeline as PipelineRow,
+  PipelineStage,
+} from '../../../worker/db/schema';
+import { api, del, get, patch, post } from './client';
+import type { Json } from './json';
+import type { Page } from './types';
+
+export type Label = Json<Pick<LabelRow, 'id' | 'name' | 'color' | 'description' | 'createdAt'>>;
+export type Contact = Json<
+  Pick<ContactRow, 'id' | 'name' | 'profileName' | 'waId' | 'email' | 'attributes' | 'createdAt' | 'updatedAt'> & {
+    phone: ContactRow['phoneE164'];
+    labels: Pick<LabelRow, 'id' | 'name' | 'color'>[];
+  }
+>;
+export type ContactNote = Json<Pick<NoteRow, 'id' | 'contactId' | 'body' | 'createdAt' | 'updatedAt'> & { author: { id: string; name?: string | null } | null }>;
+export type ContactConversation = Json<
+  Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
+>;
+export type AttributeDefinition = Json<Pick<ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position' | 'createdAt'>>;
+export type AttributeType = AttributeDefinition['type'];
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: { row: number; error: string }[];
+  ignoredColumns: string[];
+}
+
+type DealRow = Pick<
+  Deal,
+  | 'id' | 'pipelineId' | 'stageId' | 'title' | 'valueCents' | 'currency' | 'status' | 'lostReason' | 'ownerId' | 'contactId'
+  | 'conversationId' | 'expectedCloseDate' | 'closedAt' | 'createdAt' | 'updatedAt'
+>;
+export type DealDto = Json<DealRow>;
+export type DealCard = Json<DealRow & { contact: { id: string; name: string | null } | null; owner: { id: string; name: string | null } | null }>;
+export type DealStatus = Deal['status'];
+export type Stage = Pick<PipelineStage, 'id' | 'name' | 'position' | 'probability'>;
+export type Pipeline = Json<Pick<PipelineRow, 'id' | 'name' | 'isDefault' | 'position' | 'createdAt'> & { stages: Stage[] }>;
+export interface StageTotal {
+  stageId: string;
+  currency: string;
+  count: number;
+  valueCents: number;
+}
+export type StageHistoryEntry = Json<Pick<DealStageHistory, 'fromStageId' | 'toStageId' | 'movedBy' | 'movedAt'>>;
+export interface DealsPage extends Page<DealCard> {
+  totals: StageTotal[];
+}
+export interface ContactDetail {
+  contact: Contact;
+  conversations: ContactConversation[];
+  deals: DealDto[];
+  notes: ContactNote[];
+}
+/** `data` of the `deal.*` events on the organisation's socket (worker/domain/deals.ts `dealBoardEvent`). */
+export interface DealEventData {
+  deal: DealCard | Pick<DealCard, 'id' | 'pipelineId' | 'stageId'>;
+  move?: { fromStageId: string; toStageId: string; fromPipelineId: string; toPipelineId: string };
+  changed?: string[];
+}
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+export interface CreateContactBody {
+  name: string;
+  phone?: string;
+  email?: string;
+  attributes?: Record<string, unknown>;
+}
+export type UpdateContactBody = Partial<Nullable<Pick<CreateContactBody, 'phone' | 'email'>> & { name: string; attributes: Record<string, unknown> }>;
+export type CreateDealBody = Partial<Pick<DealRow, 'stageId' | 'pipelineId' | 'valueCents' | 'currency' | 'ownerId' | 'contactId' | 'conversationId'>> & {
+  title: string;
+  expectedCloseDate?: string;
+};
+export type UpdateDealBody = Partial<
+  Pick<DealRow, 'title' | 'stageId' | 'valueCents' | 'currency' | 'ownerId' | 'contactId' | 'conversationId' | 'status' | 'lostReason' | 'expectedCloseDate'>
+>;
+
+export interface TeamMember {
+  id: string;
+  name: string | null;
+  role: string;
+}
+
+// ---- contacts ----
+
+export const listContacts = (query: { q?: string; label?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
+  get<Page<Contact>>('/api/v1/contacts', query, signal);
+export const getContact = (id: string) => get<ContactDetail>(`/api/v1/contacts/${id}`);
+export const createContact = (body: CreateContactBody) => post<{ contact: Contact }>('/api/v1/contacts', body);
+export const updateContact = (id: string, body: UpdateContactBody) => patch<{ contact: Contact }>(`/api/v1/contacts/${id}`, body);
+export const mergeContact = (id: string, otherId: string) => post<{ contact: Contact; movedDeals: number }>(`/api/v1/contacts/${id}/merge`, { otherId });
+export const listContactNotes = (id: string, cursor?: string) => get<Page<ContactNote>>(`/api/v1/contacts/${id}/notes`, { cursor });
+export const addContactNote = (id: string, body: string) => post<{ note: ContactNote }>(`/api/v1/contacts/${id}/notes`, { body });
+export const deleteContactNote = (id: string, noteId: string) => del(`/api/v1/contacts/${id}/notes/${noteId}`);
+export const addContactLabels = (id: string, labelIds: string[]) => post<Page<Label>>(`/api/v1/contacts/${id}/labels`, { labelIds });
+export const removeContactLabel = (id: string, labelId: string) => del(`/api/v1/contacts/${id}/labels/${labelId}`);
+export const listAttributes = () => get<Page<AttributeDefinition>>('/api/v1/contact-attributes');
+export const listLabelsApi = () => get<Page<Label>>('/api/v1/labels');
+/** The CSV file as the request body (`text/csv`); the answer says what happened to each row. */
+export const importContacts = (file: Blob) =>
+  api<ImportReport>('POST', '/api/v1/contacts/import', { body: file.type === 'text/csv' ? file : new Blob([file], { type: 'text/csv' }) });
+
+// ---- pipelines and deals ----
+
+export const listPipelinesApi = () => get<Page<Pipeline>>('/api/v1/pipelines');
+export const listDealsApi = (query: { pipelineId: string; status?: DealStatus; cursor?: string; limit?: number }) => get<DealsPage>('/api/v1/deals', query);
+export const getDeal = (id: string) => get<{ deal: DealCard; history: StageHistoryEntry[] }>(`/api/v1/deals/${id}`);
+export const createDeal = (body: CreateDealBody) => post<{ deal: DealCard }>('/api/v1/deals', body);
+export const updateDeal = (id: string, body: UpdateDealBody) => patch<{ deal: DealCard }>(`/api/v1/deals/${id}`, body);
+export const deleteDeal = (id: string) => del(`/api/v1/deals/${id}`);
+export const listTeam = () => get<{ data: TeamMember[] }>('/api/v1/team');
