@@ -5,7 +5,7 @@ export const ptBR = {
   'action.delete': 'Excluir',
 
   'inbox.labelFilter': 'Filtrar por etiqueta',
-  'inbox.anyLabel': 'Todas as etiquetas',
+  'inbox.anyLabel': 'Etiquetas',
   'inbox.noLabelResults': 'Nenhuma conversa com esta etiqueta.',
 
   'search.searching': 'Buscando…',
@@ -92,7 +92,7 @@ export const en: Record<keyof typeof ptBR, string> = {
   'action.delete': 'Delete',
 
   'inbox.labelFilter': 'Filter by label',
-  'inbox.anyLabel': 'All labels',
+  'inbox.anyLabel': 'Labels',
   'inbox.noLabelResults': 'No conversation has this label.',
 
   'search.searching': 'Searching…',

@@ -1,6 +1,6 @@
 // The reaction button beside a message: a small row of common emoji, keyboard-first (arrows move, Escape closes and
 // gives focus back). The emoji already chosen is pressed; choosing it again removes it.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { IconSmile } from '../../components/icons';
 import { t } from '../../i18n';
 import { useDismiss } from '../../lib/dismiss';
@@ -21,6 +21,12 @@ export function ReactionButton({ messageId, current, preview, onReact }: Props) 
   const button = useRef<HTMLButtonElement>(null);
   useDismiss(ref, open, () => setOpen(false), () => button.current);
   const id = `react-${messageId}`;
+  // The chosen emoji (or the first) takes focus; `autoFocus` does nothing for elements added after page load.
+  useEffect(() => {
+    if (!open) return;
+    const box = ref.current;
+    (box?.querySelector<HTMLButtonElement>('.reaction-pick [aria-pressed="true"]') ?? box?.querySelector<HTMLButtonElement>('.reaction-pick button'))?.focus();
+  }, [open]);
 
   const keys = (e: KeyboardEvent) => {
     const items = [...(ref.current?.querySelectorAll<HTMLButtonElement>('.reaction-pick button') ?? [])];
@@ -58,14 +64,13 @@ export function ReactionButton({ messageId, current, preview, onReact }: Props) 
       </button>
       {open && (
         <div class="reaction-pick" id={id} role="group" aria-label={t('reactions.pick')} onKeyDown={keys}>
-          {REACTIONS.map((emoji, i) => (
+          {REACTIONS.map((emoji) => (
             <button
               key={emoji}
               type="button"
               aria-pressed={current === emoji}
               aria-label={current === emoji ? t('reactions.removeOne', { emoji }) : emoji}
               onClick={() => pick(emoji)}
-              autoFocus={current ? current === emoji : i === 0}
             >
               {emoji}
             </button>
