@@ -214,24 +214,6 @@ export type LabelBody = Pick<Label, 'name' | 'color' | 'description'>;
 /** GET /api/v1/contact-attributes. */
 export type AttributeDefinition = Json<Pick<Schema.ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position'>>;
 
-/** GET /api/v1/pipelines (worker/domain/deals.ts listPipelines). */
-export type Pipeline = Json<Pick<Schema.Pipeline, 'id' | 'name' | 'isDefault' | 'position'>> & {
-  stages: Json<Pick<Schema.PipelineStage, 'id' | 'name' | 'position'>>[];
-};
-
-/** A deal as GET /api/v1/contacts/:id lists it (worker/domain/deals.ts dealColumns). */
-export type Deal = Json<Pick<Schema.Deal, 'id' | 'pipelineId' | 'stageId' | 'title' | 'valueCents' | 'currency' | 'status' | 'contactId' | 'createdAt'>>;
-
-/** GET /api/v1/contacts/:id (worker/domain/contacts.ts contactDetail): the parts the inbox shows. */
-export interface ContactDetail {
-  contact: Json<Pick<Schema.Contact, 'id' | 'name' | 'profileName' | 'waId' | 'email'>> & {
-    phone: string | null;
-    attributes: Record<string, unknown>;
-    labels: LabelRef[];
-  };
-  deals: Deal[];
-}
-
 /** GET /api/v1/team: every member's name, for any role (typing indicators, assignees). */
 export interface TeamMember {
   id: string;

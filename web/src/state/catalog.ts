@@ -2,7 +2,8 @@
 // (for stage names). Loaded once per session on first use; settings screens call `loadLabels(true)` after a change.
 import { signal } from '@preact/signals';
 import { get } from '../api/client';
-import type { AttributeDefinition, Label, Page, Pipeline } from '../api/types';
+import type { Pipeline } from '../api/crm';
+import type { AttributeDefinition, Label, Page } from '../api/types';
 
 export const orgLabels = signal<Label[] | null>(null);
 export const attributeDefs = signal<AttributeDefinition[] | null>(null);

@@ -2,7 +2,8 @@
 // and tagging it. One contact at a time, like the chat.
 import { signal } from '@preact/signals';
 import { del, get, post } from '../api/client';
-import type { ContactDetail, LabelRef, Page } from '../api/types';
+import type { ContactDetail } from '../api/crm';
+import type { LabelRef, Page } from '../api/types';
 import { errorText } from '../i18n';
 
 export const contactDetail = signal<{ id: string; detail: ContactDetail | null; error: string | null } | null>(null);

@@ -60,6 +60,9 @@ function ChatHeader({ store }: { store: ChatStore }) {
   const [snoozeOpen, setSnoozeOpen] = useState(false);
   const snoozeRef = useRef<HTMLDivElement>(null);
   useDismiss(snoozeRef, snoozeOpen, () => setSnoozeOpen(false), () => snoozeRef.current?.querySelector('button'));
+  useEffect(() => {
+    if (snoozeOpen) snoozeRef.current?.querySelector<HTMLButtonElement>('#snooze-menu button')?.focus();
+  }, [snoozeOpen]);
   const [busy, setBusy] = useState(false);
   const act = async (body: Parameters<ChatStore['update']>[0]) => {
     setBusy(true);
@@ -144,7 +147,7 @@ function ChatHeader({ store }: { store: ChatStore }) {
                 <ul class="menu" id="snooze-menu">
                   {(['1h', '3h', 'tomorrow', 'week'] as const).map((k) => (
                     <li key={k}>
-                      <button type="button" onClick={() => snoozeUntil(k)} autoFocus={k === '1h'}>
+                      <button type="button" onClick={() => snoozeUntil(k)}>
                         {t(k === '1h' ? 'chat.snooze1h' : k === '3h' ? 'chat.snooze3h' : k === 'tomorrow' ? 'chat.snoozeTomorrow' : 'chat.snoozeWeek')}
                       </button>
                     </li>

@@ -69,6 +69,10 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
   const input = useRef<HTMLTextAreaElement>(null);
   const emojiRef = useRef<HTMLDivElement>(null);
   useDismiss(emojiRef, emojiOpen, () => setEmojiOpen(false), () => input.current);
+  // `autoFocus` does nothing for elements added after page load: focus the first emoji by hand.
+  useEffect(() => {
+    if (emojiOpen) emojiRef.current?.querySelector<HTMLButtonElement>('.emoji-grid button')?.focus();
+  }, [emojiOpen]);
   const reply = note ? null : replyTo.value;
 
   useEffect(() => {
@@ -248,8 +252,8 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
           </button>
           {emojiOpen && (
             <div class="emoji-grid" id="emoji-grid" role="group" aria-label={t('composer.emoji')} onKeyDown={gridKeys}>
-              {EMOJI.map((em, i) => (
-                <button key={em} type="button" onClick={() => insertEmoji(em)} autoFocus={i === 0} aria-label={em}>
+              {EMOJI.map((em) => (
+                <button key={em} type="button" onClick={() => insertEmoji(em)} aria-label={em}>
                   {em}
                 </button>
               ))}

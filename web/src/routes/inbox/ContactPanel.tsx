@@ -1,7 +1,8 @@
 // The contact pane: who the customer is, the state of WhatsApp's 24 h service window, the labels of the contact and
 // of this conversation, the contact's custom attributes and open deals, and a way to the full contact page.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AttributeDefinition, Deal } from '../../api/types';
+import type { DealDto } from '../../api/crm';
+import type { AttributeDefinition } from '../../api/types';
 import { LabelChip, LabelPicker } from '../../components/Labels';
 import { IconX } from '../../components/icons';
 import { locale, t } from '../../i18n';
@@ -165,7 +166,7 @@ export function ContactPanel({ store }: { store: ChatStore }) {
   );
 }
 
-function DealItem({ deal }: { deal: Deal }) {
+function DealItem({ deal }: { deal: DealDto }) {
   const stage = stageName(deal.stageId);
   return (
     <li class="deal-item" data-testid="contact-deal">
