@@ -1,6 +1,7 @@
 // The CRM screens: a manager and an agent on the same deals board (drag and drop, the keyboard "Mover para…"
 // alternative, live moves over the organisation's socket, a refused move rolled back), and a contact edited on its
 // page (name, phone validated by the server, custom attribute, label, note). Real worker, Postgres and fake Meta.
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -223,5 +224,51 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect(body.contact).toMatchObject({ name: 'Joana Prado Lima', phone: '+5511912345678', attributes: { plano: 'Ouro' } });
     expect(body.contact.labels.map((l) => l.id)).toEqual([label.body.label.id]);
     expect(body.notes.map((n) => n.body)).toEqual(['Prefere contato pela manhã.']);
+  });
+  it('imports contacts from a CSV (per-row report), merges a duplicate and exports the result', async () => {
+    const m = manager.page;
+    const api = await apiAs(e2e.apiUrl, MANAGER);
+    await m.getByTestId('nav-contacts').click();
+    await m.waitForURL(/\/contacts$/);
+    const csv = [
+      'nome,telefone,email,plano',
+      'Pedro Alves,(21) 99876-5432,pedro@example.com,Prata',
+      'Pedro A.,+55 21 3222-1111,,',
+      'Sem Telefone,,,',
+      'Número Ruim,12,,',
+    ].join('\n');
+    await m.getByTestId('import-file').setInputFiles({ name: 'contatos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const report = m.getByTestId('import-report');
+    await expect.poll(() => report.textContent()).toContain('4 linhas: 2 criados, 0 atualizados, 0 sem mudança, 2 com erro.');
+    const rows = report.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toMatch(/^4.*phone is required/);
+    expect(await rows.nth(1).textContent()).toMatch(/^5.*not a valid number/);
+    // The list reloaded with the new contacts.
+    await m.getByTestId('contact-row').filter({ hasText: 'Pedro Alves' }).waitFor();
+
+    const { body: found } = await api.call<{ data: { id: string; name: string; attributes: Record<string, unknown> }[] }>('GET', '/api/v1/contacts?q=Pedro');
+    const keep = found.data.find((c) => c.name === 'Pedro Alves')!;
+    const dup = found.data.find((c) => c.name === 'Pedro A.')!;
+    expect(keep.attributes).toEqual({ plano: 'Prata' });
+
+    await m.getByTestId('contact-row').filter({ hasText: 'Pedro Alves' }).getByRole('link').click();
+    await m.getByTestId('contact-title').filter({ hasText: 'Pedro Alves' }).waitFor();
+    await m.getByTestId('merge-pick-input').fill('Pedro');
+    await m.getByTestId('merge-pick-result').filter({ hasText: 'Pedro A.' }).click();
+    // It asks first; the contact itself is never offered.
+    expect(await m.getByRole('alert').filter({ hasText: 'será mesclado' }).textContent()).toContain('"Pedro A." será mesclado em "Pedro Alves"');
+    await m.getByTestId('merge-confirm').click();
+    await m.getByText('"Pedro A." foi mesclado neste contato.').waitFor();
+    expect((await api.call('GET', `/api/v1/contacts/${dup.id}`)).status).toBe(404);
+    expect((await api.call('GET', `/api/v1/contacts/${keep.id}`)).status).toBe(200);
+
+    await m.getByTestId('nav-contacts').click();
+    const [download] = await Promise.all([m.waitForEvent('download'), m.getByTestId('export-contacts').click()]);
+    expect(download.suggestedFilename()).toMatch(/^contatos-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toContain('Pedro Alves');
+    expect(text).toContain('+5521998765432');
+    expect(text).not.toContain('Pedro A.,');
   });
 });

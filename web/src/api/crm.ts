@@ -1,34 +1,31 @@
-// The CRM API (contacts, attributes, labels, pipelines, deals, team): one small function per call, and response
+// The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call, and response
 // types derived from the drizzle schema (`Json<T>` turns Dates into strings), picked as the worker's DTOs pick them
 // (worker/domain/contacts.ts `contactColumns`, worker/domain/deals.ts `dealColumns`/`DealCard`). The domain modules
 // themselves cannot be type-imported here: they reach worker/env.ts, whose Workers-only globals the web build lacks.
 import type {
   Contact as ContactRow,
-  ContactAttributeDefinition,
   ContactNote as NoteRow,
   Conversation,
   Deal,
   DealStageHistory,
-  Label as LabelRow,
   Pipeline as PipelineRow,
   PipelineStage,
 } from '../../../worker/db/schema';
 import { api, del, get, patch, post } from './client';
 import type { Json } from './json';
-import type { Page } from './types';
+import type { AttributeDefinition, Label, LabelRef, Page } from './types';
 
-export type Label = Json<Pick<LabelRow, 'id' | 'name' | 'color' | 'description' | 'createdAt'>>;
+export type { AttributeDefinition, Label };
 export type Contact = Json<
   Pick<ContactRow, 'id' | 'name' | 'profileName' | 'waId' | 'email' | 'attributes' | 'createdAt' | 'updatedAt'> & {
     phone: ContactRow['phoneE164'];
-    labels: Pick<LabelRow, 'id' | 'name' | 'color'>[];
+    labels: LabelRef[];
   }
 >;
 export type ContactNote = Json<Pick<NoteRow, 'id' | 'contactId' | 'body' | 'createdAt' | 'updatedAt'> & { author: { id: string; name?: string | null } | null }>;
 export type ContactConversation = Json<
   Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
 >;
-export type AttributeDefinition = Json<Pick<ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position' | 'createdAt'>>;
 export type AttributeType = AttributeDefinition['type'];
 export interface ImportReport {
   rows: number;
@@ -89,12 +86,6 @@ export type UpdateDealBody = Partial<
   Pick<DealRow, 'title' | 'stageId' | 'valueCents' | 'currency' | 'ownerId' | 'contactId' | 'conversationId' | 'status' | 'lostReason' | 'expectedCloseDate'>
 >;
 
-export interface TeamMember {
-  id: string;
-  name: string | null;
-  role: string;
-}
-
 // ---- contacts ----
 
 export const listContacts = (query: { q?: string; label?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
@@ -108,8 +99,6 @@ export const addContactNote = (id: string, body: string) => post<{ note: Contact
 export const deleteContactNote = (id: string, noteId: string) => del(`/api/v1/contacts/${id}/notes/${noteId}`);
 export const addContactLabels = (id: string, labelIds: string[]) => post<Page<Label>>(`/api/v1/contacts/${id}/labels`, { labelIds });
 export const removeContactLabel = (id: string, labelId: string) => del(`/api/v1/contacts/${id}/labels/${labelId}`);
-export const listAttributes = () => get<Page<AttributeDefinition>>('/api/v1/contact-attributes');
-export const listLabelsApi = () => get<Page<Label>>('/api/v1/labels');
 /** The CSV file as the request body (`text/csv`); the answer says what happened to each row. */
 export const importContacts = (file: Blob) =>
   api<ImportReport>('POST', '/api/v1/contacts/import', { body: file.type === 'text/csv' ? file : new Blob([file], { type: 'text/csv' }) });
@@ -122,4 +111,3 @@ export const getDeal = (id: string) => get<{ deal: DealCard; history: StageHisto
 export const createDeal = (body: CreateDealBody) => post<{ deal: DealCard }>('/api/v1/deals', body);
 export const updateDeal = (id: string, body: UpdateDealBody) => patch<{ deal: DealCard }>(`/api/v1/deals/${id}`, body);
 export const deleteDeal = (id: string) => del(`/api/v1/deals/${id}`);
-export const listTeam = () => get<{ data: TeamMember[] }>('/api/v1/team');

@@ -1,7 +1,7 @@
-// Contacts: the list page's filters and pages, and the organisation's labels and attribute definitions (loaded once
-// per session, reloaded on demand).
+// Contacts: the list page's filters and pages. (The organisation's labels and attribute definitions live in
+// state/catalog.ts, shared with the inbox and settings.)
 import { signal } from '@preact/signals';
-import { listAttributes, listContacts, listLabelsApi, type AttributeDefinition, type Contact, type Label } from '../api/crm';
+import { listContacts, type Contact } from '../api/crm';
 
 export const contactQuery = signal('');
 export const contactLabel = signal('');
@@ -47,19 +47,4 @@ export async function loadMoreContacts(): Promise<void> {
     contactsError.value = err;
     contactsStatus.value = 'error';
   }
-}
-
-// ---- the organisation's vocabulary ----
-
-export const labels = signal<Label[] | null>(null);
-export const attributeDefs = signal<AttributeDefinition[] | null>(null);
-
-export async function loadLabels(force = false): Promise<void> {
-  if (labels.value && !force) return;
-  labels.value = (await listLabelsApi()).data;
-}
-
-export async function loadAttributeDefs(force = false): Promise<void> {
-  if (attributeDefs.value && !force) return;
-  attributeDefs.value = (await listAttributes()).data;
 }

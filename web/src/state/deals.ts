@@ -7,7 +7,6 @@ import {
   createDeal,
   listDealsApi,
   listPipelinesApi,
-  listTeam,
   updateDeal,
   type CreateDealBody,
   type DealCard,
@@ -15,12 +14,10 @@ import {
   type DealStatus,
   type Pipeline,
   type StageTotal,
-  type TeamMember,
   type UpdateDealBody,
 } from '../api/crm';
 import type { RealtimeEvent } from '../api/types';
 import { inboxSocketState, onInboxEvent, onInboxSync, socketsDown } from './realtime';
-import { session } from './session';
 
 /** More than this many deals in one view: the cards stop loading and the server's totals are shown instead. */
 const MAX_CARDS = 2000;
@@ -36,7 +33,6 @@ export const boardError = signal<unknown>(null);
 export const serverTotals = signal<StageTotal[] | null>(null);
 /** The last move that failed and was rolled back (shown until the next move). */
 export const moveError = signal<{ title: string; error: unknown } | null>(null);
-export const team = signal<TeamMember[] | null>(null);
 
 export const pipeline = computed(() => pipelines.value?.find((p) => p.id === pipelineId.value) ?? null);
 
@@ -102,17 +98,6 @@ export async function loadBoard(): Promise<void> {
     if (seq !== loadSeq) return;
     boardError.value = err;
     boardStatus.value = 'error';
-  }
-}
-
-export async function loadTeam(): Promise<void> {
-  if (team.value) return;
-  try {
-    team.value = (await listTeam()).data;
-  } catch {
-    // Without the team list, the owner picker offers the person themselves.
-    const me = session.value?.user;
-    team.value = me ? [{ id: me.id, name: me.name ?? me.email, role: session.value!.organization.role }] : [];
   }
 }
 

@@ -5,7 +5,7 @@ import { useRoute } from 'preact-iso';
 import { getContact, type ContactDetail as Detail } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, formatPhone, initials } from '../../lib/format';
-import { attributeDefs, loadAttributeDefs, loadLabels } from '../../state/contacts';
+import { attributeDefs, loadAttributeDefs, loadLabels } from '../../state/catalog';
 import { isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { ContactForm } from './ContactForm';
@@ -33,8 +33,8 @@ export function ContactDetail() {
   useEffect(() => {
     setDetail(null);
     void reload();
-    void loadAttributeDefs().catch(() => {});
-    void loadLabels().catch(() => {});
+    void loadAttributeDefs(true);
+    void loadLabels(true);
   }, [id]);
   useEffect(() => {
     document.title = `${detail ? contactName(detail.contact) : t('crm.contact')} · ${t('app.name')}`;

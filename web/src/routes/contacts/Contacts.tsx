@@ -11,11 +11,10 @@ import {
   contactsCursor,
   contactsError,
   contactsStatus,
-  labels,
   loadContacts,
-  loadLabels,
   loadMoreContacts,
 } from '../../state/contacts';
+import { loadLabels, orgLabels as labels } from '../../state/catalog';
 import { isStaff } from '../../state/session';
 import { CsvTools } from './CsvTools';
 import { FieldError, LabelChips } from './parts';
@@ -28,7 +27,7 @@ export function Contacts() {
   });
   useEffect(() => {
     void loadContacts();
-    void loadLabels().catch(() => {});
+    void loadLabels(true);
   }, []);
 
   // Typing searches after a short pause; the label filter at once.

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { addContactLabels, removeContactLabel, type Contact } from '../../api/crm';
 import { errorText, t } from '../../i18n';
-import { labels } from '../../state/contacts';
+import { orgLabels as labels } from '../../state/catalog';
 import { LabelChips } from './parts';
 
 export function LabelsBox({ contactId, current, onChange }: { contactId: string; current: Contact['labels']; onChange: (l: Contact['labels']) => void }) {

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { deleteDeal, getDeal, type DealCard, type DealStatus, type Stage, type StageHistoryEntry, type UpdateDealBody } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import { dateTime } from '../../lib/format';
-import { addDeal, dropDeal, editDeal, team } from '../../state/deals';
+import { addDeal, dropDeal, editDeal } from '../../state/deals';
+import { memberName, team } from '../../state/members';
 import { session } from '../../state/session';
 import { ContactPicker, FieldError } from '../contacts/parts';
 import { centsToInput, parseMoney } from './money';
@@ -232,7 +233,7 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
 
 function History({ history, stages }: { history: StageHistoryEntry[]; stages: Stage[] }) {
   const name = (id: string | null) => (id ? (stages.find((s) => s.id === id)?.name ?? t('crm.otherStage')) : null);
-  const who = (id: string | null) => (id ? (team.value?.find((m) => m.id === id)?.name ?? t('crm.someone')) : t('crm.someone'));
+  const who = (id: string | null) => memberName(id) ?? t('crm.someone');
   return (
     <section class="deal-history" aria-labelledby="deal-history-title">
       <h3 id="deal-history-title">{t('crm.history')}</h3>

@@ -12,7 +12,6 @@ import {
   deals,
   loadBoard,
   loadPipelines,
-  loadTeam,
   moveDeal,
   moveError,
   pipeline,
@@ -23,6 +22,7 @@ import {
   statusFilter,
   stopBoard,
 } from '../../state/deals';
+import { loadMembers } from '../../state/members';
 import { DealDialog } from './DealDialog';
 import { formatMoney } from './money';
 import '../crm.css';
@@ -40,7 +40,7 @@ export function Deals() {
 
   useEffect(() => {
     startBoard();
-    void loadTeam();
+    void loadMembers();
     void loadPipelines()
       .then(() => {
         if (query.pipeline && pipelines.value?.some((p) => p.id === query.pipeline)) pipelineId.value = query.pipeline;
