@@ -4,8 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from './env';
-import { ApiError, errorBody, handleError } from './errors';
+import { errorBody, handleError } from './errors';
 import { authenticate } from './middleware/auth';
+import { streamedBodyLimit, tooLarge } from './middleware/body-limit';
 import { database } from './middleware/database';
 import { apiRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
@@ -34,6 +35,8 @@ import { registerRealtime } from './routes/realtime';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
+/** A contact CSV is read as a stream in batches; 10 MiB is well over 100,000 typical rows. */
+export const CSV_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -46,13 +49,19 @@ export function createApp() {
   registerWhatsAppWebhook(app);
 
   app.use('/api/*', apiRateLimit, database);
-  const tooLarge = (max: number) => () => {
-    throw new ApiError(413, 'payload_too_large', `Request body over ${max} bytes`);
+  const refuse = (max: number) => () => {
+    throw tooLarge(max);
   };
-  const jsonLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge(API_BODY_LIMIT) });
-  const uploadLimit = bodyLimit({ maxSize: UPLOAD_MAX_BYTES, onError: tooLarge(UPLOAD_MAX_BYTES) });
-  // JSON bodies are small; only attachment uploads may be large.
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && /\/conversations\/[^/]+\/media$/.test(c.req.path) ? uploadLimit : jsonLimit)(c, next));
+  const jsonLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: refuse(API_BODY_LIMIT) });
+  const uploadLimit = bodyLimit({ maxSize: UPLOAD_MAX_BYTES, onError: refuse(UPLOAD_MAX_BYTES) });
+  const csvLimit = streamedBodyLimit(CSV_IMPORT_MAX_BYTES);
+  // JSON bodies are small; only attachment uploads and the contact CSV import may be large.
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'POST') return jsonLimit(c, next);
+    if (/\/conversations\/[^/]+\/media$/.test(c.req.path)) return uploadLimit(c, next);
+    if (c.req.path === '/api/v1/contacts/import') return csvLimit(c, next);
+    return jsonLimit(c, next);
+  });
   // An unknown path is a 404 for everyone (middleware are registered as ALL; routes have a method).
   app.use('/api/*', async (c, next) => {
     const routed = matchedRoutes(c).some((r) => r.method !== 'ALL');

@@ -52,7 +52,10 @@ class PushSource {
  * Parses a CSV body with a header row (names trimmed and lower-cased), calling `onBatch` with up to `batchSize`
  * records at a time; the next part of the body is only read once it returns. Malformed rows come as errors.
  */
-const FIRST_PIECE = 16 * 1024;
+// papaparse re-reads an unfinished row from its start with every piece it is given, so tiny pieces (the runtime
+// hands over a few KB at a time) make a long row quadratic: pieces of at least this size keep that bounded. The
+// first piece also lets it guess the delimiter (, or ;) from a sizeable sample.
+const PIECE = 64 * 1024;
 
 export async function parseCsvStream(
   body: ReadableStream<Uint8Array>,
@@ -101,29 +104,24 @@ export async function parseCsvStream(
     const [r, e] = [records, errors];
     records = [];
     errors = [];
-    await onBatch(r, e, fields);
+    // One piece may hold more rows than a batch.
+    for (let at = 0; at === 0 || at < r.length; at += batchSize) await onBatch(r.slice(at, at + batchSize), at === 0 ? e : [], fields);
   };
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  // papaparse guesses the delimiter (, or ;) from the first piece it sees: give it a sizeable one.
-  let head = '';
-  let started = false;
+  let pending = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (!value) continue;
-      if (!started) {
-        head += value;
-        if (head.length < FIRST_PIECE) continue;
-        started = true;
-        source.emit('data', head);
-      } else {
-        source.emit('data', value);
-      }
+      pending += value;
+      if (pending.length < PIECE) continue;
+      source.emit('data', pending);
+      pending = '';
       if (failure) throw failure;
       if (records.length >= batchSize) await flush();
     }
-    if (!started && head) source.emit('data', head);
+    if (pending) source.emit('data', pending);
     source.emit('end');
     if (failure) throw failure;
     await flush();
