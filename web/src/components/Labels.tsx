@@ -1,12 +1,7 @@
-// Label chips (colour dot + name, optional remove button) and the picker that applies or removes the organisation's
-// labels: a toggle list with a filter box, keyboard-first (arrows move, Escape closes and gives focus back).
-import { useEffect, useRef, useState } from 'preact/hooks';
+// A label chip: colour dot + name, and a remove button when it can be removed. The picker is in LabelPicker.tsx.
 import type { LabelRef } from '../api/types';
 import { t } from '../i18n';
-import { useDismiss } from '../lib/dismiss';
-import { fold } from '../lib/format';
-import { loadLabels, orgLabels } from '../state/catalog';
-import { IconCheck, IconX } from './icons';
+import { IconX } from './icons';
 
 export function LabelChip({ label, onRemove }: { label: LabelRef; onRemove?: () => void }) {
   return (
@@ -19,94 +14,5 @@ export function LabelChip({ label, onRemove }: { label: LabelRef; onRemove?: () 
         </button>
       )}
     </span>
-  );
-}
-
-interface PickerProps {
-  /** What the button says ("Adicionar etiqueta à conversa"). */
-  label: string;
-  applied: readonly LabelRef[];
-  onToggle(label: LabelRef, apply: boolean): void;
-  testId?: string;
-}
-
-export function LabelPicker({ label, applied, onToggle, testId }: PickerProps) {
-  const [open, setOpen] = useState(false);
-  const [filter, setFilter] = useState('');
-  const ref = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const input = useRef<HTMLInputElement>(null);
-  useDismiss(ref, open, () => setOpen(false), () => button.current);
-  useEffect(() => {
-    if (!open) return;
-    void loadLabels();
-    setFilter('');
-    input.current?.focus();
-  }, [open]);
-
-  const all = orgLabels.value;
-  const q = fold(filter.trim());
-  const shown = (all ?? []).filter((l) => !q || fold(l.name).includes(q));
-  const on = new Set(applied.map((l) => l.id));
-  const id = `${testId ?? 'labels'}-picker`;
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    const items = [...(ref.current?.querySelectorAll<HTMLButtonElement>('.picker-item') ?? [])];
-    const i = items.indexOf(document.activeElement as HTMLButtonElement);
-    let next: HTMLElement | undefined;
-    if (e.key === 'ArrowDown') next = items[Math.min(i + 1, items.length - 1)];
-    else if (e.key === 'ArrowUp') next = i <= 0 ? (input.current ?? undefined) : items[i - 1];
-    else if (e.key === 'Enter' && document.activeElement === input.current && shown.length === 1) {
-      e.preventDefault();
-      onToggle(shown[0]!, !on.has(shown[0]!.id));
-      return;
-    }
-    if (next) {
-      e.preventDefault();
-      next.focus();
-    }
-  };
-
-  return (
-    <div class="menu-wrap" ref={ref}>
-      <button
-        ref={button}
-        type="button"
-        class="btn btn-small btn-ghost label-add"
-        aria-expanded={open}
-        aria-controls={id}
-        onClick={() => setOpen(!open)}
-        data-testid={testId}
-      >
-        + {label}
-      </button>
-      {open && (
-        <div class="menu picker" id={id} role="group" aria-label={label} onKeyDown={onKeyDown}>
-          <label class="picker-filter">
-            <span class="sr-only">{t('labels.filter')}</span>
-            <input ref={input} type="search" value={filter} placeholder={t('labels.filter')} onInput={(e) => setFilter(e.currentTarget.value)} />
-          </label>
-          {all === null ? (
-            <p class="picker-note">{t('common.loading')}</p>
-          ) : all.length === 0 ? (
-            <p class="picker-note">{t('labels.noneYet')}</p>
-          ) : shown.length === 0 ? (
-            <p class="picker-note">{t('labels.noMatch')}</p>
-          ) : (
-            <ul>
-              {shown.map((l) => (
-                <li key={l.id}>
-                  <button type="button" class="picker-item" aria-pressed={on.has(l.id)} onClick={() => onToggle(l, !on.has(l.id))}>
-                    <span class="picker-check" aria-hidden="true">{on.has(l.id) && <IconCheck width="14" height="14" />}</span>
-                    <span class="label-dot" style={{ background: l.color }} aria-hidden="true" />
-                    <span>{l.name}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
   );
 }

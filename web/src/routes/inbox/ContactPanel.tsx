@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DealDto } from '../../api/crm';
 import type { AttributeDefinition } from '../../api/types';
-import { LabelChip, LabelPicker } from '../../components/Labels';
+import { LabelPicker } from '../../components/LabelPicker';
+import { LabelChip } from '../../components/Labels';
 import { IconX } from '../../components/icons';
 import { locale, t } from '../../i18n';
 import { contactName, dateTime, formatPhone, initials, relative } from '../../lib/format';
@@ -13,6 +14,7 @@ import { now } from '../../state/clock';
 import { contactDetail, loadContact, toggleContactLabel } from '../../state/contact';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
+import { formatMoney } from '../deals/money';
 import { contactOpen } from './Inbox';
 
 export function ContactPanel({ store }: { store: ChatStore }) {
@@ -174,21 +176,11 @@ function DealItem({ deal }: { deal: DealDto }) {
         {deal.title}
       </a>
       <span class="deal-meta">
-        <strong>{money(deal.valueCents, deal.currency)}</strong>
+        <strong>{formatMoney(deal.valueCents, deal.currency)}</strong>
         {stage && <span class="chip">{stage}</span>}
       </span>
     </li>
   );
-}
-
-/** Cents in the deal's own currency, the way the viewer's locale writes money ("R$ 1.234,50"). */
-export function money(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(locale.value, { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    // A code Intl does not know: still readable.
-    return `${currency} ${(cents / 100).toFixed(2)}`;
-  }
 }
 
 /** A custom attribute's value as its type reads best; "—" when the contact has none. */

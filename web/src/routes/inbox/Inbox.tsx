@@ -2,17 +2,34 @@
 // at /inbox/:id (with a back button), the contact details as an overlay.
 import { signal } from '@preact/signals';
 import { useRoute } from 'preact-iso';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
-import { currentChat, openChat } from '../../state/chat';
+import { currentChat, openChat, type ChatStore } from '../../state/chat';
 import { openId } from '../../state/inbox';
 import { Chat } from './Chat';
-import { ContactPanel } from './ContactPanel';
+import type { ContactPanel as Panel } from './ContactPanel';
 import { ConversationList } from './ConversationList';
 
 const wide = () => typeof matchMedia !== 'undefined' && matchMedia('(min-width: 1200px)').matches;
 /** The contact pane: open by default where there is room for it. */
 export const contactOpen = signal(wide());
+
+// The contact pane (labels, attributes, deals) is its own chunk: the list shows without it, and it is fetched
+// when the browser is idle or a chat opens, whichever comes first.
+let panelModule: Promise<typeof Panel> | null = null;
+let LoadedPanel: typeof Panel | null = null;
+function loadPanel() {
+  panelModule ??= import('./ContactPanel').then((m) => (LoadedPanel = m.ContactPanel));
+  return panelModule;
+}
+
+function LazyContactPanel({ store }: { store: ChatStore }) {
+  const [Loaded, setLoaded] = useState(() => LoadedPanel);
+  useEffect(() => {
+    if (!Loaded) void loadPanel().then((c) => setLoaded(() => c));
+  }, []);
+  return Loaded ? <Loaded store={store} /> : <aside class="pane-contact" aria-busy="true" aria-label={t('contact.title')} />;
+}
 
 export function Inbox() {
   const { params } = useRoute();
@@ -33,6 +50,10 @@ export function Inbox() {
   useEffect(() => {
     document.title = `${t('inbox.title')} · ${t('app.name')}`;
   });
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 1500));
+    idle(() => void loadPanel().catch(() => {}));
+  }, []);
 
   const chat = currentChat.value;
   return (
@@ -48,7 +69,7 @@ export function Inbox() {
           </div>
         )}
       </section>
-      {id && chat && chat.id === id && contactOpen.value && chat.status.value === 'ready' && <ContactPanel store={chat} />}
+      {id && chat && chat.id === id && contactOpen.value && chat.status.value === 'ready' && <LazyContactPanel store={chat} />}
     </div>
   );
 }
