@@ -117,12 +117,20 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     // The keyboard (and phone) alternative: the card's "Mover para…" select, driven by keys.
     const select = card(column(m, second!.name), 'Uniformes 2027').getByLabel('Mover "Uniformes 2027" para…');
     await select.focus();
-    await select.selectOption({ label: third!.name });
+    // Type-ahead on the closed select picks the stage and fires one change ("Proposta" is the only P).
+    expect(third!.name).toBe('Proposta');
+    await m.keyboard.press('P');
     await card(column(m, third!.name), 'Uniformes 2027').waitFor();
     await card(column(a, third!.name), 'Uniformes 2027').waitFor({ timeout: 10_000 });
     await expect.poll(async () => plain(await total(a, third!.name))).toBe('R$ 1.500,00');
     expect(plain(await total(a, second!.name))).toBe('R$ 0,00');
     await expect.poll(async () => (await history()).length).toBe(3);
+
+    // On a phone the columns scroll sideways (the agent's board from here on).
+    await a.setViewportSize({ width: 390, height: 800 });
+    const board = a.getByTestId('board');
+    await expect.poll(() => board.evaluate((el) => el.scrollWidth > el.clientWidth + 100)).toBe(true);
+    await screenshot(a, 'crm-board-phone');
 
     // A move the server refuses goes back where it was, with a message.
     await m.route('**/api/v1/deals/*', (route) =>
@@ -147,11 +155,35 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await m.keyboard.press('Escape');
     await open.waitFor({ state: 'detached' });
 
-    // On a phone the columns scroll sideways.
-    await a.setViewportSize({ width: 390, height: 800 });
-    const board = a.getByTestId('board');
-    await expect.poll(() => board.evaluate((el) => el.scrollWidth > el.clientWidth + 100)).toBe(true);
-    await screenshot(a, 'crm-board-phone');
+    // Edit it: new value and owner, then lost (which needs a reason) — it leaves the open board everywhere.
+    await card(column(m, third!.name), 'Uniformes 2027').getByRole('button', { name: 'Uniformes 2027' }).click();
+    const edit = m.getByTestId('deal-dialog');
+    await edit.getByTestId('deal-value').waitFor();
+    expect(await edit.getByTestId('deal-value').inputValue()).toBe('1500,00');
+    await edit.getByTestId('deal-value').fill('2.750,50');
+    await edit.getByTestId('deal-owner').selectOption({ label: 'Alice Agente' });
+    await edit.getByTestId('deal-close-date').fill('2027-01-31');
+    await edit.getByTestId('deal-save').click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(async () => plain(await total(a, third!.name))).toBe('R$ 2.750,50');
+    expect(await card(column(a, third!.name), 'Uniformes 2027').textContent()).toContain('Responsável: Alice Agente');
+
+    await card(column(m, third!.name), 'Uniformes 2027').getByRole('button', { name: 'Uniformes 2027' }).click();
+    await edit.getByTestId('deal-status-lost').check();
+    await edit.getByTestId('deal-save').click();
+    await expect.poll(() => edit.locator('#deal-lost-error').textContent()).toContain('motivo');
+    await edit.getByTestId('deal-lost-reason').fill('Escolheu outro fornecedor');
+    await edit.getByTestId('deal-save').click();
+    await edit.waitFor({ state: 'detached' });
+    for (const p of [m, a]) {
+      await expect.poll(() => card(p, 'Uniformes 2027').count(), { timeout: 10_000 }).toBe(0);
+      expect(plain(await total(p, third!.name))).toBe('R$ 0,00');
+    }
+    await m.getByTestId('status-filter').selectOption({ label: 'Perdidos' });
+    await card(column(m, third!.name), 'Uniformes 2027').waitFor();
+    const { body: lost } = await api.call<{ deal: Record<string, unknown> }>('GET', `/api/v1/deals/${deal.id}`);
+    expect(lost.deal).toMatchObject({ status: 'lost', lostReason: 'Escolheu outro fornecedor', valueCents: 275050, expectedCloseDate: '2027-01-31' });
+    await m.getByTestId('status-filter').selectOption({ label: 'Em aberto' });
   });
 
   it('edits a contact: name, phone (server validation), custom attribute, label and note survive a reload', async () => {
