@@ -251,4 +251,33 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
       await manager.close();
     }
   });
+
+  it('fits a phone: search results, then the chat, then the contact pane over it', async () => {
+    const phone = await openBrowser({ width: 375, height: 740 });
+    try {
+      const { page } = phone;
+      current = page;
+      await login(page, e2e.webUrl, AGENT);
+      await page.getByTestId('search').fill('pagamentos');
+      await page.getByTestId('search-message').first().waitFor();
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await screenshot(page, 'inbox-phone-search');
+      await page.getByTestId('search-message').first().click();
+      await page.getByTestId('chat').waitFor();
+      await page.getByTestId('contact-toggle').click();
+      const panel = page.getByTestId('contact-panel');
+      await panel.getByTestId('conversation-labels').getByTestId('label-chip').filter({ hasText: 'VIP' }).waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await panel.getByTestId('add-contact-label').click();
+      await page.locator('.picker').waitFor();
+      const box = (await page.locator('.picker').boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+      await screenshot(page, 'inbox-phone-contact-panel');
+    } finally {
+      current = agent.page;
+      await phone.close();
+    }
+  });
 });
