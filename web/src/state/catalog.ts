@@ -1,9 +1,10 @@
 // The organisation's vocabularies the inbox shows things with: labels, contact attribute definitions and pipelines
 // (for stage names). Loaded once per session on first use; settings screens call `loadLabels(true)` after a change.
-import { signal } from '@preact/signals';
+import { effect, signal, untracked } from '@preact/signals';
 import { get } from '../api/client';
 import type { Pipeline } from '../api/crm';
 import type { AttributeDefinition, Label, Page } from '../api/types';
+import { authStatus } from './session';
 
 export const orgLabels = signal<Label[] | null>(null);
 export const attributeDefs = signal<AttributeDefinition[] | null>(null);
@@ -48,3 +49,8 @@ export function forgetCatalog() {
   attributeDefs.value = null;
   pipelines.value = null;
 }
+
+// Logged out: what was loaded belonged to that login (the next one, in this tab, may be another organisation).
+effect(() => {
+  if (authStatus.value === 'anon') untracked(forgetCatalog);
+});

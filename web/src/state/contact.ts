@@ -1,10 +1,11 @@
 // The contact beside the open chat: its details (labels, custom attributes, deals) from GET /api/v1/contacts/:id,
 // and tagging it. One contact at a time, like the chat.
-import { signal } from '@preact/signals';
+import { effect, signal, untracked } from '@preact/signals';
 import { del, get, post } from '../api/client';
 import type { ContactDetail } from '../api/crm';
 import type { LabelRef, Page } from '../api/types';
 import { errorText } from '../i18n';
+import { authStatus } from './session';
 
 export const contactDetail = signal<{ id: string; detail: ContactDetail | null; error: string | null } | null>(null);
 let generation = 0;
@@ -45,3 +46,8 @@ export function forgetContact() {
   generation++;
   contactDetail.value = null;
 }
+
+// Logged out: what was loaded belonged to that login (the next one, in this tab, may be another organisation).
+effect(() => {
+  if (authStatus.value === 'anon') untracked(forgetContact);
+});

@@ -1,8 +1,9 @@
 // The inbox search box: GET /api/v1/search (messages by Portuguese full text, contacts by name or phone), debounced,
 // and the previous request aborted when the text changes. While the box has text the list pane shows the results.
-import { signal } from '@preact/signals';
+import { effect, signal, untracked } from '@preact/signals';
 import { get } from '../api/client';
 import type { SearchResult } from '../api/types';
+import { authStatus } from './session';
 
 const DEBOUNCE_MS = 250;
 
@@ -47,3 +48,8 @@ async function run(q: string) {
 export function clearSearch() {
   setSearch('');
 }
+
+// Logged out: what was loaded belonged to that login (the next one, in this tab, may be another organisation).
+effect(() => {
+  if (authStatus.value === 'anon') untracked(clearSearch);
+});
