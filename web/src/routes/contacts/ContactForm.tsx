@@ -82,14 +82,15 @@ export function ContactForm({ contact, defs, onSaved }: { contact: Contact; defs
   const errorFor = (f: ErrorField) => (error?.field === f ? error.text : null);
   return (
     <form class="form" onSubmit={(e) => void submit(e)} data-testid="contact-form" noValidate>
-      <label class="field">
-        <span>{t('crm.name')}</span>
-        <input value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={!!errorFor('name')} aria-describedby="contact-name-error" data-testid="contact-name" />
+      <div class="field">
+        <label for="contact-name" class="crm-label-text">{t('crm.name')}</label>
+        <input id="contact-name" value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={!!errorFor('name')} aria-describedby="contact-name-error" data-testid="contact-name" />
         <FieldError id="contact-name-error" text={errorFor('name')} />
-      </label>
-      <label class="field">
-        <span>{t('crm.phone')}</span>
+      </div>
+      <div class="field">
+        <label for="contact-phone" class="crm-label-text">{t('crm.phone')}</label>
         <input
+          id="contact-phone"
           type="tel"
           value={phone}
           onInput={(e) => setPhone(e.currentTarget.value)}
@@ -102,12 +103,12 @@ export function ContactForm({ contact, defs, onSaved }: { contact: Contact; defs
           {t('crm.phoneHint')}
         </span>
         <FieldError id="contact-phone-error" text={errorFor('phone')} />
-      </label>
-      <label class="field">
-        <span>{t('crm.email')}</span>
-        <input type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} aria-invalid={!!errorFor('email')} aria-describedby="contact-email-error" data-testid="contact-email" />
+      </div>
+      <div class="field">
+        <label for="contact-email" class="crm-label-text">{t('crm.email')}</label>
+        <input id="contact-email" type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} aria-invalid={!!errorFor('email')} aria-describedby="contact-email-error" data-testid="contact-email" />
         <FieldError id="contact-email-error" text={errorFor('email')} />
-      </label>
+      </div>
       {defs.length > 0 && (
         <fieldset class="fieldset" aria-describedby="contact-attributes-error">
           <legend>{t('crm.attributes')}</legend>

@@ -165,9 +165,10 @@ function NewContactDialog({ onClose }: { onClose: () => void }) {
           <span>{t('crm.name')}</span>
           <input required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} data-testid="new-contact-name" />
         </label>
-        <label class="field">
-          <span>{t('crm.phone')}</span>
+        <div class="field">
+          <label for="new-contact-phone" class="crm-label-text">{t('crm.phone')}</label>
           <input
+            id="new-contact-phone"
             type="tel"
             value={phone}
             onInput={(e) => setPhone(e.currentTarget.value)}
@@ -177,7 +178,7 @@ function NewContactDialog({ onClose }: { onClose: () => void }) {
             data-testid="new-contact-phone"
           />
           <FieldError id="new-contact-phone-error" text={error?.field === 'phone' ? error.text : null} />
-        </label>
+        </div>
         <label class="field">
           <span>{t('crm.email')}</span>
           <input type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />

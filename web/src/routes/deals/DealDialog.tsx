@@ -129,9 +129,10 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
         <input required maxLength={200} value={title} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="deal-title" />
       </label>
       <div class="field-row">
-        <label class="field">
-          <span>{t('crm.value')}</span>
+        <div class="field">
+          <label for="deal-value-input" class="crm-label-text">{t('crm.value')}</label>
           <input
+            id="deal-value-input"
             inputMode="decimal"
             value={value}
             placeholder="1.500,00"
@@ -141,7 +142,7 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
             data-testid="deal-value"
           />
           <FieldError id="deal-value-error" text={error?.field === 'value' ? error.text : null} />
-        </label>
+        </div>
         <label class="field crm-narrow">
           <span>{t('crm.currency')}</span>
           <select value={currency} onChange={(e) => setCurrency(e.currentTarget.value)}>
@@ -193,9 +194,10 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
             ))}
           </div>
           {status === 'lost' && (
-            <label class="field">
-              <span>{t('crm.lostReason')}</span>
+            <div class="field">
+              <label for="deal-lost-reason-input" class="crm-label-text">{t('crm.lostReason')}</label>
               <input
+                id="deal-lost-reason-input"
                 value={lostReason}
                 maxLength={500}
                 onInput={(e) => setLostReason(e.currentTarget.value)}
@@ -204,7 +206,7 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
                 data-testid="deal-lost-reason"
               />
               <FieldError id="deal-lost-error" text={error?.field === 'lostReason' ? error.text : null} />
-            </label>
+            </div>
           )}
         </fieldset>
       )}

@@ -201,7 +201,13 @@ function Card({ deal, stages, onOpen }: { deal: DealCard; stages: Stage[]; onOpe
         {deal.title}
       </button>
       <p class="deal-value">{formatMoney(deal.valueCents, deal.currency)}</p>
-      {deal.contact && <p class="deal-meta">{deal.contact.name ?? '—'}</p>}
+      {deal.contact && (
+        <p class="deal-meta">
+          <a href={`/contacts/${deal.contact.id}`} draggable={false}>
+            {deal.contact.name ?? '—'}
+          </a>
+        </p>
+      )}
       <p class="deal-meta">{deal.owner ? t('crm.ownerIs', { name: deal.owner.name ?? '—' }) : t('crm.noOwner')}</p>
       <label class="deal-move" for={selectId}>
         <span class="sr-only">{t('crm.moveDeal', { title: deal.title })}</span>
