@@ -7,6 +7,7 @@ import { processWebhooks, retryBase, retryDelay, type IngestItem } from './inges
 import { fetchMediaBatch } from './media';
 import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
 import { sendOutboundBatch } from './outbound';
+import { sendReactionBatch } from './outbound-reactions';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
@@ -22,6 +23,7 @@ export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionC
     const webhooks: IngestItem[] = [];
     const media: Typed<'media.fetch'>[] = [];
     const outbound: Typed<'outbound.send'>[] = [];
+    const reactions: Typed<'outbound.reaction'>[] = [];
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
@@ -33,11 +35,13 @@ export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionC
       const body = parsed.data;
       if (body.type === 'meta.webhook') webhooks.push({ message, body });
       else if (body.type === 'media.fetch') media.push({ message, body });
+      else if (body.type === 'outbound.reaction') reactions.push({ message, body });
       else outbound.push({ message, body });
     }
     if (webhooks.length) await processWebhooks(webhooks, env, db, log);
     if (media.length) await fetchMediaBatch(media, env, db, log);
     if (outbound.length) await sendOutboundBatch(outbound, env, db, log);
+    if (reactions.length) await sendReactionBatch(reactions, env, db, log);
   } catch (err) {
     log.error('queue batch failed', errorFields(err));
     batch.retryAll({ delaySeconds: 10 });

@@ -32,6 +32,13 @@ export const outboundSendMessage = z.object({
   messageId: z.uuid(),
 });
 
-export const queueMessage = z.discriminatedUnion('type', [metaWebhookMessage, mediaFetchMessage, outboundSendMessage]);
+/** Bring WhatsApp in line with the organisation's reaction on a message (the consumer reads the current one). */
+export const outboundReactionMessage = z.object({
+  type: z.literal('outbound.reaction'),
+  organizationId: z.uuid(),
+  messageId: z.uuid(),
+});
+
+export const queueMessage = z.discriminatedUnion('type', [metaWebhookMessage, mediaFetchMessage, outboundSendMessage, outboundReactionMessage]);
 export type QueueMessage = z.infer<typeof queueMessage>;
 export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;

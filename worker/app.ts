@@ -32,6 +32,7 @@ import { registerDeals } from './routes/deals';
 import { registerLabels } from './routes/labels';
 import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
+import { registerReactions } from './routes/reactions';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -82,6 +83,7 @@ export function createApp() {
   registerChannels(app);
   registerTemplates(app);
   registerConversations(app);
+  registerReactions(app);
   registerMedia(app);
   registerUploads(app);
   registerDeadLetters(app);

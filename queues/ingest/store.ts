@@ -279,12 +279,17 @@ async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], res
     .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
     .for('update');
   const byProviderId = new Map(rows.map((r) => [r.providerMessageId!, r]));
+  const reactionIds = await ourReactions(tx, orgId, ids.filter((id) => !byProviderId.has(id)));
   const changed = new Map<string, Partial<Message>>();
+  const withdrawn = new Set<string>();
   // Oldest first, so a batch holding sent, delivered and read ends on read whatever order Meta used.
   for (const s of [...statuses].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
     const row = byProviderId.get(s.providerMessageId);
     if (!row) {
-      result.unmatchedStatuses.push(s);
+      // Our reactions get a status too (only "sent", or "failed"): a failed one never reached the customer.
+      const reaction = reactionIds.get(s.providerMessageId);
+      if (!reaction) result.unmatchedStatuses.push(s);
+      else if (s.status === 'failed') withdrawn.add(reaction.id);
       continue;
     }
     const patch = changed.get(row.id) ?? {};
@@ -312,4 +317,28 @@ async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], res
       .returning();
     if (row) result.updated.push(row);
   }
+  if (withdrawn.size > 0) {
+    const removed = await tx
+      .delete(messageReactions)
+      .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.id, [...withdrawn])))
+      .returning({ messageId: messageReactions.messageId });
+    const touched = removed.length
+      ? await tx
+          .update(messages)
+          .set({ updatedAt: new Date() })
+          .where(and(eq(messages.organizationId, orgId), inArray(messages.id, [...new Set(removed.map((r) => r.messageId))])))
+          .returning()
+      : [];
+    result.updated.push(...touched.filter((m) => !result.updated.some((u) => u.id === m.id)));
+  }
+}
+
+/** The business's own reactions among these wamids (statuses Meta sends for them are not messages of ours). */
+async function ourReactions(tx: Tx, orgId: string, wamids: string[]) {
+  if (wamids.length === 0) return new Map<string, { id: string }>();
+  const rows = await tx
+    .select({ id: messageReactions.id, wamid: messageReactions.providerMessageId })
+    .from(messageReactions)
+    .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.providerMessageId, wamids)));
+  return new Map(rows.map((r) => [r.wamid!, { id: r.id }]));
 }

@@ -27,7 +27,8 @@ export function messageDto(m: Message, reactions: { emoji: string; contactId: st
     error: m.errorCode || m.errorTitle ? { code: m.errorCode, title: m.errorTitle, detail: m.errorDetail } : null,
     senderUserId: m.senderUserId,
     clientId: m.clientId,
-    reactions,
+    // Exactly these fields, whatever the caller's query selected alongside (e.g. messageId).
+    reactions: reactions.map(({ emoji, contactId, userId }) => ({ emoji, contactId, userId })),
     providerTimestamp: m.providerTimestamp,
     sentAt: m.sentAt,
     deliveredAt: m.deliveredAt,

@@ -29,7 +29,7 @@ const listQuery = z.object({
 const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitParam });
 
 /** Loads a conversation the actor may see: other tenants' ids are 404 (audited), others' chats 403 for agents. */
-async function visibleConversation(c: Context<AppEnv>, id: string, action: 'conversation.read' | 'conversation.reply' | 'conversation.update' = 'conversation.read') {
+export async function visibleConversation(c: Context<AppEnv>, id: string, action: 'conversation.read' | 'conversation.reply' | 'conversation.update' = 'conversation.read') {
   const actor = c.var.actor;
   const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
   if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');

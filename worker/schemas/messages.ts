@@ -41,3 +41,21 @@ export const updateConversationBody = z
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+
+// One emoji as WhatsApp takes it: a single grapheme (skin tones, flags and short ZWJ sequences included), at most
+// 16 bytes of UTF-8. The `v` flag is built at runtime so the TypeScript target need not know it.
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const PICTOGRAPH = /^\p{Extended_Pictographic}\uFE0F?$/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function isSingleEmoji(value: string): boolean {
+  if (new TextEncoder().encode(value).byteLength > 16) return false;
+  if ([...graphemes.segment(value)].length !== 1) return false;
+  return RGI_EMOJI.test(value) || PICTOGRAPH.test(value);
+}
+
+/** The business's reaction to a message; "" removes it. */
+export const reactionBody = z.object({
+  emoji: z.string().refine((e) => e === '' || isSingleEmoji(e), 'must be one emoji (at most 16 bytes), or "" to remove the reaction'),
+});
+export type ReactionBody = z.infer<typeof reactionBody>;

@@ -1,0 +1,80 @@
+// Outbound reactions: tell WhatsApp the organisation's current reaction on a message (reading it at send time, so
+// jobs delivered out of order still end on the latest state). The wamid Meta returns is kept on the reaction, which
+// also marks it sent (a redelivered job skips it). A reaction Meta refuses for good is taken back off the message.
+import { and, eq, isNotNull } from 'drizzle-orm';
+import type { Db } from '../worker/db/client';
+import { channels, contacts, conversations, messageReactions, messages } from '../worker/db/schema';
+import { withOrg } from '../worker/db/tx';
+import type { Env } from '../worker/env';
+import { errorFields, type Logger } from '../worker/lib/log';
+import { open } from '../worker/lib/secret-box';
+import { GraphError, sendMessage } from '../worker/whatsapp/graph';
+import type { Typed } from '.';
+import { retryBase, retryDelay } from './ingest';
+import { notifyStored } from './notify';
+import { OUTBOUND_MAX_ATTEMPTS } from './outbound';
+
+export function reactionPayload(to: string, targetWamid: string, emoji: string): Record<string, unknown> {
+  return { recipient_type: 'individual', to, type: 'reaction', reaction: { message_id: targetWamid, emoji } };
+}
+
+export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env: Env, db: Db, log: Logger): Promise<void> {
+  for (const { message, body } of items) {
+    const { organizationId: orgId, messageId } = body;
+    const found = await withOrg(db, orgId, async (tx) => {
+      const [row] = await tx
+        .select({ wamid: messages.providerMessageId, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
+        .from(messages)
+        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+        .innerJoin(channels, eq(channels.id, conversations.channelId))
+        .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)));
+      const [reaction] = await tx
+        .select({ id: messageReactions.id, emoji: messageReactions.emoji, sentAs: messageReactions.providerMessageId })
+        .from(messageReactions)
+        .where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.messageId, messageId), isNotNull(messageReactions.userId)));
+      return row && { ...row, reaction };
+    });
+    // Gone, or this reaction already went out (a redelivery, or a later job sent the same state): nothing to do.
+    if (!found?.wamid || found.reaction?.sentAs) {
+      message.ack();
+      continue;
+    }
+    const emoji = found.reaction?.emoji ?? '';
+    try {
+      if (!found.token || !found.phoneNumberId || !found.waId || found.channelStatus !== 'active') {
+        throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
+      }
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token) };
+      const sent = await sendMessage(cfg, found.phoneNumberId, reactionPayload(found.waId, found.wamid, emoji));
+      const wamid = sent.messages[0]?.id;
+      if (found.reaction && wamid) {
+        await withOrg(db, orgId, (tx) =>
+          tx.update(messageReactions).set({ providerMessageId: wamid, updatedAt: new Date() }).where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.id, found.reaction!.id))),
+        );
+      }
+      message.ack();
+    } catch (err) {
+      const graph = err instanceof GraphError ? err : null;
+      if ((graph ? graph.retryable : true) && message.attempts < OUTBOUND_MAX_ATTEMPTS) {
+        log.warn('reaction send failed; will retry', { ...errorFields(err), messageId, attempts: message.attempts });
+        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        continue;
+      }
+      log.warn('reaction failed', { messageId, code: graph?.code });
+      message.ack();
+      if (!found.reaction) continue;
+      // The customer never saw it: take it back off the message (unless an agent changed it meanwhile).
+      const updated = await withOrg(db, orgId, async (tx) => {
+        const removed = await tx
+          .delete(messageReactions)
+          .where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.id, found.reaction!.id), eq(messageReactions.emoji, emoji)))
+          .returning({ id: messageReactions.id });
+        if (removed.length === 0) return undefined;
+        const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))).returning();
+        return touched;
+      });
+      if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);
+    }
+  }
+}
