@@ -152,6 +152,7 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     const open = m.getByTestId('deal-dialog');
     await expect.poll(() => open.getByTestId('deal-history').locator('li').count()).toBe(3);
     expect(await open.getByTestId('deal-history').textContent()).toContain(`${first!.name} → ${second!.name}`);
+    await screenshot(m, 'crm-deal-dialog');
     await m.keyboard.press('Escape');
     await open.waitFor({ state: 'detached' });
 
@@ -278,6 +279,7 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect(await rows.nth(1).textContent()).toMatch(/^5.*not a valid number/);
     // The list reloaded with the new contacts.
     await m.getByTestId('contact-row').filter({ hasText: 'Pedro Alves' }).waitFor();
+    await screenshot(m, 'crm-contacts-import');
 
     const { body: found } = await api.call<{ data: { id: string; name: string; attributes: Record<string, unknown> }[] }>('GET', '/api/v1/contacts?q=Pedro');
     const keep = found.data.find((c) => c.name === 'Pedro Alves')!;

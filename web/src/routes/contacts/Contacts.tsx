@@ -16,12 +16,13 @@ import {
 } from '../../state/contacts';
 import { loadLabels, orgLabels as labels } from '../../state/catalog';
 import { isStaff } from '../../state/session';
-import { CsvTools } from './CsvTools';
+import { CsvTools, ImportOutcome, type CsvOutcome } from './CsvTools';
 import { FieldError, LabelChips } from './parts';
 import '../crm.css';
 
 export function Contacts() {
   const [creating, setCreating] = useState(false);
+  const [outcome, setOutcome] = useState<CsvOutcome | null>(null);
   useEffect(() => {
     document.title = `${t('crm.contacts')} · ${t('app.name')}`;
   });
@@ -48,9 +49,10 @@ export function Contacts() {
           <button type="button" class="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-contact">
             {t('crm.newContact')}
           </button>
-          {isStaff.value && <CsvTools onImported={() => void loadContacts()} />}
+          {isStaff.value && <CsvTools onImported={() => void loadContacts()} onOutcome={setOutcome} />}
         </div>
       </header>
+      {outcome && <ImportOutcome outcome={outcome} onClose={() => setOutcome(null)} />}
       <div class="filters" role="search">
         <label class="field">
           <span>{t('crm.search')}</span>

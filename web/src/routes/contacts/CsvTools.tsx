@@ -4,22 +4,25 @@ import { apiBlob } from '../../api/client';
 import { importContacts, type ImportReport } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 
-export function CsvTools({ onImported }: { onImported: () => void }) {
+export interface CsvOutcome {
+  report?: ImportReport;
+  error?: string;
+}
+
+/** The import and export buttons; what happened goes to `onOutcome` (the page shows it under its header). */
+export function CsvTools({ onImported, onOutcome }: { onImported: () => void; onOutcome: (o: CsvOutcome | null) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<'import' | 'export' | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const upload = async (file: File | undefined) => {
     if (!file) return;
     setBusy('import');
-    setError(null);
-    setReport(null);
+    onOutcome(null);
     try {
-      setReport(await importContacts(file));
+      onOutcome({ report: await importContacts(file) });
       onImported();
     } catch (err) {
-      setError(errorText(err));
+      onOutcome({ error: errorText(err) });
     } finally {
       setBusy(null);
       if (input.current) input.current.value = '';
@@ -28,7 +31,7 @@ export function CsvTools({ onImported }: { onImported: () => void }) {
 
   const download = async () => {
     setBusy('export');
-    setError(null);
+    onOutcome(null);
     try {
       const blob = await apiBlob('/api/v1/contacts/export');
       const url = URL.createObjectURL(blob);
@@ -40,7 +43,7 @@ export function CsvTools({ onImported }: { onImported: () => void }) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
-      setError(errorText(err));
+      onOutcome({ error: errorText(err) });
     } finally {
       setBusy(null);
     }
@@ -48,7 +51,7 @@ export function CsvTools({ onImported }: { onImported: () => void }) {
 
   return (
     <>
-      <label class={`btn${busy === 'import' ? ' is-busy' : ''}`}>
+      <label class="btn">
         <input
           ref={input}
           type="file"
@@ -63,41 +66,45 @@ export function CsvTools({ onImported }: { onImported: () => void }) {
       <button type="button" class="btn" disabled={busy !== null} onClick={() => void download()} data-testid="export-contacts">
         {t('crm.export')}
       </button>
-      {(report || error) && (
-        <div class="crm-import-report" role="status" data-testid="import-report">
-          {error && <p class="alert alert-error">{error}</p>}
-          {report && (
-            <>
-              <p>
-                {t('crm.importSummary', { rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed })}
-              </p>
-              {report.ignoredColumns.length > 0 && <p class="muted small">{t('crm.importIgnored', { columns: report.ignoredColumns.join(', ') })}</p>}
-              {report.errors.length > 0 && (
-                <table class="table">
-                  <caption class="sr-only">{t('crm.importErrors')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('crm.row')}</th>
-                      <th scope="col">{t('crm.problem')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.errors.map((e) => (
-                      <tr key={e.row}>
-                        <td>{e.row}</td>
-                        <td>{e.error}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </>
-          )}
-          <button type="button" class="btn btn-small" onClick={() => (setReport(null), setError(null))}>
-            {t('common.close')}
-          </button>
-        </div>
-      )}
     </>
+  );
+}
+
+export function ImportOutcome({ outcome, onClose }: { outcome: CsvOutcome; onClose: () => void }) {
+  const { report, error } = outcome;
+  return (
+    <div class="crm-import-report" role="status" data-testid="import-report">
+      {error && <p class="alert alert-error">{error}</p>}
+      {report && (
+        <>
+          <p>
+            {t('crm.importSummary', { rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged, failed: report.failed })}
+          </p>
+          {report.ignoredColumns.length > 0 && <p class="muted small">{t('crm.importIgnored', { columns: report.ignoredColumns.join(', ') })}</p>}
+          {report.errors.length > 0 && (
+            <table class="table">
+              <caption class="sr-only">{t('crm.importErrors')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('crm.row')}</th>
+                  <th scope="col">{t('crm.problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.errors.map((e) => (
+                  <tr key={e.row}>
+                    <td>{e.row}</td>
+                    <td>{e.error}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+      <button type="button" class="btn btn-small" onClick={onClose}>
+        {t('common.close')}
+      </button>
+    </div>
   );
 }

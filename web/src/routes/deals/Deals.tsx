@@ -106,9 +106,12 @@ export function Deals() {
         </p>
       )}
       {moveError.value && (
-        <p class="alert alert-error board-alert" role="alert" data-testid="move-error">
-          {t('crm.moveFailed', { title: moveError.value.title, error: errorText(moveError.value.error) })}
-        </p>
+        <div class="alert alert-error board-alert crm-dismissable" role="alert" data-testid="move-error">
+          <span>{t('crm.moveFailed', { title: moveError.value.title, error: errorText(moveError.value.error) })}</span>
+          <button type="button" class="icon-btn" aria-label={t('common.close')} onClick={() => (moveError.value = null)}>
+            ×
+          </button>
+        </div>
       )}
       {serverTotals.value && <p class="alert alert-info board-alert">{t('crm.tooManyDeals')}</p>}
       <p class="sr-only" role="status" aria-live="polite">
