@@ -185,6 +185,14 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     const { body: lost } = await api.call<{ deal: Record<string, unknown> }>('GET', `/api/v1/deals/${deal.id}`);
     expect(lost.deal).toMatchObject({ status: 'lost', lostReason: 'Escolheu outro fornecedor', valueCents: 275050, expectedCloseDate: '2027-01-31' });
     await m.getByTestId('status-filter').selectOption({ label: 'Em aberto' });
+
+    // English second: the same board, money still in Brazilian format.
+    await a.evaluate(() => localStorage.setItem('conversa.locale', 'en'));
+    await a.reload();
+    await a.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
+    expect(await a.getByTestId('new-deal').textContent()).toBe('New deal');
+    expect(plain(await total(a, third!.name))).toBe('R$ 0,00');
+    await a.evaluate(() => localStorage.setItem('conversa.locale', 'pt-BR'));
   });
 
   it('edits a contact: name, phone (server validation), custom attribute, label and note survive a reload', async () => {
@@ -241,6 +249,10 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await m.getByTestId('note-add').click();
     await m.getByTestId('note').filter({ hasText: 'Prefere contato pela manhã.' }).waitFor();
     await screenshot(m, 'crm-contact', { scrollTop: '.crm-page' });
+    await m.setViewportSize({ width: 390, height: 800 });
+    expect(await m.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await screenshot(m, 'crm-contact-phone', { scrollTop: '.crm-page' });
+    await m.setViewportSize({ width: 1360, height: 900 });
 
     await m.reload();
     await m.getByTestId('contact-title').filter({ hasText: 'Joana Prado Lima' }).waitFor();
