@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { labels } from './content';
 import { createdAt, idRandom, timestamps, tstz } from './ids';
@@ -18,6 +19,9 @@ export const contacts = pgTable(
     notes: text('notes'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
+    // Maintained by Postgres (migration 0008): the unaccented, lower-cased name search compares against (trigram
+    // index contacts_search_name_trgm_idx, SQL-only). Never written by the app.
+    searchName: text('search_name').generatedAlwaysAs(sql`public.conversa_contact_search_text(name, profile_name)`),
   },
   (t) => [
     uniqueIndex('contacts_org_wa_id_uq').on(t.organizationId, t.waId),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,6 +16,9 @@ import { conversations } from './conversations';
 import { mediaStatusEnum, messageDirectionEnum, messageKindEnum, messageStatusEnum } from './enums';
 import { idRandom, idV7, timestamps, tstz } from './ids';
 import { users, tenantId } from './platform';
+
+/** Postgres full-text document; read only by search SQL. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const messages = pgTable(
   'messages',
@@ -56,6 +60,9 @@ export const messages = pgTable(
     failedAt: tstz('failed_at'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
+    // Maintained by Postgres (migration 0008): the body's Portuguese, unaccented document for full-text search
+    // (GIN index messages_search_vector_idx and statistics target 500, both SQL-only). Never written by the app.
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`public.conversa_fts(body)`),
   },
   (t) => [
     uniqueIndex('messages_org_provider_id_uq')
