@@ -121,6 +121,8 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect(third!.name).toBe('Proposta');
     await m.keyboard.press('P');
     await card(column(m, third!.name), 'Uniformes 2027').waitFor();
+    // The focus follows the card to its new column.
+    await expect.poll(() => m.evaluate(() => document.activeElement?.closest('[data-stage]')?.getAttribute('data-stage'))).toBe(third!.name);
     await card(column(a, third!.name), 'Uniformes 2027').waitFor({ timeout: 10_000 });
     await expect.poll(async () => plain(await total(a, third!.name))).toBe('R$ 1.500,00');
     expect(plain(await total(a, second!.name))).toBe('R$ 0,00');

@@ -2,7 +2,7 @@
 // or, for keyboards and phones, by each card's "Mover para…" select; live through the organisation's socket.
 import { signal } from '@preact/signals';
 import { useLocation } from 'preact-iso';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DealCard, DealStatus, Stage } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import {
@@ -32,6 +32,8 @@ const STATUSES: DealStatus[] = ['open', 'won', 'lost'];
 const dragging = signal<string | null>(null);
 /** What the screen reader hears after a move. */
 const announcement = signal('');
+/** A card moved with its select lands in another column (a new element): its select gets the focus back there. */
+const refocus = signal<string | null>(null);
 
 export function Deals() {
   const { query, route, path } = useLocation();
@@ -185,6 +187,12 @@ function move(dealId: string, to: Stage) {
 
 function Card({ deal, stages, onOpen }: { deal: DealCard; stages: Stage[]; onOpen: (id: string) => void }) {
   const selectId = `move-${deal.id}`;
+  const select = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (refocus.value !== deal.id) return;
+    refocus.value = null;
+    select.current?.focus();
+  }, [deal.stageId]);
   return (
     <li
       class={`deal-card${dragging.value === deal.id ? ' is-dragging' : ''}`}
@@ -216,10 +224,13 @@ function Card({ deal, stages, onOpen }: { deal: DealCard; stages: Stage[]; onOpe
         <span class="sr-only">{t('crm.moveDeal', { title: deal.title })}</span>
         <select
           id={selectId}
+          ref={select}
           value={deal.stageId}
           onChange={(e) => {
             const to = stages.find((s) => s.id === e.currentTarget.value);
-            if (to) move(deal.id, to);
+            if (!to) return;
+            refocus.value = deal.id;
+            move(deal.id, to);
           }}
           data-testid="move-select"
         >
