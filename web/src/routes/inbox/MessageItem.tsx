@@ -84,8 +84,8 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
               const who = r.contactId === null ? t('reactions.byBusiness') : t('reactions.byCustomer');
               return (
                 <li key={i} title={who} data-by={r.contactId === null ? 'business' : 'customer'}>
-                  <span aria-hidden="true">{r.emoji}</span>
-                  <span class="sr-only">{`${r.emoji} ${who}`}</span>
+                  {r.emoji}
+                  <span class="sr-only"> ({who})</span>
                 </li>
               );
             })}
