@@ -64,6 +64,28 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
     await page.getByTestId('label-save').click();
     await page.getByTestId('label-list').locator('li[data-name="Atacado"]').waitFor();
     await screenshot(page, 'settings-labels', { scrollTop: '.settings-body' });
+
+    // Edit, then delete after a confirmation (declining keeps it).
+    await page.getByRole('button', { name: 'Editar etiqueta Atacado' }).click();
+    await page.getByTestId('label-description').fill('Compras acima de 50 unidades');
+    await page.getByTestId('label-save').click();
+    await page.getByTestId('label-list').locator('li[data-name="Atacado"]').getByText('Compras acima de 50 unidades').waitFor();
+    await page.getByTestId('label-new').click();
+    await page.getByTestId('label-name').fill('Temporária');
+    await page.getByTestId('label-save').click();
+    const temp = page.getByTestId('label-list').locator('li[data-name="Temporária"]');
+    await temp.waitFor();
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Excluir etiqueta Temporária' }).click();
+    expect(await temp.count()).toBe(1);
+    page.once('dialog', (d) => {
+      expect(d.message()).toContain('Temporária');
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Excluir etiqueta Temporária' }).click();
+    await expect.poll(() => temp.count()).toBe(0);
+    const names = await (await apiAs(e2e.apiUrl, ADMIN)).call<{ data: { name: string }[] }>('GET', '/api/v1/labels');
+    expect(names.body.data.map((l) => l.name)).toEqual(['Atacado', 'VIP']);
   });
 
   it('admin creates a canned response; an unknown variable is refused next to the text', async () => {
