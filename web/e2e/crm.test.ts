@@ -197,6 +197,27 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await a.evaluate(() => localStorage.setItem('conversa.locale', 'pt-BR'));
   });
 
+  it('keeps a board current by polling when the socket is not available', async () => {
+    const api = await apiAs(e2e.apiUrl, MANAGER);
+    const { body: pipes } = await api.call<{ data: Pipeline[] }>('GET', '/api/v1/pipelines');
+    const [first, second] = pipes.data.find((p) => p.isDefault)!.stages;
+    const { body } = await api.call<{ deal: { id: string } }>('POST', '/api/v1/deals', { title: 'Consultoria anual', valueCents: 990000 });
+    const viewer = await openBrowser({ forcePolling: true });
+    try {
+      const p = viewer.page;
+      await login(p, e2e.webUrl, ADMIN);
+      await p.goto(`${e2e.webUrl}/deals`);
+      await card(column(p, first!.name), 'Consultoria anual').waitFor();
+      expect(await p.getAttribute('[data-connection]', 'data-connection')).toBe('polling');
+      expect((await api.call('PATCH', `/api/v1/deals/${body.deal.id}`, { stageId: second!.id })).status).toBe(200);
+      await card(column(p, second!.name), 'Consultoria anual').waitFor({ timeout: 20_000 });
+      expect(plain(await total(p, second!.name))).toBe('R$ 9.900,00');
+    } finally {
+      await viewer.close();
+      await api.call('DELETE', `/api/v1/deals/${body.deal.id}`);
+    }
+  });
+
   it('edits a contact: name, phone (server validation), custom attribute, label and note survive a reload', async () => {
     const admin = await apiAs(e2e.apiUrl, ADMIN);
     const attr = await admin.call('POST', '/api/v1/contact-attributes', { key: 'plano', label: 'Plano', type: 'list', options: ['Bronze', 'Prata', 'Ouro'] });

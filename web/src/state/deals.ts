@@ -21,7 +21,7 @@ import { inboxSocketState, onInboxEvent, onInboxSync, socketsDown } from './real
 
 /** More than this many deals in one view: the cards stop loading and the server's totals are shown instead. */
 const MAX_CARDS = 2000;
-const POLL_MS = 20_000;
+const POLL_MS = 10_000;
 
 export const pipelines = signal<Pipeline[] | null>(null);
 export const pipelineId = signal<string | null>(null);
