@@ -2,7 +2,7 @@
 // Retried with backoff; after the last try the message shows the media as unavailable instead of hanging.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
-import { channels, conversations, messages } from '../worker/db/schema';
+import { channels, conversations, messageColumns, messages } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
@@ -22,7 +22,7 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
     try {
       const [row] = await withOrg(db, orgId, (tx) =>
         tx
-          .select({ message: messages, token: channels.accessTokenEnc })
+          .select({ message: messageColumns, token: channels.accessTokenEnc })
           .from(messages)
           .innerJoin(conversations, eq(conversations.id, messages.conversationId))
           .innerJoin(channels, eq(channels.id, conversations.channelId))
@@ -48,7 +48,7 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
           .update(messages)
           .set({ mediaKey: key, mediaMime: mime, mediaSize: bytes.byteLength, mediaStatus: 'stored', updatedAt: new Date() })
           .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
-          .returning(),
+          .returning(messageColumns),
       );
       message.ack();
       if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);
@@ -65,7 +65,7 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
           .update(messages)
           .set({ mediaStatus: 'failed', errorDetail: 'Mídia indisponível: não foi possível baixar do WhatsApp', updatedAt: new Date() })
           .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
-          .returning(),
+          .returning(messageColumns),
       ).catch(() => []);
       message.ack();
       if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);

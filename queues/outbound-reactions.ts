@@ -3,7 +3,7 @@
 // also marks it sent (a redelivered job skips it). A reaction Meta refuses for good is taken back off the message.
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
-import { channels, contacts, conversations, messageReactions, messages } from '../worker/db/schema';
+import { channels, contacts, conversations, messageColumns, messageReactions, messages } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
@@ -71,7 +71,7 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
           .where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.id, found.reaction!.id), eq(messageReactions.emoji, emoji)))
           .returning({ id: messageReactions.id });
         if (removed.length === 0) return undefined;
-        const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))).returning();
+        const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))).returning(messageColumns);
         return touched;
       });
       if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);

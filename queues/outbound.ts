@@ -2,7 +2,7 @@
 // status with a readable reason; only what can succeed later (rate limits, outages) is retried.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
-import { channels, contacts, conversations, messages, type Message } from '../worker/db/schema';
+import { channels, contacts, conversations, messageColumns, messages, type Message } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
@@ -53,7 +53,7 @@ export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: En
     const { organizationId: orgId, messageId } = body;
     const [row] = await withOrg(db, orgId, (tx) =>
       tx
-        .select({ message: messages, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
+        .select({ message: messageColumns, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -113,7 +113,7 @@ export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: En
         .update(messages)
         .set({ ...outcome, updatedAt: new Date() })
         .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId), eq(messages.status, 'queued')))
-        .returning(),
+        .returning(messageColumns),
     );
     message.ack();
     if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);

@@ -3,7 +3,7 @@
 // statuses moved forward only. Returns what changed, for the realtime fan-out after commit.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
-import { contacts, conversations, messageReactions, messages, type Message } from '../../worker/db/schema';
+import { contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
 import { shouldApplyStatus, type MessageEvent, type StatusEvent } from '../meta/normalise';
 import { loadNotification, type Notification } from '../notify';
@@ -149,7 +149,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         .delete(messageReactions)
         .where(and(eq(messageReactions.messageId, target.id), eq(messageReactions.contactId, contactId)));
     }
-    const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(eq(messages.id, target.id)).returning();
+    const [touched] = await tx.update(messages).set({ updatedAt: new Date() }).where(eq(messages.id, target.id)).returning(messageColumns);
     if (touched) result.updated.push(touched);
   }
 
@@ -184,7 +184,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         target: [messages.organizationId, messages.providerMessageId],
         where: sql`provider_message_id is not null`,
       })
-      .returning();
+      .returning(messageColumns);
     await linkRepliesAndTouch(tx, orgId, created);
     result.created.push(...created);
     result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
@@ -274,7 +274,7 @@ const STATUS_TIME: Record<string, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedA
 async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StoreResult) {
   const ids = [...new Set(statuses.map((s) => s.providerMessageId))];
   const rows = await tx
-    .select()
+    .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
     .for('update');
@@ -314,7 +314,7 @@ async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], res
       .update(messages)
       .set({ ...patch, updatedAt: new Date() })
       .where(and(eq(messages.organizationId, orgId), eq(messages.id, id)))
-      .returning();
+      .returning(messageColumns);
     if (row) result.updated.push(row);
   }
   if (withdrawn.size > 0) {
@@ -327,7 +327,7 @@ async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], res
           .update(messages)
           .set({ updatedAt: new Date() })
           .where(and(eq(messages.organizationId, orgId), inArray(messages.id, [...new Set(removed.map((r) => r.messageId))])))
-          .returning()
+          .returning(messageColumns)
       : [];
     result.updated.push(...touched.filter((m) => !result.updated.some((u) => u.id === m.id)));
   }

@@ -3,7 +3,7 @@
 import { and, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/policy';
-import { contacts, conversationLabels, conversations, labels, messageReactions, messages, type Label } from '../db/schema';
+import { contacts, conversationLabels, conversations, labels, messageColumns, messageReactions, messages, type Label } from '../db/schema';
 import type { Tx } from '../db/tx';
 import type { Cursor } from '../lib/cursor';
 import { messageDto } from './dto';
@@ -80,7 +80,7 @@ export async function findConversation(tx: Tx, orgId: string, id: string) {
 /** A page of a conversation's messages, newest first (the chat scrolls up for older ones). */
 export async function listMessages(tx: Tx, orgId: string, conversationId: string, cursor: Cursor | undefined, limit: number) {
   const rows = await tx
-    .select()
+    .select(messageColumns)
     .from(messages)
     .where(
       and(

@@ -3,7 +3,7 @@
 // Stored in message_reactions with the agent's user id; the outbound queue then tells WhatsApp the current state.
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
-import { messageReactions, messages, type Conversation, type Message } from '../db/schema';
+import { messageColumns, messageReactions, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import { windowOpen } from './conversations';
@@ -38,7 +38,7 @@ async function writeBusinessReaction(tx: Tx, orgId: string, messageId: string, r
     .update(messages)
     .set({ updatedAt: new Date() })
     .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
-    .returning();
+    .returning(messageColumns);
   return touched!;
 }
 
@@ -57,7 +57,7 @@ export interface ReactionResult {
 export async function reactToMessage(tx: Tx, actor: Actor, conversation: Conversation, messageId: string, emoji: string): Promise<ReactionResult | undefined> {
   const orgId = actor.orgId;
   const [target] = await tx
-    .select()
+    .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId), isNull(messages.deletedAt)))
     .for('update');

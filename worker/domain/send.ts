@@ -2,7 +2,7 @@
 // the outbound queue. Private notes are stored only.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
-import { conversations, messages, type Conversation, type Message } from '../db/schema';
+import { conversations, messageColumns, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
@@ -21,7 +21,7 @@ export function templatePreview(t: { name: string; components?: Record<string, u
 export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string) {
   if (clientId) {
     const [existing] = await tx
-      .select()
+      .select(messageColumns)
       .from(messages)
       .where(and(eq(messages.organizationId, actor.orgId), eq(messages.clientId, clientId)));
     if (existing) return { message: existing, created: false };
@@ -68,7 +68,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
             mediaFilename: body.media.filename ?? null,
           }),
   };
-  const [message] = await tx.insert(messages).values(values).returning();
+  const [message] = await tx.insert(messages).values(values).returning(messageColumns);
   await tx
     .update(conversations)
     .set({

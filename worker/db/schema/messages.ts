@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
@@ -80,7 +80,9 @@ export const messages = pgTable(
     ),
   ],
 );
-export type Message = typeof messages.$inferSelect;
+/** Every column the app reads: all but the search document, which only search SQL touches (it is large). */
+export const { searchVector: _searchVector, ...messageColumns } = getTableColumns(messages);
+export type Message = Omit<typeof messages.$inferSelect, 'searchVector'>;
 export type NewMessage = typeof messages.$inferInsert;
 
 // One reaction per reactor per message: from the contact (WhatsApp) or from an agent.
