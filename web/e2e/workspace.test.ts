@@ -201,6 +201,8 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
     await page.waitForURL(new RegExp(`/inbox/${mariaConversation}$`));
     await page.getByTestId('messages').getByText('Pagamentos pendentes não chegaram').waitFor();
     expect(await page.getByTestId('chat-title').textContent()).toBe(MARIA.name);
+    // The found message is brought into view and flashed.
+    await expect.poll(() => page.locator('.msg-flash').textContent()).toContain('Pagamentos pendentes não chegaram');
 
     // Escape in the box goes back to the list.
     await search.focus();

@@ -12,6 +12,9 @@ export const searchState = signal<
   { status: 'idle' } | { status: 'loading'; q: string } | { status: 'ready'; result: SearchResult } | { status: 'error'; error: unknown }
 >({ status: 'idle' });
 
+/** A message opened from the results: the chat scrolls to it and flashes it when it is among those loaded. */
+export const focusMessage = signal<string | null>(null);
+
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inflight: AbortController | null = null;
 

@@ -10,6 +10,7 @@ import { now } from '../../state/clock';
 import { memberName, memberNameOrLoad, members } from '../../state/members';
 import { isStaff, userId } from '../../state/session';
 import { useDismiss } from '../../lib/dismiss';
+import { focusMessage } from '../../state/search';
 import { Composer } from './Composer';
 import { contactOpen } from './Inbox';
 import { MessageItem } from './MessageItem';
@@ -243,6 +244,14 @@ function MessageList({ store }: { store: ChatStore }) {
     target?.classList.add('msg-flash');
     setTimeout(() => target?.classList.remove('msg-flash'), 1200);
   }, []);
+
+  // Opened from a search result: show that message (when it is among those loaded), once.
+  useEffect(() => {
+    const id = focusMessage.value;
+    if (!id || messages.length === 0) return;
+    focusMessage.value = null;
+    if (messages.some((m) => m.id === id)) onJump(id);
+  }, [messages, focusMessage.value]);
 
   const byId = new Map(messages.map((m) => [m.id, m]));
   const byProvider = new Map(messages.filter((m) => m.providerMessageId).map((m) => [m.providerMessageId!, m]));

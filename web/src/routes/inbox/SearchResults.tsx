@@ -6,7 +6,7 @@ import { errorText, t } from '../../i18n';
 import { contactName, formatPhone, initials, shortRelative } from '../../lib/format';
 import { now } from '../../state/clock';
 import { openId } from '../../state/inbox';
-import { clearSearch, searchState, searchText } from '../../state/search';
+import { clearSearch, focusMessage, searchState, searchText } from '../../state/search';
 
 export function SearchResults({ onKeyDown }: { onKeyDown(e: KeyboardEvent): void }) {
   const state = searchState.value;
@@ -85,6 +85,7 @@ function MessageResult({ hit }: { hit: MessageHit }) {
         aria-current={openId.value === hit.conversationId ? 'page' : undefined}
         data-testid="search-message"
         data-conversation-id={hit.conversationId}
+        onClick={() => (focusMessage.value = hit.id)}
       >
         <span class="avatar" aria-hidden="true">
           {initials(name)}
