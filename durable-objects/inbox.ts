@@ -1,6 +1,9 @@
 import { FanoutRoom } from './fanout';
 import type { RealtimeEvent, SocketIdentity } from './protocol';
 
+/** Conversation rooms remembered per user; the web app has one chat open at a time, so this is plenty. */
+const ROOMS_KEPT = 100;
+
 interface ListEntry {
   id: string;
   assigneeId: string | null;
@@ -9,7 +12,8 @@ interface ListEntry {
 /**
  * One per organisation: conversation-list changes for everyone in its inbox. An agent only ever receives
  * conversations that are unassigned or assigned to it; one assigned away is announced as hidden.
- * It also keeps the organisation's used realtime tickets, so each ticket works once.
+ * It also keeps the organisation's used realtime tickets, so each ticket works once, and which conversation rooms
+ * each member joined, so an access change can close those sockets too.
  */
 export class OrgInbox extends FanoutRoom {
   protected override visibleTo(identity: SocketIdentity, event: RealtimeEvent): RealtimeEvent | null {
@@ -17,6 +21,23 @@ export class OrgInbox extends FanoutRoom {
     const c = event.data as ListEntry;
     if (c.assigneeId === null || c.assigneeId === identity.userId) return event;
     return { type: 'conversation.hidden', data: { id: c.id }, seq: event.seq };
+  }
+
+  /** Remembers that a user opened a socket in a conversation room. */
+  async noteRoom(userId: string, conversationId: string): Promise<void> {
+    const key = `rooms:${userId}`;
+    const rooms = (await this.ctx.storage.get<Record<string, number>>(key)) ?? {};
+    rooms[conversationId] = Date.now();
+    const newest = Object.entries(rooms).sort((a, b) => b[1] - a[1]).slice(0, ROOMS_KEPT);
+    await this.ctx.storage.put(key, Object.fromEntries(newest));
+  }
+
+  /** The conversation rooms a user joined, forgotten as they are handed out (their sockets are about to close). */
+  async takeRooms(userId: string): Promise<string[]> {
+    const key = `rooms:${userId}`;
+    const rooms = (await this.ctx.storage.get<Record<string, number>>(key)) ?? {};
+    await this.ctx.storage.delete(key);
+    return Object.keys(rooms);
   }
 
   /** True the first time a ticket id is seen before it expires; false for any reuse. */

@@ -11,7 +11,7 @@ import { changeRole, listMembers, removeMember } from '../domain/members';
 import type { AppEnv } from '../env';
 import { badRequest } from '../errors';
 import { validate } from '../middleware/validate';
-import { orgInbox } from '../../queues/notify';
+import { closeUserSockets } from '../realtime/close-user';
 import { updateMemberBody } from '../schemas/auth';
 
 const userParam = z.object({ userId: z.uuid() });
@@ -44,7 +44,7 @@ export function registerMembers(app: Hono<AppEnv>) {
     });
     if (!changed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
     // Open sockets were authorised for the old role: they must reconnect.
-    if (changed.from !== changed.to) await orgInbox(c.env, actor.orgId).closeUser(userId, 'role changed').catch(() => 0);
+    if (changed.from !== changed.to) await closeUserSockets(c.env, actor.orgId, userId, 'role changed', c.var.log);
     return c.json({ userId, role });
   });
 
@@ -63,7 +63,7 @@ export function registerMembers(app: Hono<AppEnv>) {
     if (!removed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
     // Their logins into this organisation end now, not when the access token expires.
     await revokeUserSessions(c.var.db, userId, 'membership_removed', actor.orgId);
-    await orgInbox(c.env, actor.orgId).closeUser(userId, 'membership removed').catch(() => 0);
+    await closeUserSockets(c.env, actor.orgId, userId, 'membership removed', c.var.log);
     return c.body(null, 204);
   });
 }

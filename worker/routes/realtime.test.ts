@@ -141,4 +141,31 @@ describe('the organisation inbox', () => {
     await eventually(async () => sock.closed);
     expect(sock.closed?.code).toBe(4003);
   });
+
+  it('closes a member’s conversation-room sockets too when their role changes or they are removed', async () => {
+    const { admin, conv, say } = await setup();
+    const agent = await addMember(admin.orgId, 'agent');
+    const colleague = await addMember(admin.orgId, 'manager');
+    const path = `/api/v1/conversations/${conv.id}/ws`;
+    const room = await connect(agent, path);
+    const inbox = await connect(agent, '/api/v1/inbox/ws');
+    const bystander = await connect(colleague, path);
+
+    expect((await api('PATCH', `/api/v1/members/${agent.userId}`, { token: admin.accessToken, body: { role: 'manager' } })).status).toBe(200);
+    await eventually(async () => room.closed && inbox.closed);
+    expect(room.closed).toEqual({ code: 4003, reason: 'role changed' });
+    expect(inbox.closed?.code).toBe(4003);
+    // Only theirs: a colleague in the same room keeps receiving.
+    await say('Ainda aí?');
+    await bystander.next('message.created');
+    expect(bystander.closed).toBeNull();
+
+    // Reconnected with the new role, and then removed: the room socket closes again.
+    const again = await connect(agent, path);
+    expect((await api('DELETE', `/api/v1/members/${agent.userId}`, { token: admin.accessToken })).status).toBe(204);
+    await eventually(async () => again.closed);
+    expect(again.closed).toEqual({ code: 4003, reason: 'membership removed' });
+    expect(bystander.closed).toBeNull();
+    bystander.close();
+  });
 });

@@ -15,6 +15,7 @@ import { ApiError, notFound, unauthorized } from '../errors';
 import { issueTicket, readTicket } from '../realtime/ticket';
 import { validate } from '../middleware/validate';
 import { clientMeta } from '../middleware/client';
+import { errorFields } from '../lib/log';
 
 const wsQuery = z.object({ ticket: z.string().min(20).max(2000), after: z.coerce.number().int().min(0).optional() });
 
@@ -66,6 +67,10 @@ export function registerRealtime(app: Hono<AppEnv>) {
     if (!can(actor, 'conversation.read', { assigneeId: conversation.assigneeId })) {
       throw new ApiError(403, 'forbidden', 'This conversation is assigned to another agent');
     }
+    // Remembered so that a role change or removal can close this socket too; a failure here only costs that.
+    await orgInbox(c.env, actor.orgId)
+      .noteRoom(actor.userId, conversation.id)
+      .catch((err: unknown) => c.var.log.warn('room not remembered', errorFields(err)));
     const identity = { userId: actor.userId, orgId: actor.orgId, role: actor.role, room: conversation.id };
     return conversationRoom(c.env, actor.orgId, conversation.id).fetch(upgradeRequest(identity, after));
   });
