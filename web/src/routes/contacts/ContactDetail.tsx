@@ -98,7 +98,7 @@ export function ContactDetail() {
         <div class="stack">
           <section class="card" aria-labelledby="contact-notes">
             <h2 id="contact-notes">{t('crm.notes')}</h2>
-            <NotesBox contactId={c.id} initial={detail.notes} />
+            <NotesBox key={`${c.id}-${version}`} contactId={c.id} initial={detail.notes} />
           </section>
           <section class="card" aria-labelledby="contact-conversations">
             <h2 id="contact-conversations">{t('crm.conversations')}</h2>

@@ -33,6 +33,7 @@ export function Contacts() {
 
   // Typing searches after a short pause; the label filter at once.
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
   const onQuery = (value: string) => {
     contactQuery.value = value;
     clearTimeout(timer.current);
