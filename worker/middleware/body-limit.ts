@@ -13,7 +13,11 @@ export function streamedBodyLimit(maxSize: number): MiddlewareHandler<AppEnv> {
     if (!body) return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding')) {
-      if (Number(declared) > maxSize) throw tooLarge(maxSize);
+      if (Number(declared) > maxSize) {
+        // Not read at all: say so, rather than leave the client's upload hanging.
+        await body.cancel().catch(() => {});
+        throw tooLarge(maxSize);
+      }
       return next();
     }
     let size = 0;

@@ -49,10 +49,11 @@ describe('CSV import size', () => {
 
     // No Content-Length: the body is counted while it streams.
     const bytes = new TextEncoder().encode(body);
+    let at = 0;
     const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let at = 0; at < bytes.byteLength; at += 256 * 1024) controller.enqueue(bytes.subarray(at, at + 256 * 1024));
-        controller.close();
+      pull(controller) {
+        if (at >= bytes.byteLength) return controller.close();
+        controller.enqueue(bytes.subarray(at, (at += 256 * 1024)));
       },
     });
     const res = await SELF.fetch('http://conversa.test/api/v1/contacts/import', {
