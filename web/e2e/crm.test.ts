@@ -37,6 +37,11 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     agent = await openBrowser();
   });
   beforeEach((ctx) => shootOnFailure(ctx, () => manager?.page));
+
+  /** The manager's browser, logged in (the first test does it; a test run alone does it here). */
+  async function loggedIn(page: Page) {
+    if (!page.url().startsWith(e2e.webUrl)) await login(page, e2e.webUrl, MANAGER);
+  }
   afterAll(async () => {
     await manager?.close();
     await agent?.close();
@@ -238,6 +243,7 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
 
     const m = manager.page;
     await m.setViewportSize({ width: 1360, height: 900 });
+    await loggedIn(m);
     await m.getByTestId('nav-contacts').click();
     await m.getByTestId('contact-search').fill('Joana');
     await m.getByTestId('contact-row').filter({ hasText: 'Joana Prado' }).getByRole('link').click();
@@ -296,6 +302,10 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
   it('imports contacts from a CSV (per-row report), merges a duplicate and exports the result', async () => {
     const m = manager.page;
     const api = await apiAs(e2e.apiUrl, MANAGER);
+    // The "plano" attribute (made by the previous test, or here when it runs alone: 409 then).
+    const admin = await apiAs(e2e.apiUrl, ADMIN);
+    await admin.call('POST', '/api/v1/contact-attributes', { key: 'plano', label: 'Plano', type: 'list', options: ['Bronze', 'Prata', 'Ouro'] });
+    await loggedIn(m);
     await m.getByTestId('nav-contacts').click();
     await m.waitForURL(/\/contacts$/);
     const csv = [
