@@ -5,7 +5,7 @@ import { useRoute } from 'preact-iso';
 import { getContact, type ContactDetail as Detail } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, formatPhone, initials } from '../../lib/format';
-import { attributeDefs, loadAttributeDefs, loadLabels } from '../../state/catalog';
+import { attributeDefs, loadAttributeDefs, loadLabels, loadPipelines, stageName } from '../../state/catalog';
 import { isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { ContactForm } from './ContactForm';
@@ -35,6 +35,7 @@ export function ContactDetail() {
     void reload();
     void loadAttributeDefs(true);
     void loadLabels(true);
+    void loadPipelines();
   }, [id]);
   useEffect(() => {
     document.title = `${detail ? contactName(detail.contact) : t('crm.contact')} · ${t('app.name')}`;
@@ -128,7 +129,8 @@ export function ContactDetail() {
                   <li key={d.id}>
                     <a href={`/deals?pipeline=${d.pipelineId}&deal=${d.id}`}>{d.title}</a>
                     <span>
-                      {formatMoney(d.valueCents, d.currency)} · <span class={`chip crm-status-${d.status}`}>{t(`crm.status.${d.status}`)}</span>
+                      {formatMoney(d.valueCents, d.currency)}
+                      {stageName(d.stageId) && ` · ${stageName(d.stageId)}`} · <span class={`chip crm-status-${d.status}`}>{t(`crm.status.${d.status}`)}</span>
                     </span>
                   </li>
                 ))}
