@@ -1,7 +1,7 @@
 // The business's reaction to a message. WhatsApp keeps one reaction per business number per message, so the
 // organisation has at most one: an agent's reaction replaces whichever agent's came before, and "" removes it.
 // Stored in message_reactions with the agent's user id; the outbound queue then tells WhatsApp the current state.
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { messageColumns, messageReactions, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
@@ -59,10 +59,11 @@ export async function reactToMessage(tx: Tx, actor: Actor, conversation: Convers
   const [target] = await tx
     .select(messageColumns)
     .from(messages)
-    .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId), isNull(messages.deletedAt)))
+    .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
     .for('update');
   if (!target) return undefined;
   if (target.conversationId !== conversation.id) throw notReactable('The message is not part of this conversation');
+  if (target.deletedAt) throw notReactable('The message was deleted');
   if (target.isPrivate) throw notReactable('Private notes stay inside Conversa and cannot be reacted to');
   if (!target.providerMessageId) throw notReactable('The message has no WhatsApp id yet (not sent, or failed)');
   const current = await businessReaction(tx, orgId, messageId);

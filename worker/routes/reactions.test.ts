@@ -6,7 +6,7 @@ import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connect } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
-import { conversations, messageReactions, unroutableEvents } from '../db/schema';
+import { conversations, messageReactions, messages, unroutableEvents } from '../db/schema';
 import { isSingleEmoji } from '../schemas/messages';
 
 const { db } = testDb();
@@ -124,6 +124,7 @@ describe('reactions from agents', () => {
     await fake('POST', '/fail-next', { code: 131026, to: other, delivery: 'sync' });
     await postWebhook(fx.textMessage('Oi', { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from: other, timestamp: nowSeconds() }));
     const otherConv = await conversationOf(admin, other);
+    const [otherTarget] = await messagesOf(admin, otherConv.id);
     const reply = await api('POST', `/api/v1/conversations/${otherConv.id}/messages`, { token: admin.accessToken, body: { type: 'text', text: 'Olá' } });
     await eventually(async () => (await messagesOf(admin, otherConv.id)).find((m: { id: string; status: string }) => m.id === reply.body.message.id && m.status === 'failed'));
     const onFailed = await react(admin, otherConv.id, reply.body.message.id, '👍');
@@ -136,6 +137,11 @@ describe('reactions from agents', () => {
     expect(elsewhere.body.error.code).toBe('not_reactable');
     // No such message at all.
     expect((await react(admin, conv.id, crypto.randomUUID(), '👍')).status).toBe(404);
+    // A message the customer deleted.
+    await db.update(messages).set({ deletedAt: new Date() }).where(eq(messages.id, otherTarget.id));
+    const onDeleted = await react(admin, otherConv.id, otherTarget.id, '👍');
+    expect(onDeleted.status).toBe(422);
+    expect(onDeleted.body.error.code).toBe('not_reactable');
 
     await db.update(conversations).set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) }).where(eq(conversations.id, conv.id));
     const closed = await react(admin, conv.id, target.id, '👍');
