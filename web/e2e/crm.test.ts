@@ -325,6 +325,13 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     // The list reloaded with the new contacts.
     await m.getByTestId('contact-row').filter({ hasText: 'Pedro Alves' }).waitFor();
     await screenshot(m, 'crm-contacts-import');
+    // Filter by the custom attribute: only the "Prata" contact.
+    await m.getByTestId('contact-attr-filter').selectOption({ label: 'Plano' });
+    await m.getByTestId('contact-attr-value').selectOption('Prata');
+    await expect.poll(() => m.getByTestId('contact-row').count()).toBe(1);
+    expect(await m.getByTestId('contact-row').textContent()).toContain('Pedro Alves');
+    await m.getByTestId('contact-attr-filter').selectOption('');
+    await expect.poll(() => m.getByTestId('contact-row').count()).toBeGreaterThan(1);
 
     const { body: found } = await api.call<{ data: { id: string; name: string; attributes: Record<string, unknown> }[] }>('GET', '/api/v1/contacts?q=Pedro');
     const keep = found.data.find((c) => c.name === 'Pedro Alves')!;

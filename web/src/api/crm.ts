@@ -88,7 +88,7 @@ export type UpdateDealBody = Partial<
 
 // ---- contacts ----
 
-export const listContacts = (query: { q?: string; label?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
+export const listContacts = (query: { q?: string; label?: string; attribute?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
   get<Page<Contact>>('/api/v1/contacts', query, signal);
 export const getContact = (id: string) => get<ContactDetail>(`/api/v1/contacts/${id}`);
 export const createContact = (body: CreateContactBody) => post<{ contact: Contact }>('/api/v1/contacts', body);

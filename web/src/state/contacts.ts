@@ -5,6 +5,9 @@ import { listContacts, type Contact } from '../api/crm';
 
 export const contactQuery = signal('');
 export const contactLabel = signal('');
+/** A custom attribute filter: key and value (sent as `attribute=key:value`; empty value = no filter). */
+export const contactAttrKey = signal('');
+export const contactAttrValue = signal('');
 export const contacts = signal<Contact[]>([]);
 export const contactsCursor = signal<string | null>(null);
 export const contactsStatus = signal<'idle' | 'loading' | 'more' | 'ready' | 'error'>('idle');
@@ -12,13 +15,18 @@ export const contactsError = signal<unknown>(null);
 
 let current: AbortController | null = null;
 
+function filters() {
+  const attr = contactAttrKey.value && contactAttrValue.value.trim() ? `${contactAttrKey.value}:${contactAttrValue.value.trim()}` : undefined;
+  return { q: contactQuery.value.trim() || undefined, label: contactLabel.value || undefined, attribute: attr };
+}
+
 /** The first page for the current filters (a newer call cancels an older one still running). */
 export async function loadContacts(): Promise<void> {
   current?.abort();
   const ctl = (current = new AbortController());
   contactsStatus.value = 'loading';
   try {
-    const page = await listContacts({ q: contactQuery.value.trim() || undefined, label: contactLabel.value || undefined, limit: 30 }, ctl.signal);
+    const page = await listContacts({ ...filters(), limit: 30 }, ctl.signal);
     if (ctl.signal.aborted) return;
     contacts.value = page.data;
     contactsCursor.value = page.nextCursor;
@@ -36,7 +44,7 @@ export async function loadMoreContacts(): Promise<void> {
   const ctl = (current = new AbortController());
   contactsStatus.value = 'more';
   try {
-    const page = await listContacts({ q: contactQuery.value.trim() || undefined, label: contactLabel.value || undefined, cursor, limit: 30 }, ctl.signal);
+    const page = await listContacts({ ...filters(), cursor, limit: 30 }, ctl.signal);
     if (ctl.signal.aborted) return;
     const seen = new Set(contacts.value.map((c) => c.id));
     contacts.value = [...contacts.value, ...page.data.filter((c) => !seen.has(c.id))];

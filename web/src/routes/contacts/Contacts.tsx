@@ -5,6 +5,8 @@ import { createContact } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import { contactName, formatPhone, initials } from '../../lib/format';
 import {
+  contactAttrKey,
+  contactAttrValue,
   contactLabel,
   contactQuery,
   contacts,
@@ -14,7 +16,7 @@ import {
   loadContacts,
   loadMoreContacts,
 } from '../../state/contacts';
-import { loadLabels, orgLabels as labels } from '../../state/catalog';
+import { attributeDefs, loadAttributeDefs, loadLabels, orgLabels as labels } from '../../state/catalog';
 import { isStaff } from '../../state/session';
 import { CsvTools, ImportOutcome, type CsvOutcome } from './CsvTools';
 import { FieldError, LabelChips } from './parts';
@@ -29,15 +31,19 @@ export function Contacts() {
   useEffect(() => {
     void loadContacts();
     void loadLabels(true);
+    void loadAttributeDefs(true);
   }, []);
 
   // Typing searches after a short pause; the label filter at once.
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
-  const onQuery = (value: string) => {
-    contactQuery.value = value;
+  const onFilter = () => {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void loadContacts(), 250);
+  };
+  const onQuery = (value: string) => {
+    contactQuery.value = value;
+    onFilter();
   };
 
   const status = contactsStatus.value;
@@ -77,6 +83,7 @@ export function Contacts() {
             ))}
           </select>
         </label>
+        {(attributeDefs.value ?? []).length > 0 && <AttributeFilter onChange={() => onFilter()} />}
       </div>
       {status === 'error' && (
         <p class="alert alert-error" role="alert">
@@ -130,6 +137,54 @@ export function Contacts() {
       )}
       {creating && <NewContactDialog onClose={() => setCreating(false)} />}
     </div>
+  );
+}
+
+/** Filter by one custom attribute: pick it, then its value (a select for lists and yes/no). */
+function AttributeFilter({ onChange }: { onChange: () => void }) {
+  const defs = attributeDefs.value ?? [];
+  const def = defs.find((d) => d.key === contactAttrKey.value);
+  const set = (key: string, value: string) => {
+    contactAttrKey.value = key;
+    contactAttrValue.value = value;
+    onChange();
+  };
+  return (
+    <>
+      <label class="field">
+        <span>{t('crm.attribute')}</span>
+        <select value={contactAttrKey.value} onChange={(e) => set(e.currentTarget.value, '')} data-testid="contact-attr-filter">
+          <option value="">{t('crm.anyAttribute')}</option>
+          {defs.map((d) => (
+            <option key={d.key} value={d.key}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {def && (
+        <label class="field">
+          <span>{t('crm.attributeValue', { name: def.label })}</span>
+          {def.type === 'list' || def.type === 'boolean' ? (
+            <select value={contactAttrValue.value} onChange={(e) => set(def.key, e.currentTarget.value)} data-testid="contact-attr-value">
+              <option value="">—</option>
+              {(def.type === 'list' ? def.options.map((o) => [o, o]) : [['true', t('common.yes')], ['false', t('common.no')]]).map(([v, text]) => (
+                <option key={v} value={v}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              type={def.type === 'date' ? 'date' : def.type === 'number' ? 'number' : 'text'}
+              value={contactAttrValue.value}
+              onInput={(e) => set(def.key, e.currentTarget.value)}
+              data-testid="contact-attr-value"
+            />
+          )}
+        </label>
+      )}
+    </>
   );
 }
 
