@@ -349,7 +349,15 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect((await api.call('GET', `/api/v1/contacts/${dup.id}`)).status).toBe(404);
     expect((await api.call('GET', `/api/v1/contacts/${keep.id}`)).status).toBe(200);
 
+    // More than a page: "load more" brings the rest (pages of 30, newest first).
     await m.getByTestId('nav-contacts').click();
+    const many = ['nome,telefone', ...Array.from({ length: 35 }, (_, i) => `Cliente ${String(i).padStart(2, '0')},(11) 97000-${String(1000 + i)}`)].join('\n');
+    await m.getByTestId('import-file').setInputFiles({ name: 'muitos.csv', mimeType: 'text/csv', buffer: Buffer.from(many) });
+    await expect.poll(() => m.getByTestId('import-report').textContent()).toContain('35 criados');
+    await expect.poll(() => m.getByTestId('contact-row').count()).toBe(30);
+    await m.getByTestId('contacts-more').click();
+    await expect.poll(() => m.getByTestId('contact-row').count()).toBeGreaterThan(35);
+    expect(await m.getByTestId('contacts-more').count()).toBe(0);
     const [download] = await Promise.all([m.waitForEvent('download'), m.getByTestId('export-contacts').click()]);
     expect(download.suggestedFilename()).toMatch(/^contatos-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = readFileSync((await download.path())!, 'utf8');
