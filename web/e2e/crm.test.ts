@@ -364,5 +364,17 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect(text).toContain('Pedro Alves');
     expect(text).toContain('+5521998765432');
     expect(text).not.toContain('Pedro A.,');
+
+    // A new contact from the list: the server's phone error shows in the dialog, then the new page opens.
+    await m.getByTestId('new-contact').click();
+    await m.getByTestId('new-contact-name').fill('Bruna Teixeira');
+    await m.getByTestId('new-contact-phone').fill('999');
+    await m.getByRole('button', { name: 'Criar' }).click();
+    await expect.poll(() => m.locator('#new-contact-phone-error').textContent()).toContain('Telefone inválido');
+    await m.getByTestId('new-contact-phone').fill('+351 912 345 678');
+    await m.getByRole('button', { name: 'Criar' }).click();
+    await m.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+    await m.getByTestId('contact-title').filter({ hasText: 'Bruna Teixeira' }).waitFor();
+    expect(await m.getByTestId('contact-phone').inputValue()).toBe('+351912345678');
   });
 });
