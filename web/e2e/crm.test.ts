@@ -1,6 +1,7 @@
 // The CRM screens: a manager and an agent on the same deals board (drag and drop, the keyboard "Mover para…"
 // alternative, live moves over the organisation's socket, a refused move rolled back), and a contact edited on its
-// page (name, phone validated by the server, custom attribute, label, note). Real worker, Postgres and fake Meta.
+// page (name, phone validated by the server, custom attribute, label, note), and the list's CSV import, filters,
+// paging, merge and export. Real worker, Postgres and fake Meta.
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -299,7 +300,7 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     expect(body.contact.labels.map((l) => l.id)).toEqual([label.body.label.id]);
     expect(body.notes.map((n) => n.body)).toEqual(['Prefere contato pela manhã.']);
   });
-  it('imports contacts from a CSV (per-row report), merges a duplicate and exports the result', async () => {
+  it('contacts list: CSV import with a per-row report, attribute filter, load more, merge, export, new contact', async () => {
     const m = manager.page;
     const api = await apiAs(e2e.apiUrl, MANAGER);
     // The "plano" attribute (made by the previous test, or here when it runs alone: 409 then).
