@@ -1,9 +1,6 @@
-// One error type and one body shape for every failure: { error: { code, message } }.
-import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+// One error type and one body shape for every failure: { error: { code, message } }. Free of Worker types, so the
+// domain modules that throw these can be type-imported by the web app; the Hono handler is middleware/on-error.ts.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv } from './env';
-import { errorFields, rootMessage } from './lib/log';
 
 export class ApiError extends Error {
   constructor(
@@ -26,18 +23,4 @@ export const conflict = (message: string, code = 'conflict') => new ApiError(409
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
-}
-
-export function handleError(err: Error, c: Context<AppEnv>) {
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message), err.status, err.headers);
-  }
-  if (err instanceof HTTPException) {
-    // Hono raises these for malformed bodies and size limits; keep our shape.
-    const status = err.status as ContentfulStatusCode;
-    const code = status === 413 ? 'payload_too_large' : status === 400 ? 'bad_request' : 'http_error';
-    return c.json(errorBody(code, err.message || 'Request failed'), status);
-  }
-  c.get('log')?.error('unhandled error', { ...errorFields(err), cause: rootMessage(err) });
-  return c.json(errorBody('internal_error', 'Something went wrong; the error was logged'), 500);
 }

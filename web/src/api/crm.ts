@@ -1,7 +1,7 @@
 // The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call, and response
-// types derived from the drizzle schema (`Json<T>` turns Dates into strings), picked as the worker's DTOs pick them
-// (worker/domain/contacts.ts `contactColumns`, worker/domain/deals.ts `dealColumns`/`DealCard`). The domain modules
-// themselves cannot be type-imported here: they reach worker/env.ts, whose Workers-only globals the web build lacks.
+// types derived from the worker's own DTO types and zod bodies (worker/domain/deals.ts, csv.ts, contacts.ts) or, where
+// the worker builds a shape inline, from the drizzle schema picked as the worker picks it (`Json<T>` turns Dates into
+// strings).
 import type {
   Contact as ContactRow,
   ContactNote as NoteRow,
@@ -11,6 +11,15 @@ import type {
   Pipeline as PipelineRow,
   PipelineStage,
 } from '../../../worker/db/schema';
+import type { z } from 'zod';
+import type { createContactBody, updateContactBody } from '../../../worker/domain/contacts';
+import type {
+  createDealBody,
+  DealCard as WorkerDealCard,
+  DealChange,
+  DealDto as WorkerDealDto,
+  updateDealBody,
+} from '../../../worker/domain/deals';
 import { api, del, get, patch, post } from './client';
 import type { Json } from './json';
 import type { AttributeDefinition, Label, LabelRef, Page } from './types';
@@ -27,6 +36,7 @@ export type ContactConversation = Json<
   Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
 >;
 export type AttributeType = AttributeDefinition['type'];
+/** worker/domain/csv.ts ImportReport (that module needs Workers' stream types, so it is not imported here). */
 export interface ImportReport {
   rows: number;
   created: number;
@@ -37,13 +47,8 @@ export interface ImportReport {
   ignoredColumns: string[];
 }
 
-type DealRow = Pick<
-  Deal,
-  | 'id' | 'pipelineId' | 'stageId' | 'title' | 'valueCents' | 'currency' | 'status' | 'lostReason' | 'ownerId' | 'contactId'
-  | 'conversationId' | 'expectedCloseDate' | 'closedAt' | 'createdAt' | 'updatedAt'
->;
-export type DealDto = Json<DealRow>;
-export type DealCard = Json<DealRow & { contact: { id: string; name: string | null } | null; owner: { id: string; name: string | null } | null }>;
+export type DealDto = Json<WorkerDealDto>;
+export type DealCard = Json<WorkerDealCard>;
 export type DealStatus = Deal['status'];
 export type Stage = Pick<PipelineStage, 'id' | 'name' | 'position' | 'probability'>;
 export type Pipeline = Json<Pick<PipelineRow, 'id' | 'name' | 'isDefault' | 'position' | 'createdAt'> & { stages: Stage[] }>;
@@ -66,25 +71,14 @@ export interface ContactDetail {
 /** `data` of the `deal.*` events on the organisation's socket (worker/domain/deals.ts `dealBoardEvent`). */
 export interface DealEventData {
   deal: DealCard | Pick<DealCard, 'id' | 'pipelineId' | 'stageId'>;
-  move?: { fromStageId: string; toStageId: string; fromPipelineId: string; toPipelineId: string };
-  changed?: string[];
+  move?: NonNullable<DealChange['move']>;
+  changed?: DealChange['changed'];
 }
 
-type Nullable<T> = { [K in keyof T]: T[K] | null };
-export interface CreateContactBody {
-  name: string;
-  phone?: string;
-  email?: string;
-  attributes?: Record<string, unknown>;
-}
-export type UpdateContactBody = Partial<Nullable<Pick<CreateContactBody, 'phone' | 'email'>> & { name: string; attributes: Record<string, unknown> }>;
-export type CreateDealBody = Partial<Pick<DealRow, 'stageId' | 'pipelineId' | 'valueCents' | 'currency' | 'ownerId' | 'contactId' | 'conversationId'>> & {
-  title: string;
-  expectedCloseDate?: string;
-};
-export type UpdateDealBody = Partial<
-  Pick<DealRow, 'title' | 'stageId' | 'valueCents' | 'currency' | 'ownerId' | 'contactId' | 'conversationId' | 'status' | 'lostReason' | 'expectedCloseDate'>
->;
+export type CreateContactBody = z.input<typeof createContactBody>;
+export type UpdateContactBody = z.input<typeof updateContactBody>;
+export type CreateDealBody = z.input<typeof createDealBody>;
+export type UpdateDealBody = z.input<typeof updateDealBody>;
 
 // ---- contacts ----
 

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { createCannedBody } from '../../../worker/domain/canned-responses';
 import type * as Schema from '../../../worker/db/schema';
+import type { ContactHit as SearchContactHit, MessageHit as SearchMessageHit } from '../../../worker/domain/search';
 import type { Json } from './json';
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
@@ -221,36 +222,14 @@ export interface TeamMember {
   role: Role;
 }
 
-/** GET /api/v1/search (worker/domain/search.ts MessageHit, ContactHit). */
+/** GET /api/v1/search: the worker's own hit types, as JSON. */
 export interface SearchResult {
   q: string;
   messages: MessageHit[];
   contacts: ContactHit[];
 }
-
-export interface MessageHit {
-  id: string;
-  conversationId: string;
-  direction: string;
-  kind: string;
-  isPrivate: boolean;
-  createdAt: string;
-  rank: number;
-  /** The excerpt as parts; `highlight` marks the matched words. Rendered as text, never as HTML. */
-  snippetParts: { text: string; highlight: boolean }[];
-  conversation: { id: string; status: string; assigneeId: string | null };
-  contact: { id: string; name: string | null; profileName: string | null; phone: string | null };
-}
-
-export interface ContactHit {
-  id: string;
-  name: string | null;
-  profileName: string | null;
-  phone: string | null;
-  waId: string | null;
-  email: string | null;
-  score: number;
-}
+export type MessageHit = Json<Omit<SearchMessageHit, 'snippet'>>;
+export type ContactHit = Json<SearchContactHit>;
 
 export interface RealtimeEvent<T = unknown> {
   type: string;
