@@ -16,6 +16,9 @@
 //                          pipelineId, stageId } }
 //   pipeline.updated       data = { pipelineId }: a pipeline or its stages were created, renamed, reordered or deleted;
 //                          open boards reload it
+//   label.updated          data = { label } (worker/domain/labels.ts labelColumns): renamed or recoloured; clients
+//                          update every row, chat and filter that shows it (one event, however many are tagged)
+//   label.deleted          data = { id }: the label and its taggings are gone; clients drop it wherever shown
 // Both: resync           data = { reason }: the missed history is gone; reload and reconnect without `after`.
 import { z } from 'zod';
 import type { Role } from '../worker/db/schema';

@@ -157,4 +157,36 @@ describe('conversation labels in the inbox', () => {
     expect(stranger.events).toEqual([]);
     for (const s of [inbox, room, stranger]) s.close();
   });
+  it('renaming or deleting a label tells every open inbox in one event, not one per tagged conversation; other tenants hear nothing', async () => {
+    const admin = await signupOrg('Etiqueta Renomeada');
+    const agent = await addMember(admin.orgId, 'agent');
+    const manager = await addMember(admin.orgId, 'manager');
+    const vip = (await post(admin, '/api/v1/labels', { name: 'VIP', color: '#22c55e' })).body.label;
+    const ch = await connectChannel(admin);
+    const convs = [(await customerWrites(admin, ch, 'Um')).conv, (await customerWrites(admin, ch, 'Dois')).conv];
+    for (const conv of convs) expect((await post(manager, `/api/v1/conversations/${conv.id}/labels`, { labelIds: [vip.id] })).status).toBe(200);
+    const agentInbox = await connect(agent, '/api/v1/inbox/ws');
+    const managerInbox = await connect(manager, '/api/v1/inbox/ws');
+    const stranger = await connect(await signupOrg('Estranha Renomeada'), '/api/v1/inbox/ws');
+
+    expect((await patch(admin, `/api/v1/labels/${vip.id}`, { name: 'Cliente VIP', color: '#ef4444' })).status).toBe(200);
+    for (const sock of [agentInbox, managerInbox]) {
+      const ev = await sock.next('label.updated');
+      expect(ev.data).toEqual({ label: { id: vip.id, name: 'Cliente VIP', color: '#ef4444', description: null, createdAt: vip.createdAt } });
+    }
+    // A rename that fails (name taken) says nothing.
+    await post(admin, '/api/v1/labels', { name: 'Outra' });
+    expect((await patch(admin, `/api/v1/labels/${vip.id}`, { name: 'outra' })).status).toBe(409);
+
+    expect((await api('DELETE', `/api/v1/labels/${vip.id}`, { token: manager.accessToken })).status).toBe(204);
+    for (const sock of [agentInbox, managerInbox]) expect((await sock.next('label.deleted')).data).toEqual({ id: vip.id });
+    expect((await api('DELETE', `/api/v1/labels/${vip.id}`, { token: manager.accessToken })).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const sock of [agentInbox, managerInbox]) {
+      expect(sock.events.filter((e) => e.type.startsWith('label.')).map((e) => e.type)).toEqual(['label.updated', 'label.deleted']);
+      expect(sock.events.filter((e) => e.type === 'conversation.updated')).toEqual([]);
+    }
+    expect(stranger.events).toEqual([]);
+    for (const s of [agentInbox, managerInbox, stranger]) s.close();
+  });
 });

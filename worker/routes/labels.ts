@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored, publishToInbox } from '../../queues/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
@@ -101,6 +101,8 @@ export function registerLabels(app: Hono<AppEnv>) {
       throw err;
     }
     if (!label) return notFoundAudited(c, labels, labels.id, id, 'label');
+    // Open inboxes and chats show the label on their rows: one event renames it everywhere, however many are tagged.
+    await publishToInbox(c.env, actor.orgId, [{ type: 'label.updated', data: { label } }], c.var.log);
     return c.json({ label });
   });
 
@@ -118,6 +120,7 @@ export function registerLabels(app: Hono<AppEnv>) {
       return row;
     });
     if (!removed) return notFoundAudited(c, labels, labels.id, id, 'label');
+    await publishToInbox(c.env, actor.orgId, [{ type: 'label.deleted', data: { id } }], c.var.log);
     return c.body(null, 204);
   });
 

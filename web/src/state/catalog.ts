@@ -1,9 +1,11 @@
 // The organisation's vocabularies the inbox shows things with: labels, contact attribute definitions and pipelines
-// (for stage names). Loaded once per session on first use; settings screens call `loadLabels(true)` after a change.
+// (for stage names). Loaded once per session on first use; settings screens call `loadLabels(true)` after a change,
+// and other sessions' renames and deletions arrive as `label.updated` / `label.deleted` on the inbox socket.
 import { effect, signal, untracked } from '@preact/signals';
 import { get } from '../api/client';
 import type { Pipeline } from '../api/crm';
-import type { AttributeDefinition, Label, Page } from '../api/types';
+import type { AttributeDefinition, Label, LabelRef, Page, RealtimeEvent } from '../api/types';
+import { onInboxEvent } from './realtime';
 import { authStatus } from './session';
 
 export const orgLabels = signal<Label[] | null>(null);
@@ -38,6 +40,33 @@ export const loadPipelines = (force = false) =>
   once('pipelines', force, pipelines.value !== null, async () => {
     pipelines.value = (await get<Page<Pipeline>>('/api/v1/pipelines')).data;
   });
+
+/** A label renamed, recoloured or deleted elsewhere (durable-objects/protocol.ts). */
+export type LabelChange = { kind: 'updated'; label: Label } | { kind: 'deleted'; id: string };
+
+export function labelChange(e: RealtimeEvent): LabelChange | null {
+  if (e.type === 'label.updated') return { kind: 'updated', label: (e.data as { label: Label }).label };
+  if (e.type === 'label.deleted') return { kind: 'deleted', id: (e.data as { id: string }).id };
+  return null;
+}
+
+const byName = (a: LabelRef, b: LabelRef) => a.name.localeCompare(b.name);
+
+/** A list of labels (or chips) after a change; the same array when it does not hold that label. */
+export function relabel<T extends LabelRef>(list: T[], change: LabelChange): T[] {
+  const id = change.kind === 'updated' ? change.label.id : change.id;
+  if (!list.some((l) => l.id === id)) return list;
+  if (change.kind === 'deleted') return list.filter((l) => l.id !== id);
+  const { name, color } = change.label;
+  return list.map((l) => (l.id === id ? { ...l, name, color } : l)).sort(byName);
+}
+
+onInboxEvent((e) => {
+  const change = labelChange(e);
+  if (!change || !orgLabels.value) return;
+  const next = relabel(orgLabels.value, change);
+  orgLabels.value = change.kind === 'updated' ? next.map((l) => (l.id === change.label.id ? change.label : l)) : next;
+});
 
 export function stageName(stageId: string): string | null {
   for (const p of pipelines.value ?? []) for (const s of p.stages) if (s.id === stageId) return s.name;

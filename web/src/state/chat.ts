@@ -6,8 +6,9 @@ import type { ConversationDetail, ConversationRow, LabelRef, Message, MessageSta
 import { errorText } from '../i18n';
 import { uuid } from '../lib/ids';
 import { now as nowMs } from './clock';
+import { labelChange, relabel } from './catalog';
 import { onRowChange, patchRow, rows, upsertRow } from './inbox';
-import { LiveSocket, socketsDown, trackSocket, transport, type SocketState } from './realtime';
+import { LiveSocket, onInboxEvent, socketsDown, trackSocket, transport, type SocketState } from './realtime';
 import { role, session } from './session';
 
 export type Outgoing =
@@ -118,6 +119,14 @@ export class ChatStore {
       }),
       effect(() => {
         if (transport.value === 'ws') this.openSocket();
+      }),
+      // Renamed or deleted labels come on the inbox socket (one event for the organisation), not the room's.
+      onInboxEvent((e) => {
+        const change = labelChange(e);
+        const c = this.conversation.value;
+        if (!change || !c?.labels) return;
+        const labels = relabel(c.labels, change);
+        if (labels !== c.labels) this.conversation.value = { ...c, labels };
       }),
     );
     const onVisible = () => {

@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import { ApiError, get } from '../api/client';
 import type { ConversationRow, ConversationStatus, Page } from '../api/types';
+import { labelChange, relabel, type LabelChange } from './catalog';
 import { inboxSocketState, onInboxEvent, onInboxSync, pollTrouble, socketsDown } from './realtime';
 import { role, userId } from './session';
 
@@ -152,6 +153,18 @@ function removeRow(id: string) {
   rows.value = rows.value.filter((r) => r.id !== id);
 }
 
+/** A label renamed or deleted: every row showing it; a filter on a deleted label is dropped. */
+function applyLabelChange(change: LabelChange) {
+  if (change.kind === 'deleted' && labelFilter.value === change.id) {
+    setFilters({ label: null });
+    return;
+  }
+  rows.value = rows.value.map((r) => {
+    const labels = r.labels && relabel(r.labels, change);
+    return labels === r.labels ? r : { ...r, labels };
+  });
+}
+
 function schedulePoll(ms = POLL_MS) {
   clearTimeout(pollTimer);
   pollTimer = setTimeout(() => void pollOnce(), ms);
@@ -179,6 +192,10 @@ export function startInbox() {
     onInboxEvent((e) => {
       if (e.type === 'conversation.updated') upsertRow(e.data as ConversationRow);
       else if (e.type === 'conversation.hidden') removeRow((e.data as { id: string }).id);
+      else {
+        const change = labelChange(e);
+        if (change) applyLabelChange(change);
+      }
     }),
     onInboxSync(() => {
       void refreshList().catch(() => {});
