@@ -1,5 +1,5 @@
 // The tenant admin's settings: organisation and retention, the WhatsApp channel with its webhook URL, template
-// sync, inviting a user who accepts and logs in, and the audit log with filters and "load more". Also English.
+// sync, the sales pipeline's stages, inviting a user who accepts and logs in, and the audit log with filters and "load more". Also English.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ADMIN, apiAs, browserAvailable, login, mailedToken, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person,
@@ -153,8 +153,52 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
       .toEqual(['member.invited', 'member.joined', 'member.removed', 'member.role_changed']);
   });
 
+  it('edits the sales pipeline: adds, renames, reorders and deletes stages; a stage with deals is kept', async () => {
+    const { page } = admin;
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    type Pipe = { id: string; name: string; stages: { id: string; name: string; probability: number | null }[] };
+    const pipes = async () => (await api.call<{ data: Pipe[] }>('GET', '/api/v1/pipelines')).body.data;
+    const vendas = (await pipes()).find((p) => p.name === 'Vendas')!;
+    const proposta = vendas.stages.find((s) => s.name === 'Proposta')!;
+    const created = await api.call('POST', '/api/v1/deals', { title: 'Renovação anual', pipelineId: vendas.id, stageId: proposta.id, valueCents: 99_000 });
+    expect(created.status).toBe(201);
+
+    await page.getByTestId('settings-pipelines').click();
+    const card = page.locator('[data-testid="pipeline-card"][data-name="Vendas"]');
+    await card.getByText('Padrão').waitFor();
+    await card.getByLabel('Nova etapa').fill('Pós-venda');
+    await card.getByTestId('stage-add').click();
+    await page.getByText('Etapa “Pós-venda” adicionada.').waitFor();
+    const row = card.locator('[data-testid="stage-row"][data-name="Pós-venda"]');
+    await row.waitFor();
+
+    // Rename it and give it a win probability, then move it one place up (keyboard-reachable buttons, no drag).
+    await row.getByLabel('Nome da etapa').fill('Pós-venda e retenção');
+    await row.getByLabel('Probabilidade de ganho (%)').fill('90');
+    await row.getByRole('button', { name: 'Salvar' }).click();
+    await page.getByText('Etapa “Pós-venda e retenção” salva.').waitFor();
+    await card.getByRole('button', { name: 'Mover Pós-venda e retenção para cima' }).click();
+    await page.getByText('Ordem das etapas salva.').waitFor();
+    let stages = (await pipes()).find((p) => p.id === vendas.id)!.stages;
+    expect(stages.map((s) => s.name)).toEqual(['Novo', 'Qualificado', 'Proposta', 'Negociação', 'Pós-venda e retenção', 'Fechamento']);
+    expect(stages.find((s) => s.name === 'Pós-venda e retenção')!.probability).toBe(90);
+    await screenshot(page, 'settings-pipelines', { scrollTop: '.settings-body' });
+
+    // A stage that still has deals stays, with the reason in Portuguese.
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Excluir a etapa Proposta' }).click();
+    await page.getByText('Esta etapa ainda tem negócios: mova-os para outra etapa antes.').waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Excluir a etapa Pós-venda e retenção' }).click();
+    await page.getByText('Etapa “Pós-venda e retenção” excluída.').waitFor();
+    stages = (await pipes()).find((p) => p.id === vendas.id)!.stages;
+    expect(stages.map((s) => s.name)).toEqual(['Novo', 'Qualificado', 'Proposta', 'Negociação', 'Fechamento']);
+  });
+
   it('speaks English when asked', async () => {
     const { page } = admin;
+    await page.getByTestId('settings-audit').click();
+    await page.getByRole('heading', { name: 'Registro de auditoria' }).waitFor();
     await page.getByTestId('language').selectOption('en');
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(await page.getByRole('link', { name: 'Inbox' }).count()).toBe(1);

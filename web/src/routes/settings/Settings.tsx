@@ -1,4 +1,4 @@
-// Tenant-admin settings: organisation, users, WhatsApp channels, templates, canned responses, labels, audit log.
+// Tenant-admin settings: organisation, users, WhatsApp channels, templates, canned responses, labels, sales pipelines, audit log.
 import { useRoute } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n';
@@ -9,6 +9,7 @@ import { Channels } from './Channels';
 import { Labels } from './Labels';
 import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
+import { Pipelines } from './Pipelines';
 import { Templates } from './Templates';
 
 const TABS = [
@@ -18,6 +19,7 @@ const TABS = [
   { id: 'templates', label: 'settings.templates', component: Templates },
   { id: 'canned-responses', label: 'settings.canned', component: CannedResponses },
   { id: 'labels', label: 'settings.labels', component: Labels },
+  { id: 'pipelines', label: 'settings.pipelines', component: Pipelines },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
 
