@@ -8,7 +8,7 @@ import type { CANNED_VARIABLES } from '../../../../worker/domain/canned-response
 import { errorText, t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
 import { forgetCanned } from '../../state/content';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel } from './common';
 
 // The server's list (worker/domain/canned-responses.ts); the type check below fails if the two drift apart.
 const VARIABLES = ['contact.name', 'contact.first_name', 'contact.phone', 'contact.email', 'agent.name', 'agent.first_name', 'organization.name'] as const;
@@ -209,14 +209,7 @@ function CannedForm({ initial, onDone, onCancel }: { initial?: CannedResponse; o
         ))}
       </div>
       <Notice error={errors.form} />
-      <div class="button-row">
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="canned-save">
-          {busy ? t('common.loading') : t('common.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SaveCancel busy={busy} onCancel={onCancel} testId="canned-save" />
     </form>
   );
 }

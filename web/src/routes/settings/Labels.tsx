@@ -6,7 +6,7 @@ import type { Label, LabelBody } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
 import { errorText, t, type MessageKey } from '../../i18n';
 import { loadLabels, orgLabels } from '../../state/catalog';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel } from './common';
 
 /** Preset colours: each a visible dot on white (3:1 or more), named for people who cannot tell them apart. */
 export const LABEL_COLORS: readonly { hex: string; name: MessageKey }[] = [
@@ -176,14 +176,7 @@ function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(mess
         {t('labels.preview')} <LabelChip label={{ id: 'preview', name: name.trim() || t('labels.name'), color }} />
       </p>
       <Notice error={errors.form} />
-      <div class="button-row">
-        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="label-save">
-          {busy ? t('common.loading') : t('common.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SaveCancel busy={busy} onCancel={onCancel} testId="label-save" />
     </form>
   );
 }

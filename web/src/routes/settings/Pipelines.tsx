@@ -7,7 +7,7 @@ import { api, del, get, patch, post } from '../../api/client';
 import type { Pipeline, Stage } from '../../api/crm';
 import type { Page } from '../../api/types';
 import { errorText, t } from '../../i18n';
-import { describedBy, Field, Heading, Notice } from './common';
+import { describedBy, Field, Heading, Notice, SaveCancel } from './common';
 
 type Say = (result: { ok?: string; error?: string }) => void;
 
@@ -218,14 +218,7 @@ function NewPipeline({ onDone, onCancel }: { onDone: (message: string) => void; 
         <textarea id="pipeline-new-stages" rows={5} value={stages} onInput={(e) => setStages(e.currentTarget.value)} {...describedBy('pipeline-new-stages', true, undefined)} />
       </Field>
       <Notice error={error} />
-      <div class="button-row">
-        <button type="submit" class="btn btn-primary">
-          {t('common.save')}
-        </button>
-        <button type="button" class="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SaveCancel onCancel={onCancel} />
     </form>
   );
 }

@@ -106,3 +106,17 @@ export const describedBy = (id: string, hint: boolean, error: string | undefined
   'aria-invalid': error ? true : undefined,
   'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
 });
+
+/** A settings form's Save (busy while sending) and Cancel buttons. */
+export function SaveCancel({ busy = false, onCancel, testId }: { busy?: boolean; onCancel: () => void; testId?: string }) {
+  return (
+    <div class="button-row">
+      <button type="submit" class="btn btn-primary" disabled={busy} data-testid={testId}>
+        {busy ? t('common.loading') : t('common.save')}
+      </button>
+      <button type="button" class="btn" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
