@@ -28,6 +28,7 @@ export type AuditAction =
   | 'contact.created'
   | 'contact.updated'
   | 'contact.merged'
+  | 'contact.erased'
   | 'contact.imported'
   | 'contact.exported'
   | 'contact_attribute.created'

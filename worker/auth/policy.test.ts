@@ -49,6 +49,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'contacts.write': EVERYONE,
   'contacts.delete': STAFF,
   'contacts.import': STAFF,
+  'contacts.erase': ADMIN,
   'deals.read': EVERYONE,
   'deals.write': EVERYONE,
   'pipelines.manage': STAFF,

@@ -49,6 +49,8 @@ export const RULES = {
   'contacts.write': { roles: ALL },
   'contacts.delete': { roles: STAFF },
   'contacts.import': { roles: STAFF },
+  /** LGPD erasure: the contact with every conversation, message and media file, for good. */
+  'contacts.erase': { roles: ADMIN },
   'deals.read': { roles: ALL },
   'deals.write': { roles: ALL },
   'pipelines.manage': { roles: STAFF },

@@ -5,6 +5,7 @@
 import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
+import { deleteMediaObjects, mediaKeysOf } from '../domain/erasure';
 import { conversations, messages, organizations, retentionRuns } from '../db/schema';
 import { withOrg } from '../db/tx';
 import type { Env } from '../env';
@@ -74,15 +75,10 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
       )
       .limit(BATCH_LIMIT);
     const purgeIds = expired.map((r) => r.id);
-    const keys = purgeIds.length
-      ? await tx
-          .select({ key: messages.mediaKey })
-          .from(messages)
-          .where(and(eq(messages.organizationId, org.id), inArray(messages.conversationId, purgeIds), isNotNull(messages.mediaKey)))
-      : [];
+    const keys = await mediaKeysOf(tx, org.id, purgeIds);
     // Messages, reactions and labels go with their conversation (ON DELETE CASCADE).
     if (purgeIds.length) await tx.delete(conversations).where(and(eq(conversations.organizationId, org.id), inArray(conversations.id, purgeIds)));
-    const result = { softDeleted: idle.length, purged: purgeIds.length, mediaKeys: keys.map((k) => k.key!).filter(Boolean) };
+    const result = { softDeleted: idle.length, purged: purgeIds.length, mediaKeys: keys };
     await tx.insert(retentionRuns).values({
       organizationId: org.id,
       startedAt: now,
@@ -104,6 +100,6 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
     return result;
   });
   // Media after the rows are gone: a failure here leaves an orphan object, never a message pointing at nothing.
-  for (let i = 0; i < mediaKeys.length; i += 1000) await env.MEDIA.delete(mediaKeys.slice(i, i + 1000));
+  await deleteMediaObjects(env.MEDIA, mediaKeys);
   return { organizationId: org.id, softDeleted, hardDeleted: purged, mediaDeleted: mediaKeys.length };
 }

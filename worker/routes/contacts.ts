@@ -1,9 +1,9 @@
 // /api/v1/contacts: list and search, detail (conversations, deals, notes), create/edit with E.164 phones, merge,
-// notes, CSV import/export; /api/v1/contact-attributes: the organisation's typed custom attributes.
+// notes, CSV import/export, LGPD erasure; /api/v1/contact-attributes: the organisation's typed custom attributes.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored, publishToInbox } from '../../queues/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { createDb } from '../db/client';
@@ -24,10 +24,12 @@ import {
   updateContact,
   updateContactBody,
 } from '../domain/contacts';
+import { deleteMediaObjects, eraseContact } from '../domain/erasure';
 import { addError, assertImportHeader, exportContactsCsv, importContactBatch, IMPORT_BATCH, parseCsvStream, type ImportReport } from '../domain/csv';
 import type { AppEnv } from '../env';
 import { ApiError, badRequest, conflict } from '../errors';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
+import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
 
 const idParam = z.object({ id: z.uuid() });
@@ -225,6 +227,29 @@ export function registerContacts(app: Hono<AppEnv>) {
     }
     if (!contact) return notFoundAudited(c, contacts, contacts.id, id, 'contact');
     return c.json({ contact });
+  });
+
+  // LGPD erasure, for good: see domain/erasure.ts for what goes and what stays.
+  app.delete('/api/v1/contacts/:id', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'contacts.erase');
+    const { id } = c.req.valid('param');
+    const erased = await withOrg(c.var.db, actor.orgId, async (tx) => {
+      const result = await eraseContact(tx, actor.orgId, id);
+      // Counts only: the audit log must not keep the personal data the erasure removes.
+      if (result) await recordAudit(tx, { action: 'contact.erased', ...byActor(actor), targetType: 'contact', targetId: id, metadata: result.counts });
+      return result;
+    });
+    if (!erased) return notFoundAudited(c, contacts, contacts.id, id, 'contact');
+    try {
+      await deleteMediaObjects(c.env.MEDIA, erased.mediaKeys);
+    } catch (err) {
+      // The rows are gone for good; the objects are orphans nothing points at. Keys are random, not personal data.
+      c.var.log.error('erased contact media not deleted from R2', { ...errorFields(err), orgId: actor.orgId, keys: erased.mediaKeys.length });
+    }
+    // Open inboxes drop the conversations.
+    await publishToInbox(c.env, actor.orgId, erased.conversationIds.map((cid) => ({ type: 'conversation.hidden', data: { id: cid } })), c.var.log);
+    return c.json({ erased: erased.counts });
   });
 
   app.post('/api/v1/contacts/:id/merge', validate('param', idParam), validate('json', mergeBody), async (c) => {
