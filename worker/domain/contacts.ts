@@ -65,17 +65,26 @@ const TEXT_MAX = 1000;
  * The stored value of one attribute, or an error. JSON input must have the attribute's type; `fromText` (CSV cells)
  * also reads "12,5", "31/12/2025", "sim"/"não" and list options in any case.
  */
-export function attributeValue(def: ContactAttributeDefinition, raw: unknown, fromText = false): { value: AttributeValue } | { error: string } {
+/** Why a value does not fit its attribute, for clients that translate (the CSV import report). */
+export interface AttributeProblem {
+  reason: 'unknown' | 'text' | 'too_long' | 'number' | 'date' | 'boolean' | 'list';
+  /** too_long: the limit; list: the options, comma-separated. */
+  max?: number;
+  options?: string;
+}
+type Checked = { value: AttributeValue } | { error: string; problem: AttributeProblem };
+
+export function attributeValue(def: ContactAttributeDefinition, raw: unknown, fromText = false): Checked {
   const text = typeof raw === 'string' ? raw.trim() : undefined;
   switch (def.type) {
     case 'text':
-      if (text === undefined) return { error: 'must be text' };
-      if (text.length > TEXT_MAX) return { error: `must be at most ${TEXT_MAX} characters` };
+      if (text === undefined) return { error: 'must be text', problem: { reason: 'text' } };
+      if (text.length > TEXT_MAX) return { error: `must be at most ${TEXT_MAX} characters`, problem: { reason: 'too_long', max: TEXT_MAX } };
       return { value: text };
     case 'number': {
       let n = raw;
       if (fromText && text !== undefined) n = Number(/^-?[\d.]*,\d+$/.test(text) ? text.replace(/\./g, '').replace(',', '.') : text);
-      if (typeof n !== 'number' || !Number.isFinite(n) || (fromText && text === '')) return { error: 'must be a number' };
+      if (typeof n !== 'number' || !Number.isFinite(n) || (fromText && text === '')) return { error: 'must be a number', problem: { reason: 'number' } };
       return { value: n };
     }
     case 'date': {
@@ -83,7 +92,7 @@ export function attributeValue(def: ContactAttributeDefinition, raw: unknown, fr
       const br = fromText && d ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(d) : null;
       if (br) d = `${br[3]}-${br[2]!.padStart(2, '0')}-${br[1]!.padStart(2, '0')}`;
       if (d === undefined || !isoDate.safeParse(d).success || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) {
-        return { error: 'must be a date YYYY-MM-DD' };
+        return { error: 'must be a date YYYY-MM-DD', problem: { reason: 'date' } };
       }
       return { value: d };
     }
@@ -94,12 +103,13 @@ export function attributeValue(def: ContactAttributeDefinition, raw: unknown, fr
         if (['true', 'sim', 'yes', '1', 's', 'verdadeiro'].includes(t)) return { value: true };
         if (['false', 'não', 'nao', 'no', '0', 'n', 'falso'].includes(t)) return { value: false };
       }
-      return { error: 'must be true or false' };
+      return { error: 'must be true or false', problem: { reason: 'boolean' } };
     }
     case 'list': {
-      if (text === undefined) return { error: `must be one of: ${def.options.join(', ')}` };
+      const notInList = { error: `must be one of: ${def.options.join(', ')}`, problem: { reason: 'list', options: def.options.join(', ') } } as const;
+      if (text === undefined) return notInList;
       const option = fromText ? def.options.find((o) => o.toLowerCase() === text.toLowerCase()) : def.options.find((o) => o === text);
-      return option === undefined ? { error: `must be one of: ${def.options.join(', ')}` } : { value: option };
+      return option === undefined ? notInList : { value: option };
     }
   }
 }
@@ -113,13 +123,15 @@ export function applyAttributes(
   current: Record<string, unknown>,
   patch: Record<string, unknown>,
   fromText = false,
-): { attributes: Record<string, unknown> } | { errors: string[] } {
+): { attributes: Record<string, unknown> } | { errors: string[]; problems: (AttributeProblem & { key: string })[] } {
   const next: Record<string, unknown> = { ...current };
   const errors: string[] = [];
+  const problems: (AttributeProblem & { key: string })[] = [];
   for (const [key, raw] of Object.entries(patch)) {
     const def = defs.get(key);
     if (!def) {
       errors.push(`${key}: no such attribute (define it first)`);
+      problems.push({ key, reason: 'unknown' });
       continue;
     }
     if (raw === null || (fromText && typeof raw === 'string' && raw.trim() === '')) {
@@ -127,10 +139,12 @@ export function applyAttributes(
       continue;
     }
     const checked = attributeValue(def, raw, fromText);
-    if ('error' in checked) errors.push(`${key}: ${checked.error}`);
-    else next[key] = checked.value;
+    if ('error' in checked) {
+      errors.push(`${key}: ${checked.error}`);
+      problems.push({ key, ...checked.problem });
+    } else next[key] = checked.value;
   }
-  return errors.length ? { errors } : { attributes: next };
+  return errors.length ? { errors, problems } : { attributes: next };
 }
 
 function attributesOrThrow(defs: AttributeDefs, current: Record<string, unknown>, patch: Record<string, unknown>) {

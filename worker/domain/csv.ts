@@ -9,6 +9,7 @@ import { contactLabels, contacts, type Contact } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import { applyAttributes, attributeDefinitions, labelsOf, toE164, waIdOf, type AttributeDefs } from './contacts';
+import type { ImportReport, RowError } from './import-report';
 import { labelsByName } from './labels';
 
 // ---- streaming parse ------------------------------------------------------------------------------------------
@@ -18,10 +19,7 @@ export interface CsvRecord {
   row: number;
   data: Record<string, string>;
 }
-export interface RowError {
-  row: number;
-  error: string;
-}
+export type { ImportReport, RowError } from './import-report';
 
 /**
  * Just enough of a Node readable stream for papaparse's streaming parser: we push decoded text into it as the
@@ -76,18 +74,23 @@ export async function parseCsvStream(
     chunk: (results: Papa.ParseResult<Record<string, unknown>>) => {
       fields = results.meta.fields ?? fields;
       const base = parsedRows;
-      const bad = new Map<number, string>();
+      const bad = new Map<number, Omit<RowError, 'row'>>();
       for (const e of results.errors) {
         // TooFewFields is a row whose trailing empty cells were left out: harmless.
         if (e.code === 'TooFewFields' || e.code === 'UndetectableDelimiter' || e.row === undefined) continue;
         // Field-count errors carry the row's index in the whole file, quote errors its index in this chunk.
         const index = e.type === 'FieldMismatch' ? e.row - base : e.row;
-        bad.set(index, e.code === 'TooManyFields' ? 'more cells than header columns' : `malformed quotes (${e.code})`);
+        bad.set(
+          index,
+          e.code === 'TooManyFields'
+            ? { code: 'too_many_cells', error: 'more cells than header columns' }
+            : { code: 'malformed_quotes', params: { detail: e.code }, error: `malformed quotes (${e.code})` },
+        );
       }
       results.data.forEach((raw, i) => {
         const row = base + i + 2;
         const problem = bad.get(i);
-        if (problem) return void errors.push({ row, error: problem });
+        if (problem) return void errors.push({ row, ...problem });
         const data: Record<string, string> = {};
         for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') data[k] = v;
         records.push({ row, data });
@@ -154,16 +157,6 @@ const COLUMN_ALIASES: Record<string, 'name' | 'phone' | 'email' | 'labels' | 'ig
 export const IMPORT_BATCH = 200;
 const MAX_REPORTED_ERRORS = 1000;
 
-export interface ImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  errors: RowError[];
-  ignoredColumns: string[];
-}
-
 interface ImportRow {
   row: number;
   phone: string;
@@ -174,6 +167,7 @@ interface ImportRow {
 }
 
 const email = z.email().max(254);
+const NAME_MAX = 200;
 /** Undo the quote the export puts before cells that would start a formula in a spreadsheet. */
 const cell = (v: string | undefined) => (v ?? '').trim().replace(/^'(?=[=+\-@])/, '');
 
@@ -189,13 +183,19 @@ function readRow(rec: CsvRecord, defs: AttributeDefs): ImportRow | RowError {
       if (defs.has(key) && cell(raw) !== '') attributes[key] = cell(raw);
     }
   }
-  if (!byRole.phone) return { row: rec.row, error: 'phone is required' };
+  const row = rec.row;
+  if (!byRole.phone) return { row, code: 'missing_phone', error: 'phone is required' };
   const phone = toE164(byRole.phone);
-  if (!phone) return { row: rec.row, error: `phone "${byRole.phone}" is not a valid number` };
-  if (byRole.email && !email.safeParse(byRole.email).success) return { row: rec.row, error: `email "${byRole.email}" is not valid` };
-  if (byRole.name && byRole.name.length > 200) return { row: rec.row, error: 'name is longer than 200 characters' };
+  if (!phone) return { row, code: 'invalid_phone', params: { value: byRole.phone }, error: `phone "${byRole.phone}" is not a valid number` };
+  if (byRole.email && !email.safeParse(byRole.email).success) {
+    return { row, code: 'invalid_email', params: { value: byRole.email }, error: `email "${byRole.email}" is not valid` };
+  }
+  if (byRole.name && byRole.name.length > NAME_MAX) return { row, code: 'name_too_long', params: { max: NAME_MAX }, error: `name is longer than ${NAME_MAX} characters` };
   const checked = applyAttributes(defs, {}, attributes, true);
-  if ('errors' in checked) return { row: rec.row, error: checked.errors.join('; ') };
+  if ('errors' in checked) {
+    const { key, ...problem } = checked.problems[0]!;
+    return { row, code: 'invalid_attribute', params: { attribute: key, ...problem }, error: checked.errors.join('; ') };
+  }
   return {
     row: rec.row,
     phone,
@@ -275,7 +275,7 @@ export async function importContactBatch(tx: Tx, orgId: string, records: CsvReco
       .returning({ id: contacts.id, phone: contacts.phoneE164 });
     for (const c of created) contactIdOf.set(c.phone!, c.id);
     report.created += created.length;
-    for (const r of toCreate) if (!contactIdOf.has(r.phone)) addError(report, { row: r.row, error: 'another contact was created with this number meanwhile; import again' });
+    for (const r of toCreate) if (!contactIdOf.has(r.phone)) addError(report, { row: r.row, code: 'created_concurrently', error: 'another contact was created with this number meanwhile; import again' });
   }
 
   const updates: { id: string; name: string | null; email: string | null; attributes: Record<string, unknown> }[] = [];

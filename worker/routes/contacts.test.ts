@@ -316,13 +316,14 @@ describe('CSV import and export', () => {
     const res = await csv(admin, file);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ rows: 9, created: 2, updated: 1, unchanged: 0, failed: 6, ignoredColumns: ['observação'] });
+    // A stable code and params per row for clients to translate, and the English text for API clients.
     expect(res.body.errors).toEqual([
-      { row: 3, error: 'phone is required' },
-      { row: 4, error: 'phone "12345" is not a valid number' },
-      { row: 6, error: 'email "não-é-email" is not valid' },
-      { row: 7, error: 'vip: must be true or false' },
-      { row: 9, error: 'nascimento: must be a date YYYY-MM-DD' },
-      { row: 10, error: 'more cells than header columns' },
+      { row: 3, code: 'missing_phone', error: 'phone is required' },
+      { row: 4, code: 'invalid_phone', params: { value: '12345' }, error: 'phone "12345" is not a valid number' },
+      { row: 6, code: 'invalid_email', params: { value: 'não-é-email' }, error: 'email "não-é-email" is not valid' },
+      { row: 7, code: 'invalid_attribute', params: { attribute: 'vip', reason: 'boolean' }, error: 'vip: must be true or false' },
+      { row: 9, code: 'invalid_attribute', params: { attribute: 'nascimento', reason: 'date' }, error: 'nascimento: must be a date YYYY-MM-DD' },
+      { row: 10, code: 'too_many_cells', error: 'more cells than header columns' },
     ]);
     const list = (await get(admin, '/api/v1/contacts?limit=100')).body.data;
     const ana = list.find((c: { phone: string }) => c.phone === '+5511977770002');
@@ -336,6 +337,19 @@ describe('CSV import and export', () => {
     expect((await get(admin, '/api/v1/contacts?limit=100')).body.data).toHaveLength(list.length);
     const [entry] = await audit(admin, 'contact.imported');
     expect(entry!.metadata).toMatchObject({ rows: 9, unchanged: 3 });
+  });
+
+  it('gives list, length and quote errors their codes too (the first bad attribute in params, all in the text)', async () => {
+    const admin = await signupOrg('Importação Códigos');
+    await post(admin, '/api/v1/contact-attributes', { key: 'plano', label: 'Plano', type: 'list', options: ['Prata', 'Ouro'] });
+    await post(admin, '/api/v1/contact-attributes', { key: 'pontos', label: 'Pontos', type: 'number' });
+    const file = ['nome,telefone,plano,pontos', `${'N'.repeat(201)},11 97777-1001,,`, 'Ana,11 97777-1002,Bronze,muitos', 'Bia,11 97777-1003,"Ouro"x,'].join('\n');
+    const res = await csv(admin, file);
+    expect(res.body.errors).toEqual([
+      { row: 2, code: 'name_too_long', params: { max: 200 }, error: 'name is longer than 200 characters' },
+      { row: 3, code: 'invalid_attribute', params: { attribute: 'plano', reason: 'list', options: 'Prata, Ouro' }, error: 'plano: must be one of: Prata, Ouro; pontos: must be a number' },
+      { row: 4, code: 'malformed_quotes', params: { detail: 'MissingQuotes' }, error: 'malformed quotes (MissingQuotes)' },
+    ]);
   });
 
   it('imports a large file in batches (comma-separated, quoted newlines)', async () => {
