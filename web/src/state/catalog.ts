@@ -64,8 +64,13 @@ export function relabel<T extends LabelRef>(list: T[], change: LabelChange): T[]
 onInboxEvent((e) => {
   const change = labelChange(e);
   if (!change || !orgLabels.value) return;
-  const next = relabel(orgLabels.value, change);
-  orgLabels.value = change.kind === 'updated' ? next.map((l) => (l.id === change.label.id ? change.label : l)) : next;
+  if (change.kind === 'deleted') {
+    orgLabels.value = relabel(orgLabels.value, change);
+    return;
+  }
+  // One this session has not seen yet (created elsewhere) joins the list.
+  const others = orgLabels.value.filter((l) => l.id !== change.label.id);
+  orgLabels.value = [...others, change.label].sort(byName);
 });
 
 export function stageName(stageId: string): string | null {
