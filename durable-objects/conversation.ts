@@ -1,11 +1,30 @@
+import type { Actor } from '../worker/auth/actor';
+import { can } from '../worker/auth/policy';
 import { createDb } from '../worker/db/client';
 import { markConversationRead } from '../worker/domain/read';
 import { createLogger, errorFields } from '../worker/lib/log';
 import { FanoutRoom } from './fanout';
 import { clientCommand, type SocketIdentity } from './protocol';
 
+/** The policy's view of a socket's owner (role and user as they were checked when the socket opened). */
+const socketActor = (me: SocketIdentity): Actor => ({ ...me, isSuperAdmin: false, viaSuperAdmin: false, sessionId: '', ip: '', userAgent: null });
+
 /** One per conversation (named `${orgId}:${conversationId}`): the agents watching that chat. */
 export class ConversationRoom extends FanoutRoom {
+  /**
+   * The conversation now belongs to `assigneeId`: closes (4003) the sockets of those who may no longer read it (agents
+   * other than the assignee); managers and admins stay. The client shows the chat as unavailable instead of reconnecting.
+   */
+  async closeWithoutAccess(assigneeId: string | null, reason = 'reassigned'): Promise<number> {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (can(socketActor(ws.deserializeAttachment() as SocketIdentity), 'conversation.read', { assigneeId })) continue;
+      ws.close(4003, reason);
+      closed++;
+    }
+    return closed;
+  }
+
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer) {
     if (typeof raw !== 'string') return;
     let parsed;

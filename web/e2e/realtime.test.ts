@@ -3,7 +3,7 @@
 // commands, reconnecting with ?after=<last seq>, and a REST reload after a seq gap or a "resync".
 import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT, MANAGER, browserAvailable, customerSays, login, openBrowser, startE2E, type E2E, type Person, shootOnFailure } from './support';
+import { AGENT, MANAGER, apiAs, browserAvailable, customerSays, login, openBrowser, startE2E, type E2E, type Person, shootOnFailure } from './support';
 
 interface Socket {
   url: URL;
@@ -169,5 +169,49 @@ describe.skipIf(!browserAvailable('web/e2e/realtime.test.ts'))('realtime protoco
     } finally {
       await manager.close();
     }
+  });
+
+  it('shows a label renamed or deleted elsewhere at once, on the row and in the open chat', async () => {
+    const { page } = agent;
+    const manager = await apiAs(e2e.apiUrl, MANAGER);
+    const created = await manager.call<{ label: { id: string } }>('POST', '/api/v1/labels', { name: 'Atacado ao vivo' });
+    expect(created.status).toBe(201);
+    const { id } = created.body.label;
+    expect((await manager.call('POST', `/api/v1/conversations/${conversationId}/labels`, { labelIds: [id] })).status).toBe(200);
+    const row = page.getByTestId('conversation').filter({ hasText: 'Hugo Histórico' });
+    const panel = page.getByTestId('conversation-labels');
+    await row.getByText('Atacado ao vivo').waitFor();
+    await panel.getByText('Atacado ao vivo').waitFor();
+
+    // The conversation socket is the test's: these arrive only as label events on the real inbox socket.
+    expect((await manager.call('PATCH', `/api/v1/labels/${id}`, { name: 'Varejo ao vivo' })).status).toBe(200);
+    await row.getByText('Varejo ao vivo').waitFor();
+    await panel.getByText('Varejo ao vivo').waitFor();
+    expect(await row.getByText('Atacado ao vivo').count()).toBe(0);
+    expect(await page.getByTestId('label-filter').locator('option', { hasText: 'Varejo ao vivo' }).count()).toBe(1);
+
+    expect((await manager.call('DELETE', `/api/v1/labels/${id}`)).status).toBe(204);
+    await expect.poll(() => row.getByText('Varejo ao vivo').count()).toBe(0);
+    await expect.poll(() => panel.getByText('Varejo ao vivo').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('label-filter').locator('option', { hasText: 'Varejo ao vivo' }).count()).toBe(0);
+  });
+
+  it('after a 4003 close re-checks access: reconnects while the chat is still its own, shows it unavailable once reassigned', async () => {
+    const { page } = agent;
+    const manager = await apiAs(e2e.apiUrl, MANAGER);
+    // Closed for an access change that kept access (e.g. a role change): back on the socket, resuming from its seq.
+    const before = sockets.length;
+    last().route.close({ code: 4003, reason: 'role changed' });
+    await expect.poll(() => sockets.length, { timeout: 15_000 }).toBe(before + 1);
+    expect(last().url.searchParams.get('after')).toBe('2');
+
+    // Given to the manager: the room closes the agent's socket (played here), the chat says so and stays closed.
+    expect((await manager.call('PATCH', `/api/v1/conversations/${conversationId}`, { assigneeId: manager.userId })).status).toBe(200);
+    last().route.close({ code: 4003, reason: 'reassigned' });
+    await page.getByText('Você não tem acesso a esta conversa: ela está com outro atendente.').waitFor();
+    // The real inbox socket hid the row.
+    await expect.poll(() => page.getByTestId('conversation').filter({ hasText: 'Hugo Histórico' }).count()).toBe(0);
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(sockets.length).toBe(before + 1);
   });
 });

@@ -11,6 +11,7 @@ import { conversationSummaries, findConversation, listConversations, listMessage
 import { messageDto } from '../domain/dto';
 import { storeOutgoing } from '../domain/send';
 import { updateConversation } from '../domain/assignment';
+import { closeReassignedSockets } from '../realtime/close-reassigned';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
@@ -104,7 +105,9 @@ export function registerConversations(app: Hono<AppEnv>) {
       authorize(actor, 'conversation.assign', { assigneeId: conversation.assigneeId, newAssigneeId: body.assigneeId });
     }
     const updated = await withOrg(c.var.db, actor.orgId, (tx) => updateConversation(tx, actor, conversation, body));
-    await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [], conversationIds: [conversation.id] }, c.var.log);
+    if (updated.assigneeId !== conversation.assigneeId) await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated.assigneeId, c.var.log);
+    // The room too: the open chat shows status and assignee.
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
     return c.json({ conversation: updated });
   });
 }

@@ -111,6 +111,49 @@ describe('realtime connections', () => {
     a.close();
     b.close();
   });
+
+  it('close an agent’s socket when the conversation is assigned to someone else; managers stay and see the change', async () => {
+    const { admin, conv, say } = await setup();
+    const a = await addMember(admin.orgId, 'agent');
+    const b = await addMember(admin.orgId, 'agent');
+    const manager = await addMember(admin.orgId, 'manager');
+    const path = `/api/v1/conversations/${conv.id}/ws`;
+    const assign = async (assigneeId: string | null) =>
+      expect((await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: manager.accessToken, body: { assigneeId } })).status).toBe(200);
+    // Unassigned → A's own: nobody loses access, nobody is closed.
+    const agentA = await connect(a, path);
+    const agentB = await connect(b, path);
+    const watcher = await connect(manager, path);
+    await assign(a.userId);
+    await watcher.next('conversation.updated', (e) => (e.data as any).assigneeId === a.userId);
+    await eventually(async () => agentB.closed);
+    expect(agentB.closed).toEqual({ code: 4003, reason: 'reassigned' });
+    expect(agentA.closed).toBeNull();
+
+    await assign(b.userId);
+    await eventually(async () => agentA.closed);
+    expect(agentA.closed).toEqual({ code: 4003, reason: 'reassigned' });
+    const update = await watcher.next('conversation.updated', (e) => (e.data as any).assigneeId === b.userId);
+    expect(update.data).toMatchObject({ id: conv.id, assigneeId: b.userId });
+    expect(agentA.events.some((e) => e.type === 'conversation.updated' && (e.data as any).assigneeId === b.userId)).toBe(false);
+
+    // The manager keeps streaming; the new assignee may join; A may not come back.
+    const newOwner = await connect(b, path);
+    await say('Quem me atende agora?');
+    for (const s of [watcher, newOwner]) await s.next('message.created', (e) => (e.data as any).body === 'Quem me atende agora?');
+    expect(watcher.closed).toBeNull();
+    expect(agentA.events.some((e) => e.type === 'message.created' && (e.data as any).body === 'Quem me atende agora?')).toBe(false);
+    expect((await upgrade(`${path}?ticket=${await ticket(a)}`)).status).toBe(403);
+
+    // Back to the queue: every agent may read it again; nobody still connected is closed.
+    await assign(null);
+    await watcher.next('conversation.updated', (e) => (e.data as any).assigneeId === null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(newOwner.closed).toBeNull();
+    expect(watcher.closed).toBeNull();
+    watcher.close();
+    newOwner.close();
+  });
 });
 
 describe('the organisation inbox', () => {

@@ -164,6 +164,9 @@ export class ChatStore {
       onState: (s) => {
         this.socketState.value = s;
       },
+      // Reassigned (or a role change): ask the API whether this chat is still ours before reconnecting, so an agent
+      // who lost it sees "no longer available" instead of a socket retrying forever.
+      onAccessChanged: () => void this.recheckAccess(),
     });
     this.socket = socket;
     this.cleanups.push(trackSocket(socket), () => {
@@ -242,7 +245,8 @@ export class ChatStore {
   }
 
   private async pollOnce() {
-    if (this.disposed) return;
+    // Gone (reassigned away, deleted): nothing left to poll.
+    if (this.disposed || this.status.peek() !== 'ready') return;
     if (socketsDown(this.socketState.value) && !document.hidden) {
       const slowDue = Date.now() - this.lastSlowPoll >= SLOW_POLL_MS;
       try {
@@ -277,6 +281,13 @@ export class ChatStore {
         this.socket?.stop();
       }
     }
+  }
+
+  private async recheckAccess() {
+    await this.refreshConversation();
+    if (this.disposed || this.status.peek() !== 'ready') return;
+    // Still readable (a manager, or the role change kept access): resume from the last seq.
+    if (transport.peek() === 'ws') this.socket?.start();
   }
 
   async loadOlder(): Promise<boolean> {

@@ -73,6 +73,12 @@ export interface SocketHandlers {
   /** The client may have missed events (first connect, a seq gap, or the server said "resync"): reload over REST. */
   onSync(): void;
   onState?(state: SocketState): void;
+  /**
+   * The server closed the socket with 4003 (access changed: reassigned, role changed, removed). With this handler the
+   * socket stays stopped and the owner decides (re-check over REST, then `start()` again or give up); without it,
+   * the socket reconnects, and the upgrade re-checks access.
+   */
+  onAccessChanged?(reason: string): void;
 }
 
 /** One WebSocket with tickets, reconnect + backoff, resume from the last seq, heartbeat. */
@@ -162,11 +168,18 @@ export class LiveSocket {
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws === ws) this.receive(ev.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
       this.ws = null;
       clearInterval(this.pingTimer);
-      if (!this.stopped) this.retry();
+      if (this.stopped) return;
+      if (ev.code === 4003 && this.handlers.onAccessChanged) {
+        this.stopped = true;
+        this.setState('idle');
+        this.handlers.onAccessChanged(ev.reason);
+        return;
+      }
+      this.retry();
     };
   }
 
