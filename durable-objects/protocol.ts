@@ -6,6 +6,9 @@
 // Conversation room (one per conversation):
 //   message.created / message.updated  data = the message DTO (worker/domain/dto.ts messageDto, with reactions)
 //   read                                data = { userId, at }                      typing: ephemeral, data = { userId, state }
+//   conversation.updated                data = the list entry, as on the inbox: status, assignee or labels changed
+// Close codes: 4003 access changed (reason "reassigned": the conversation went to another agent; "role changed",
+// "membership removed"): clients re-check access over REST before reconnecting · 4008 no heartbeat.
 // Organisation inbox (one per organisation; every member, whatever the role, except as noted):
 //   conversation.updated   data = the conversation's list entry (conversationSummaries); an agent receives it only for
 //                          conversations unassigned or assigned to them, otherwise as
