@@ -20,7 +20,8 @@ export async function mediaKeysOf(tx: Tx, orgId: string, conversationIds: string
 }
 
 /** Deletes the objects in batches R2 accepts; throws on the first failed batch (the caller decides what that means). */
-export async function deleteMediaObjects(bucket: R2Bucket, keys: string[]): Promise<void> {
+// The bucket's one method used, typed structurally so the web app can import this module's types.
+export async function deleteMediaObjects(bucket: { delete(keys: string[]): Promise<void> }, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += R2_DELETE_MAX) await bucket.delete(keys.slice(i, i + R2_DELETE_MAX));
 }
 

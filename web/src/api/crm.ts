@@ -1,5 +1,5 @@
 // The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call, and response
-// types derived from the worker's own DTO types and zod bodies (worker/domain/deals.ts, csv.ts, contacts.ts) or, where
+// types derived from the worker's own DTO types and zod bodies (worker/domain/deals.ts, import-report.ts, erasure.ts, contacts.ts) or, where
 // the worker builds a shape inline, from the drizzle schema picked as the worker picks it (`Json<T>` turns Dates into
 // strings).
 import type {
@@ -13,6 +13,8 @@ import type {
 } from '../../../worker/db/schema';
 import type { z } from 'zod';
 import type { createContactBody, updateContactBody } from '../../../worker/domain/contacts';
+import type { Erasure as WorkerErasure } from '../../../worker/domain/erasure';
+import type { ImportReport } from '../../../worker/domain/import-report';
 import type {
   createDealBody,
   DealCard as WorkerDealCard,
@@ -36,16 +38,8 @@ export type ContactConversation = Json<
   Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
 >;
 export type AttributeType = AttributeDefinition['type'];
-/** worker/domain/csv.ts ImportReport (that module needs Workers' stream types, so it is not imported here). */
-export interface ImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  errors: { row: number; error: string }[];
-  ignoredColumns: string[];
-}
+export type { ImportReport, RowError } from '../../../worker/domain/import-report';
+export type Erasure = Json<{ erased: WorkerErasure['counts'] }>;
 
 export type DealDto = Json<WorkerDealDto>;
 export type DealCard = Json<WorkerDealCard>;
@@ -87,6 +81,8 @@ export const listContacts = (query: { q?: string; label?: string; attribute?: st
 export const getContact = (id: string) => get<ContactDetail>(`/api/v1/contacts/${id}`);
 export const createContact = (body: CreateContactBody) => post<{ contact: Contact }>('/api/v1/contacts', body);
 export const updateContact = (id: string, body: UpdateContactBody) => patch<{ contact: Contact }>(`/api/v1/contacts/${id}`, body);
+/** LGPD erasure (admins): the contact, its conversations, messages and media, for good. */
+export const eraseContact = (id: string) => del<Erasure>(`/api/v1/contacts/${id}`);
 export const mergeContact = (id: string, otherId: string) => post<{ contact: Contact; movedDeals: number }>(`/api/v1/contacts/${id}/merge`, { otherId });
 export const listContactNotes = (id: string, cursor?: string) => get<Page<ContactNote>>(`/api/v1/contacts/${id}/notes`, { cursor });
 export const addContactNote = (id: string, body: string) => post<{ note: ContactNote }>(`/api/v1/contacts/${id}/notes`, { body });

@@ -1,14 +1,15 @@
 // /contacts/:id: the contact's data and custom attributes (one form, saved together), labels, notes, conversation
-// history, deals, and merging another contact into this one.
+// history, deals, merging another contact into this one, and (admins) erasing it under the LGPD.
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { getContact, type ContactDetail as Detail } from '../../api/crm';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, formatPhone, initials } from '../../lib/format';
 import { attributeDefs, loadAttributeDefs, loadLabels, loadPipelines, stageName } from '../../state/catalog';
-import { isStaff } from '../../state/session';
+import { isAdmin, isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { ContactForm } from './ContactForm';
+import { EraseBox } from './EraseBox';
 import { LabelsBox } from './LabelsBox';
 import { MergeBox } from './MergeBox';
 import { NotesBox } from './NotesBox';
@@ -93,6 +94,12 @@ export function ContactDetail() {
             <section class="card" aria-labelledby="contact-merge">
               <h2 id="contact-merge">{t('crm.merge')}</h2>
               <MergeBox contact={c} onMerged={() => void reload().then(() => setVersion((v) => v + 1))} />
+            </section>
+          )}
+          {isAdmin.value && (
+            <section class="card crm-danger" aria-labelledby="contact-danger" data-testid="danger-zone">
+              <h2 id="contact-danger">{t('crm.danger')}</h2>
+              <EraseBox contact={c} />
             </section>
           )}
         </div>

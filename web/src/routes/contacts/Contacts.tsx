@@ -19,6 +19,7 @@ import {
 import { attributeDefs, loadAttributeDefs, loadLabels, orgLabels as labels } from '../../state/catalog';
 import { isStaff } from '../../state/session';
 import { CsvTools, ImportOutcome, type CsvOutcome } from './CsvTools';
+import { contactsNotice } from './notice';
 import { FieldError, LabelChips } from './parts';
 import '../crm.css';
 
@@ -32,6 +33,8 @@ export function Contacts() {
     void loadContacts();
     void loadLabels(true);
     void loadAttributeDefs(true);
+    // Shown on this visit only.
+    return () => (contactsNotice.value = null);
   }, []);
 
   // Typing searches after a short pause; the label filter at once.
@@ -59,6 +62,14 @@ export function Contacts() {
           {isStaff.value && <CsvTools onImported={() => void loadContacts()} onOutcome={setOutcome} />}
         </div>
       </header>
+      {contactsNotice.value && (
+        <div class="alert alert-success crm-notice" role="status" data-testid="contacts-notice">
+          <span>{contactsNotice.value}</span>
+          <button type="button" class="btn btn-small" onClick={() => (contactsNotice.value = null)}>
+            {t('common.close')}
+          </button>
+        </div>
+      )}
       {outcome && <ImportOutcome outcome={outcome} onClose={() => setOutcome(null)} />}
       <div class="filters" role="search">
         <label class="field">

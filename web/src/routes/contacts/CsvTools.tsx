@@ -1,8 +1,9 @@
 // CSV import (the file goes up as the request body, `text/csv`; the answer is a per-row report) and export (a download).
 import { useRef, useState } from 'preact/hooks';
 import { apiBlob } from '../../api/client';
-import { importContacts, type ImportReport } from '../../api/crm';
-import { errorText, t } from '../../i18n';
+import { importContacts, type ImportReport, type RowError } from '../../api/crm';
+import { errorText, t, type MessageKey } from '../../i18n';
+import { attributeDefs } from '../../state/catalog';
 
 export interface CsvOutcome {
   report?: ImportReport;
@@ -94,7 +95,7 @@ export function ImportOutcome({ outcome, onClose }: { outcome: CsvOutcome; onClo
                 {report.errors.map((e) => (
                   <tr key={e.row}>
                     <td>{e.row}</td>
-                    <td>{e.error}</td>
+                    <td>{rowErrorText(e)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -108,3 +109,20 @@ export function ImportOutcome({ outcome, onClose }: { outcome: CsvOutcome; onClo
     </div>
   );
 }
+
+/** A row error in the reader's language by its code; the server's English text for a code this app does not know. */
+export function rowErrorText(e: RowError): string {
+  const key = `crm.rowError.${e.code}` as MessageKey;
+  if (!hasMessage(key)) return e.error;
+  const params = { ...e.params };
+  if (e.code === 'invalid_attribute') {
+    const problem = `crm.attrProblem.${String(params.reason)}` as MessageKey;
+    if (!hasMessage(problem)) return e.error;
+    const def = attributeDefs.value?.find((d) => d.key === params.attribute);
+    params.attribute = def?.label ?? String(params.attribute);
+    params.problem = t(problem, params);
+  }
+  return t(key, params);
+}
+
+const hasMessage = (key: MessageKey) => t(key) !== key;
