@@ -321,8 +321,9 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await expect.poll(() => report.textContent()).toContain('4 linhas: 2 criados, 0 atualizados, 0 sem mudança, 2 com erro.');
     const rows = report.locator('tbody tr');
     expect(await rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toMatch(/^4.*phone is required/);
-    expect(await rows.nth(1).textContent()).toMatch(/^5.*not a valid number/);
+    // Translated by the error's code, not the server's English text.
+    expect(await rows.nth(0).textContent()).toBe('4Falta o telefone.');
+    expect(await rows.nth(1).textContent()).toBe('5Telefone "12" inválido.');
     // The list reloaded with the new contacts.
     await m.getByTestId('contact-row').filter({ hasText: 'Pedro Alves' }).waitFor();
     await screenshot(m, 'crm-contacts-import');
@@ -377,5 +378,65 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await m.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
     await m.getByTestId('contact-title').filter({ hasText: 'Bruna Teixeira' }).waitFor();
     expect(await m.getByTestId('contact-phone').inputValue()).toBe('+351912345678');
+  });
+
+  it('admin erases a contact (LGPD): typed confirmation, its conversation leaves an open inbox live, its page is gone', async () => {
+    const name = 'Rita Apagada';
+    await customerSays(e2e, '5511955554444', name, 'Quero que apaguem meus dados, por favor.');
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    let contactId = '';
+    await expect
+      .poll(async () => {
+        const r = await api.call<{ data: { id: string }[] }>('GET', '/api/v1/contacts?q=Rita');
+        contactId = r.body.data[0]?.id ?? '';
+        return contactId;
+      }, { timeout: 15_000 })
+      .not.toBe('');
+
+    // A manager sees no danger zone, then watches the inbox with the conversation in it.
+    const m = manager.page;
+    await m.setViewportSize({ width: 1360, height: 900 });
+    await loggedIn(m);
+    await m.goto(`${e2e.webUrl}/contacts/${contactId}`);
+    await m.getByTestId('contact-title').filter({ hasText: name }).waitFor();
+    expect(await m.getByTestId('danger-zone').count()).toBe(0);
+    await m.goto(`${e2e.webUrl}/inbox`);
+    const conversation = m.getByTestId('conversation').filter({ hasText: name });
+    await conversation.waitFor({ timeout: 15_000 });
+    await expect.poll(() => m.getAttribute('[data-connection]', 'data-connection'), { timeout: 15_000 }).toBe('live');
+
+    const admin = await openBrowser();
+    try {
+      const a = admin.page;
+      await login(a, e2e.webUrl, ADMIN);
+      await a.goto(`${e2e.webUrl}/contacts/${contactId}`);
+      await a.getByTestId('contact-title').filter({ hasText: name }).waitFor();
+      await a.getByTestId('danger-zone').getByRole('button', { name: 'Excluir contato e dados (LGPD)' }).click();
+      const dialog = a.getByTestId('erase-dialog');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('Fica: os negócios');
+      const confirm = dialog.getByTestId('erase-confirm');
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog.getByLabel('Para confirmar, digite:').fill('Rita');
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog.getByLabel('Para confirmar, digite:').fill(name);
+      expect(await confirm.isEnabled()).toBe(true);
+      await screenshot(a, 'crm-contact-erase');
+      await confirm.click();
+
+      await a.waitForURL(/\/contacts$/);
+      await expect
+        .poll(() => a.getByTestId('contacts-notice').textContent())
+        .toContain('Contato excluído e dados apagados (conversas: 1, mensagens: 1, arquivos: 0).');
+      // The manager's open inbox dropped the conversation without a reload.
+      await conversation.waitFor({ state: 'detached', timeout: 15_000 });
+      // The contact page is gone: the app's not-found state.
+      await a.goto(`${e2e.webUrl}/contacts/${contactId}`);
+      await a.getByRole('alert').filter({ hasText: 'Não encontrado.' }).waitFor();
+      expect(await a.getByTestId('contact-page').count()).toBe(0);
+      expect((await api.call('GET', `/api/v1/contacts/${contactId}`)).status).toBe(404);
+    } finally {
+      await admin.close();
+    }
   });
 });
