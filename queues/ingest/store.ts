@@ -5,6 +5,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
 import { contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
+import { contactsByAlias } from '../../worker/domain/contact-aliases';
 import { shouldApplyStatus, type MessageEvent, type StatusEvent } from '../meta/normalise';
 import { loadNotification, type Notification } from '../notify';
 
@@ -60,31 +61,37 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreRes
 
 async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   const orgId = batch.orgId;
-  // 1. Contacts: one upsert for every sender in the batch; the profile name follows what WhatsApp shows.
+  // 1. Contacts: one upsert for every sender in the batch; the profile name follows what WhatsApp shows. A number
+  // merged into another contact (and owned by none) reaches that contact through its alias instead.
   const senders = new Map<string, string | undefined>();
   for (const e of batch.messages) senders.set(e.contact.waId, e.contact.profileName ?? senders.get(e.contact.waId));
-  const contactRows = await tx
-    .insert(contacts)
-    .values(
-      [...senders].map(([waId, profileName]) => ({
-        organizationId: orgId,
-        waId,
-        phoneE164: /^\d{6,15}$/.test(waId) ? `+${waId}` : null,
-        name: profileName ?? null,
-        profileName: profileName ?? null,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [contacts.organizationId, contacts.waId],
-      set: {
-        profileName: sql`coalesce(excluded.profile_name, ${contacts.profileName})`,
-        name: sql`coalesce(${contacts.name}, excluded.name)`,
-        deletedAt: null,
-        updatedAt: new Date(),
-      },
-    })
-    .returning({ id: contacts.id, waId: contacts.waId });
-  const contactByWaId = new Map(contactRows.map((r) => [r.waId!, r.id]));
+  const contactByWaId = await contactsByAlias(tx, orgId, [...senders.keys()]);
+  for (const waId of contactByWaId.keys()) senders.delete(waId);
+  const contactRows =
+    senders.size === 0
+      ? []
+      : await tx
+          .insert(contacts)
+          .values(
+            [...senders].map(([waId, profileName]) => ({
+              organizationId: orgId,
+              waId,
+              phoneE164: /^\d{6,15}$/.test(waId) ? `+${waId}` : null,
+              name: profileName ?? null,
+              profileName: profileName ?? null,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [contacts.organizationId, contacts.waId],
+            set: {
+              profileName: sql`coalesce(excluded.profile_name, ${contacts.profileName})`,
+              name: sql`coalesce(${contacts.name}, excluded.name)`,
+              deletedAt: null,
+              updatedAt: new Date(),
+            },
+          })
+          .returning({ id: contacts.id, waId: contacts.waId });
+  for (const r of contactRows) contactByWaId.set(r.waId!, r.id);
 
   // 2. Conversations: open one per (channel, contact) unless an unresolved one exists (partial unique index).
   const pairs = new Map<string, { channelId: string; contactId: string }>();

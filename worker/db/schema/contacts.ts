@@ -31,6 +31,28 @@ export const contacts = pgTable(
 export type Contact = typeof contacts.$inferSelect;
 export type NewContact = typeof contacts.$inferInsert;
 
+/**
+ * WhatsApp ids that reach a contact other than the one that had them: after a merge, the merged-away contact's
+ * number still writes in, and ingest finds the kept contact here. A contact's own wa_id always wins over an alias.
+ * Goes with the contact (erasure deletes it).
+ */
+export const contactWaAliases = pgTable(
+  'contact_wa_aliases',
+  {
+    organizationId: tenantId(),
+    waId: text('wa_id').notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'contact_wa_aliases_pk', columns: [t.organizationId, t.waId] }),
+    index('contact_wa_aliases_org_contact_idx').on(t.organizationId, t.contactId),
+  ],
+);
+export type ContactWaAlias = typeof contactWaAliases.$inferSelect;
+
 export const contactLabels = pgTable(
   'contact_labels',
   {

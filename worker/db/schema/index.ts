@@ -37,5 +37,6 @@ export const TENANT_TABLES = [
   'retention_runs',
   'contact_attribute_definitions',
   'contact_notes',
+  'contact_wa_aliases',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
