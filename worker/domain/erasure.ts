@@ -1,10 +1,11 @@
 // Deleting personal data for good: a contact erased on request (LGPD art. 18, VI) and the conversations the
 // retention job purges share these pieces. Rows go inside the caller's transaction; R2 objects only after it
 // commits, so a failure there leaves an orphan object, never a row pointing at nothing or a half-erased contact.
-import { and, count, eq, inArray, isNotNull } from 'drizzle-orm';
-import { contacts, conversations, messages } from '../db/schema';
+import { and, count, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { contacts, conversations, deals, messages } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { conflict } from '../errors';
+import { findDeal, type DealCard } from './deals';
 
 /** R2 deletes take at most this many keys per call. */
 const R2_DELETE_MAX = 1000;
@@ -29,6 +30,8 @@ export interface Erasure {
   conversationIds: string[];
   counts: { conversations: number; messages: number; media: number };
   mediaKeys: string[];
+  /** The contact's deals as they are now (no contact), for the boards showing its name. */
+  deals: DealCard[];
 }
 
 /**
@@ -60,10 +63,20 @@ export async function eraseContact(tx: Tx, orgId: string, contactId: string): Pr
         .where(and(eq(messages.organizationId, orgId), inArray(messages.conversationId, conversationIds)))
     : [{ n: 0 }];
   const mediaKeys = await mediaKeysOf(tx, orgId, conversationIds);
+  const dealIds = await tx
+    .select({ id: deals.id })
+    .from(deals)
+    .where(and(eq(deals.organizationId, orgId), eq(deals.contactId, contactId), isNull(deals.deletedAt)));
   await tx.delete(contacts).where(and(eq(contacts.organizationId, orgId), eq(contacts.id, contactId)));
+  const cards: DealCard[] = [];
+  for (const { id } of dealIds) {
+    const card = await findDeal(tx, orgId, id);
+    if (card) cards.push(card);
+  }
   return {
     conversationIds,
     counts: { conversations: conversationIds.length, messages: messageCount?.n ?? 0, media: mediaKeys.length },
     mediaKeys,
+    deals: cards,
   };
 }

@@ -101,6 +101,9 @@ describe('erasing a contact (LGPD)', () => {
 
     // Open inboxes drop both conversations.
     for (const id of rich.conversationIds) await inbox.next('conversation.hidden', (e) => (e.data as { id: string }).id === id);
+    // Deal boards get the deal without the contact's name.
+    const update = await inbox.next('deal.updated', (e) => (e.data as { deal: { id: string } }).deal.id === rich.dealId);
+    expect((update.data as { deal: { contact: unknown; title: string } }).deal).toMatchObject({ contact: null, title: 'Pedido da Maria' });
     inbox.close();
     expect((await call(admin, 'GET', `/api/v1/contacts/${rich.contactId}`)).status).toBe(404);
     expect((await call(admin, 'GET', `/api/v1/conversations/${rich.conversationIds[0]}`)).status).toBe(404);

@@ -24,6 +24,7 @@ import {
   updateContact,
   updateContactBody,
 } from '../domain/contacts';
+import { dealBoardEvent } from '../domain/deals';
 import { deleteMediaObjects, eraseContact } from '../domain/erasure';
 import { addError, assertImportHeader, exportContactsCsv, importContactBatch, IMPORT_BATCH, parseCsvStream, type ImportReport } from '../domain/csv';
 import type { AppEnv } from '../env';
@@ -247,8 +248,13 @@ export function registerContacts(app: Hono<AppEnv>) {
       // The rows are gone for good; the objects are orphans nothing points at. Keys are random, not personal data.
       c.var.log.error('erased contact media not deleted from R2', { ...errorFields(err), orgId: actor.orgId, keys: erased.mediaKeys.length });
     }
-    // Open inboxes drop the conversations.
-    await publishToInbox(c.env, actor.orgId, erased.conversationIds.map((cid) => ({ type: 'conversation.hidden', data: { id: cid } })), c.var.log);
+    // Open inboxes drop the conversations; deal boards stop showing the name on the contact's deals.
+    await publishToInbox(
+      c.env,
+      actor.orgId,
+      [...erased.conversationIds.map((cid) => ({ type: 'conversation.hidden', data: { id: cid } })), ...erased.deals.map((d) => dealBoardEvent('deal.updated', d))],
+      c.var.log,
+    );
     return c.json({ erased: erased.counts });
   });
 
