@@ -22,6 +22,7 @@ import {
 import type { Tx } from '../db/tx';
 import { ApiError, badRequest, conflict } from '../errors';
 import { page, type Cursor } from '../lib/cursor';
+import { recordWaAlias } from './contact-aliases';
 import { contactHits } from './search';
 import { dealColumns, dealDto } from './deals';
 
@@ -414,7 +415,8 @@ export interface MergeResult {
   /** Active conversations resolved because the kept contact already had one open on the same channel. */
   resolvedConversationIds: string[];
   movedDeals: number;
-  /** The merged contact's WhatsApp id when the kept contact keeps its own (new messages from it open a new contact). */
+  /** The merged contact's WhatsApp id when the kept contact keeps its own: it becomes an alias (contact_wa_aliases), so
+   * new messages from it still reach the kept contact; replies go to the kept contact's own number. */
   droppedWaId: string | null;
 }
 
@@ -488,6 +490,9 @@ export async function mergeContacts(tx: Tx, orgId: string, keepId: string, other
     .set({ contactId: keepId })
     .where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.contactId, otherId)));
 
+  // The merged-away number keeps reaching the kept contact (when it does not take the number over itself), and
+  // aliases that led to the other contact follow; written before the delete, which would cascade them away.
+  await recordWaAlias(tx, orgId, keep.waId ? other.waId : null, keepId, otherId);
   // The other row goes first: the kept one may take over its WhatsApp id (unique per organisation).
   await tx.delete(contacts).where(and(eq(contacts.organizationId, orgId), eq(contacts.id, otherId)));
   await tx

@@ -277,6 +277,19 @@ describe('merging contacts', () => {
     const [entry] = await audit(admin, 'contact.merged');
     expect(entry).toMatchObject({ targetId: kept.contactId, metadata: { mergedContactId: other.contactId, merged: { waId: other.from, name: 'Maria C.' } } });
     expect((await post(admin, `/api/v1/contacts/${kept.contactId}/merge`, { otherId: kept.contactId })).body.error.code).toBe('same_contact');
+
+    // The merged-away number still reaches Maria: its next message lands in her open conversation on channel A,
+    // no new contact appears.
+    const again = await postWebhook(
+      fx.textMessage('Mensagem do outro número', { phoneNumberId: chA.phoneNumberId, displayPhoneNumber: chA.displayPhoneNumber, wabaId: chA.wabaId, from: other.from, name: 'Maria C.', timestamp: nowSeconds() }),
+    );
+    expect(again.status).toBe(200);
+    const landed = await eventually(async () => {
+      const list = await get(admin, '/api/v1/conversations?limit=100');
+      return list.body.data.find((c: any) => c.lastMessagePreview === 'Mensagem do outro número');
+    });
+    expect(landed).toMatchObject({ id: other.conv.id, contact: { id: kept.contactId, waId: kept.from } });
+    expect((await get(admin, '/api/v1/contacts?limit=100')).body.data.map((c: { id: string }) => c.id)).toEqual([kept.contactId]);
   });
 
   it('gives a contact created by hand the WhatsApp id of the one that wrote in, filling its empty fields', async () => {
