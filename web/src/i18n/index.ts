@@ -2,18 +2,24 @@
 // so components re-render when the language changes. `{name}` placeholders are filled from params.
 import { signal } from '@preact/signals';
 import * as core from './messages/core';
-import * as crm from './messages/crm';
+import type * as crm from './messages/crm';
 import * as workspace from './messages/workspace';
 
 export type Locale = 'pt-BR' | 'en';
 
-// One module per area of the app (core, crm, …): each exports `ptBR` (as const) and `en` with the same keys.
-const ptBR = { ...core.ptBR, ...workspace.ptBR, ...crm.ptBR };
-const en: Record<MessageKey, string> = { ...core.en, ...workspace.en, ...crm.en };
+// One module per area of the app (core, crm, …): each exports `ptBR` (as const) and `en` with the same keys. Areas
+// behind a lazy route (crm) are not in the first load: their module calls addMessages() when its chunk loads.
+type AllMessages = typeof core.ptBR & typeof workspace.ptBR & typeof crm.ptBR;
+export type MessageKey = keyof AllMessages;
 
-export type MessageKey = keyof typeof ptBR;
+const ptBR: Partial<Record<MessageKey, string>> = { ...core.ptBR, ...workspace.ptBR };
+const en: Partial<Record<MessageKey, string>> = { ...core.en, ...workspace.en };
+const DICTS: Record<Locale, Partial<Record<MessageKey, string>>> = { 'pt-BR': ptBR, en };
 
-const DICTS: Record<Locale, Record<MessageKey, string>> = { 'pt-BR': ptBR, en };
+export function addMessages(area: { ptBR: Partial<Record<MessageKey, string>>; en: Partial<Record<MessageKey, string>> }) {
+  Object.assign(ptBR, area.ptBR);
+  Object.assign(en, area.en);
+}
 const STORAGE_KEY = 'conversa.locale';
 
 function initialLocale(): Locale {

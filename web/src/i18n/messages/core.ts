@@ -68,6 +68,8 @@ export const ptBR = {
 
   'nav.main': 'Navegação principal',
   'nav.inbox': 'Caixa de entrada',
+  'nav.contacts': 'Contatos',
+  'nav.deals': 'Negócios',
   'nav.settings': 'Configurações',
   'nav.account': 'Conta',
   'nav.organization': 'Organização',
@@ -410,6 +412,8 @@ export const en: Record<keyof typeof ptBR, string> = {
 
   'nav.main': 'Main navigation',
   'nav.inbox': 'Inbox',
+  'nav.contacts': 'Contacts',
+  'nav.deals': 'Deals',
   'nav.settings': 'Settings',
   'nav.account': 'Account',
   'nav.organization': 'Organisation',

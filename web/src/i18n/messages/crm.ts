@@ -1,9 +1,7 @@
 // Strings of the CRM screens (contacts, deals board). Portuguese (Brazil) first.
+import { addMessages } from '../index';
 
 export const ptBR = {
-  'nav.contacts': 'Contatos',
-  'nav.deals': 'Negócios',
-
   'crm.contacts': 'Contatos',
   'crm.contact': 'Contato',
   'crm.newContact': 'Novo contato',
@@ -134,9 +132,6 @@ export const ptBR = {
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
-  'nav.contacts': 'Contacts',
-  'nav.deals': 'Deals',
-
   'crm.contacts': 'Contacts',
   'crm.contact': 'Contact',
   'crm.newContact': 'New contact',
@@ -265,3 +260,6 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.lost_reason_required': 'A lost deal needs a reason.',
   'error.legal_hold': 'A conversation of this contact is under legal hold; nothing was deleted. Lift the hold before deleting.',
 };
+
+// Loaded with the CRM screens' chunks, not the first page: they import this module, which adds its strings.
+addMessages({ ptBR, en });

@@ -1,5 +1,6 @@
 // /contacts/:id: the contact's data and custom attributes (one form, saved together), labels, notes, conversation
 // history, deals, merging another contact into this one, and (admins) erasing it under the LGPD.
+import '../../i18n/messages/crm';
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { getContact, type ContactDetail as Detail } from '../../api/crm';

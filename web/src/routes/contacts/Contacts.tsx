@@ -1,4 +1,5 @@
 // /contacts: search (name or phone), label filter, pages with "load more", new contact, CSV import and export.
+import '../../i18n/messages/crm';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { createContact } from '../../api/crm';

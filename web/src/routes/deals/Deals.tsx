@@ -1,5 +1,6 @@
 // /deals: the sales board. One column per stage (count and total value per currency), cards moved by drag and drop
 // or, for keyboards and phones, by each card's "Mover para…" select; live through the organisation's socket.
+import '../../i18n/messages/crm';
 import { signal } from '@preact/signals';
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
