@@ -165,6 +165,12 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
     await page.keyboard.press('Escape');
     await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await screenshot(page, 'inbox-contact-panel');
+    // Renamed elsewhere: the contact's chip follows live (label.updated on the inbox socket), then back.
+    const atacado = (await adminApi.call<{ data: { id: string; name: string }[] }>('GET', '/api/v1/labels')).body.data.find((l) => l.name === 'Atacado')!;
+    expect((await adminApi.call('PATCH', `/api/v1/labels/${atacado.id}`, { name: 'Atacado e varejo' })).status).toBe(200);
+    await panel.getByTestId('contact-labels').getByTestId('label-chip').filter({ hasText: 'Atacado e varejo' }).waitFor();
+    expect((await adminApi.call('PATCH', `/api/v1/labels/${atacado.id}`, { name: 'Atacado' })).status).toBe(200);
+    await expect.poll(() => panel.getByTestId('contact-labels').getByTestId('label-chip').filter({ hasText: 'Atacado e varejo' }).count()).toBe(0);
 
     // Saved on the server, and the row shows the chip.
     const agentApi = await apiAs(e2e.apiUrl, AGENT);

@@ -5,6 +5,8 @@ import { del, get, post } from '../api/client';
 import type { ContactDetail } from '../api/crm';
 import type { LabelRef, Page } from '../api/types';
 import { errorText } from '../i18n';
+import { labelChange, relabel } from './catalog';
+import { onInboxEvent } from './realtime';
 import { authStatus } from './session';
 
 export const contactDetail = signal<{ id: string; detail: ContactDetail | null; error: string | null } | null>(null);
@@ -41,6 +43,15 @@ export async function toggleContactLabel(id: string, label: LabelRef, apply: boo
     return errorText(err);
   }
 }
+
+// A label renamed or deleted elsewhere: the contact's chips follow, like the list rows and the chat do.
+onInboxEvent((e) => {
+  const change = labelChange(e);
+  const cur = contactDetail.value;
+  if (!change || !cur?.detail) return;
+  const labels = relabel(cur.detail.contact.labels, change);
+  if (labels !== cur.detail.contact.labels) setLabels(cur.id, labels);
+});
 
 export function forgetContact() {
   generation++;
