@@ -58,35 +58,33 @@ export async function publishToInbox(env: Env, orgId: string, events: { type: st
 export async function notifyStored(env: Env, db: Db, orgId: string, changes: StoredChanges, log: Logger): Promise<void> {
   if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
   try {
-    {
-      const { reactions, summaries } =
-        changes.prefetched ??
-        (await withOrg(db, orgId, (tx) => loadNotification(tx, orgId, changes.conversationIds, [...changes.created, ...changes.updated])));
-      const reactionsByMessage = new Map<string, Notification['reactions']>();
-      for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
-      const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];
+    const { reactions, summaries } =
+      changes.prefetched ??
+      (await withOrg(db, orgId, (tx) => loadNotification(tx, orgId, changes.conversationIds, [...changes.created, ...changes.updated])));
+    const reactionsByMessage = new Map<string, Notification['reactions']>();
+    for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
+    const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];
 
-      const byConversation = new Map<string, { type: string; data: unknown }[]>();
-      const add = (m: Message, type: string) => {
-        const events = byConversation.get(m.conversationId) ?? [];
-        events.push({ type, data: messageDto(m, reactionsOf(m.id)) });
-        byConversation.set(m.conversationId, events);
-      };
-      for (const m of changes.created) add(m, 'message.created');
-      for (const m of changes.updated) add(m, 'message.updated');
-      if (changes.toRooms) {
-        for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
-      }
-
-      const calls: Promise<unknown>[] = [...byConversation].map(([conversationId, events]) =>
-        conversationRoom(env, orgId, conversationId).publishMany(events),
-      );
-      if (summaries.length) {
-        calls.push(orgInbox(env, orgId).publishMany(summaries.map((s) => ({ type: 'conversation.updated', data: s }))));
-      }
-      const results = await Promise.allSettled(calls);
-      for (const r of results) if (r.status === 'rejected') log.warn('realtime notify failed', errorFields(r.reason));
+    const byConversation = new Map<string, { type: string; data: unknown }[]>();
+    const add = (m: Message, type: string) => {
+      const events = byConversation.get(m.conversationId) ?? [];
+      events.push({ type, data: messageDto(m, reactionsOf(m.id)) });
+      byConversation.set(m.conversationId, events);
+    };
+    for (const m of changes.created) add(m, 'message.created');
+    for (const m of changes.updated) add(m, 'message.updated');
+    if (changes.toRooms) {
+      for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
     }
+
+    const calls: Promise<unknown>[] = [...byConversation].map(([conversationId, events]) =>
+      conversationRoom(env, orgId, conversationId).publishMany(events),
+    );
+    if (summaries.length) {
+      calls.push(orgInbox(env, orgId).publishMany(summaries.map((s) => ({ type: 'conversation.updated', data: s }))));
+    }
+    const results = await Promise.allSettled(calls);
+    for (const r of results) if (r.status === 'rejected') log.warn('realtime notify failed', errorFields(r.reason));
   } catch (err) {
     log.warn('realtime notify failed', { ...errorFields(err), orgId });
   }

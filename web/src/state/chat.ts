@@ -349,65 +349,17 @@ export class ChatStore {
 
   // ---- actions ----
 
-  async send(out: Outgoing): Promise<void> {
-    const me = session.value?.user.id ?? null;
-    const clientId = uuid();
+  /** An outbound message shown before the server has it (the clientId ties the server's copy back to it). */
+  private localMessage(clientId: string, fields: Pick<ChatMessage, 'kind' | 'body' | 'replyToMessageId' | 'local'> & Partial<ChatMessage>): ChatMessage {
     const now = new Date().toISOString();
-    const request: SendMessageBody =
-      out.type === 'template'
-        ? { type: 'template', template: out.template, clientId }
-        : out.type === 'note'
-          ? { type: 'note', text: out.text, clientId }
-          : { type: 'text', text: out.text, clientId, ...(out.replyToMessageId ? { replyToMessageId: out.replyToMessageId } : {}) };
-    const optimistic: ChatMessage = {
+    return {
       id: `local-${clientId}`,
       conversationId: this.id,
       direction: 'outbound',
-      kind: out.type === 'template' ? 'template' : 'text',
-      isPrivate: out.type === 'note',
-      body: out.type === 'template' ? out.preview : out.text,
-      payload: out.type === 'template' ? { template: out.template } : {},
+      isPrivate: false,
+      payload: {},
       media: null,
       providerMessageId: null,
-      replyToMessageId: out.type === 'text' ? (out.replyToMessageId ?? null) : null,
-      replyToProviderId: null,
-      status: out.type === 'note' ? 'sent' : 'queued',
-      error: null,
-      senderUserId: me,
-      clientId,
-      reactions: [],
-      providerTimestamp: null,
-      sentAt: null,
-      deliveredAt: null,
-      readAt: null,
-      failedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      deletedAt: null,
-      local: { state: 'sending', request },
-    };
-    this.merge([optimistic]);
-    this.sendTyping('off');
-    await this.deliver(optimistic);
-  }
-
-  /** An attachment: shown at once (images from the local file), uploaded, then sent by its key. */
-  async sendFile(file: File, caption?: string, replyToMessageId?: string): Promise<void> {
-    const clientId = uuid();
-    const now = new Date().toISOString();
-    const kind = mediaKindOf(file.type);
-    const upload: PendingUpload = { file, kind, ...(caption ? { caption } : {}), ...(replyToMessageId ? { replyToMessageId } : {}) };
-    const optimistic: ChatMessage = {
-      id: `local-${clientId}`,
-      conversationId: this.id,
-      direction: 'outbound',
-      kind,
-      isPrivate: false,
-      body: caption ?? null,
-      payload: {},
-      media: { status: 'pending', mimeType: file.type, size: file.size, filename: file.name, url: null },
-      providerMessageId: null,
-      replyToMessageId: replyToMessageId ?? null,
       replyToProviderId: null,
       status: 'queued',
       error: null,
@@ -422,8 +374,44 @@ export class ChatStore {
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
-      local: { state: 'sending', upload, ...(kind === 'image' ? { preview: URL.createObjectURL(file) } : {}) },
+      ...fields,
     };
+  }
+
+  async send(out: Outgoing): Promise<void> {
+    const clientId = uuid();
+    const request: SendMessageBody =
+      out.type === 'template'
+        ? { type: 'template', template: out.template, clientId }
+        : out.type === 'note'
+          ? { type: 'note', text: out.text, clientId }
+          : { type: 'text', text: out.text, clientId, ...(out.replyToMessageId ? { replyToMessageId: out.replyToMessageId } : {}) };
+    const optimistic = this.localMessage(clientId, {
+      kind: out.type === 'template' ? 'template' : 'text',
+      isPrivate: out.type === 'note',
+      body: out.type === 'template' ? out.preview : out.text,
+      payload: out.type === 'template' ? { template: out.template } : {},
+      replyToMessageId: out.type === 'text' ? (out.replyToMessageId ?? null) : null,
+      status: out.type === 'note' ? 'sent' : 'queued',
+      local: { state: 'sending', request },
+    });
+    this.merge([optimistic]);
+    this.sendTyping('off');
+    await this.deliver(optimistic);
+  }
+
+  /** An attachment: shown at once (images from the local file), uploaded, then sent by its key. */
+  async sendFile(file: File, caption?: string, replyToMessageId?: string): Promise<void> {
+    const clientId = uuid();
+    const kind = mediaKindOf(file.type);
+    const upload: PendingUpload = { file, kind, ...(caption ? { caption } : {}), ...(replyToMessageId ? { replyToMessageId } : {}) };
+    const optimistic = this.localMessage(clientId, {
+      kind,
+      body: caption ?? null,
+      media: { status: 'pending', mimeType: file.type, size: file.size, filename: file.name, url: null },
+      replyToMessageId: replyToMessageId ?? null,
+      local: { state: 'sending', upload, ...(kind === 'image' ? { preview: URL.createObjectURL(file) } : {}) },
+    });
     this.merge([optimistic]);
     await this.deliver(optimistic);
   }

@@ -21,33 +21,26 @@ function filters() {
 }
 
 /** The first page for the current filters (a newer call cancels an older one still running). */
-export async function loadContacts(): Promise<void> {
+export function loadContacts(): Promise<void> {
   current?.abort();
-  const ctl = (current = new AbortController());
-  contactsStatus.value = 'loading';
-  try {
-    const page = await listContacts({ ...filters(), limit: 30 }, ctl.signal);
-    if (ctl.signal.aborted) return;
-    contacts.value = page.data;
-    contactsCursor.value = page.nextCursor;
-    contactsStatus.value = 'ready';
-  } catch (err) {
-    if (ctl.signal.aborted) return;
-    contactsError.value = err;
-    contactsStatus.value = 'error';
-  }
+  return fetchPage(null);
 }
 
-export async function loadMoreContacts(): Promise<void> {
+/** The next page, appended (contacts already shown are not repeated). */
+export function loadMoreContacts(): Promise<void> {
   const cursor = contactsCursor.value;
-  if (!cursor || contactsStatus.value !== 'ready') return;
+  if (!cursor || contactsStatus.value !== 'ready') return Promise.resolve();
+  return fetchPage(cursor);
+}
+
+async function fetchPage(cursor: string | null): Promise<void> {
   const ctl = (current = new AbortController());
-  contactsStatus.value = 'more';
+  contactsStatus.value = cursor ? 'more' : 'loading';
   try {
-    const page = await listContacts({ ...filters(), cursor, limit: 30 }, ctl.signal);
+    const page = await listContacts({ ...filters(), ...(cursor ? { cursor } : {}), limit: 30 }, ctl.signal);
     if (ctl.signal.aborted) return;
-    const seen = new Set(contacts.value.map((c) => c.id));
-    contacts.value = [...contacts.value, ...page.data.filter((c) => !seen.has(c.id))];
+    const seen = new Set(cursor ? contacts.value.map((c) => c.id) : []);
+    contacts.value = cursor ? [...contacts.value, ...page.data.filter((c) => !seen.has(c.id))] : page.data;
     contactsCursor.value = page.nextCursor;
     contactsStatus.value = 'ready';
   } catch (err) {
