@@ -78,10 +78,12 @@ export function stateDir(name: string): { path: string; tmpfs: boolean } {
 
 export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServer> {
   const [scriptPath, ceiling] = await Promise.all([bundleWorker(opts.buildDir), ceilingScript()]);
-  // Typed as the v4 shape it is (wrangler's own type loses the fields through an Omit over a union).
-  const workerOptions = unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions as Omit<V4WorkerOptionsShape, 'bindings'> & {
+  // Typed as the v4 shape it is (wrangler's own type loses the fields through an Omit over a union). Its
+  // modulesRules (wrangler's defaults) are dropped: the bundle is one module, and miniflare 5's converter refuses them.
+  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions as Omit<V4WorkerOptionsShape, 'bindings'> & {
     bindings?: Record<string, unknown>;
     compatibilityDate?: string;
+    modulesRules?: unknown;
   };
   const logs = { counts: {} as Record<string, number>, samples: [] as string[] };
   // How many worker warnings/errors to echo (BENCH_WORKER_LOG_LINES, default 30): enough to see a failure mode.
