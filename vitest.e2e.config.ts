@@ -9,6 +9,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 90_000,
     hookTimeout: 240_000,
+    // expect.poll gives up after 1 s by default: too short for a busy 2-core CI machine running a whole stack.
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: true,
     // One stack at a time: each is wrangler + workerd + Vite + Postgres, and CI has 2 cores.
     maxWorkers: 1,
