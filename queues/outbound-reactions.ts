@@ -13,7 +13,7 @@ import { claimReactionSend, recordReactionSent, releaseReactionClaim } from '../
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
-import { GraphError, sendMessage } from '../worker/whatsapp/graph';
+import { GraphError, graphTimeout, sendMessage } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './ingest';
 import { notifyStored } from './notify';
@@ -56,7 +56,7 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
       if (!found.token || !found.phoneNumberId || !found.waId || found.channelStatus !== 'active') {
         throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
       }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token) };
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token), timeoutMs: graphTimeout(env) };
       const sent = await sendMessage(cfg, found.phoneNumberId, reactionPayload(found.waId, found.wamid, emoji));
       const wamid = sent.messages[0]?.id;
       if (reaction && wamid) await withOrg(db, orgId, (tx) => recordReactionSent(tx, orgId, reaction.id, attemptId, wamid));

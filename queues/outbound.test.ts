@@ -1,7 +1,7 @@
 // At most one accepted send per message, under injected faults: the database refusing the wamid after Meta accepted
 // the send, a delivery that finds the message claimed, a claim left by a dead isolate, a message whose enqueue was
 // lost. The fake Meta's /_fake/sent is the customer's phone: what it received, it received.
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fx from './meta/fixtures';
@@ -9,8 +9,10 @@ import { api, signupOrg, testDb, type Session } from '../test/harness';
 import { drainQueues } from '../test/drain';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../test/whatsapp';
 import worker from '../worker/index';
-import { messages } from '../worker/db/schema';
-import { OUTCOME_UNKNOWN } from '../worker/domain/outbound';
+import { messageReactions, messages } from '../worker/db/schema';
+import { NOT_SENT_IN_TIME, OUTCOME_UNKNOWN } from '../worker/domain/outbound';
+import type { Env } from '../worker/env';
+import { QUEUE_NAMES } from './messages';
 
 const { db } = testDb();
 
@@ -69,7 +71,8 @@ describe('outbound sends, at most once', () => {
     await fake('POST', '/window', { phoneNumberId: ch.phoneNumberId, waId: from, lastInboundAt: new Date().toISOString() });
     return { from, conv: await conversationOf(admin, from) };
   }
-  const sentTo = async (from: string) => (await fake('GET', `/sent?to=${from}`)).body.data as { id: string; request: { text?: { body: string } } }[];
+  const sentTo = async (from: string) =>
+    (await fake('GET', `/sent?to=${from}`)).body.data as { id: string; request: { type: string; text?: { body: string }; reaction?: { emoji: string } } }[];
   const row = async (id: string) => (await db.select().from(messages).where(eq(messages.id, id)))[0]!;
   /** An agent's reply as the API would have committed it, without the queue message (as if the isolate died). */
   async function committedReply(convId: string, text: string, extra: Partial<typeof messages.$inferInsert> = {}) {
@@ -156,9 +159,11 @@ describe('outbound sends, at most once', () => {
     expect((await row(lost.id)).providerMessageId).toBe((await sentTo(from))[0]!.id);
   });
 
-  it('leaves a message whose stale row is not queued alone (sent, failed, note)', async () => {
+  it('leaves stale rows that are not unsent alone (sent, failed, note), and gives up on one queued for over a day', async () => {
     const { from, conv } = await customerWrote();
     const stale = new Date(Date.now() - 10 * 60_000);
+    const dayOld = new Date(Date.now() - 25 * 60 * 60_000);
+    const forgotten = await committedReply(conv.id, 'Esquecida', { createdAt: dayOld, updatedAt: dayOld });
     await committedReply(conv.id, 'Nota', { isPrivate: true, status: 'sent', createdAt: stale, updatedAt: stale });
     await committedReply(conv.id, 'Já foi', { providerMessageId: `wamid.${crypto.randomUUID()}`, createdAt: stale, updatedAt: stale });
     await committedReply(conv.id, 'Falhou', { status: 'failed', createdAt: stale, updatedAt: stale });
@@ -166,6 +171,50 @@ describe('outbound sends, at most once', () => {
     await drainQueues();
     expect(await sentTo(from)).toEqual([]);
     const rows = await db.select().from(messages).where(and(eq(messages.organizationId, admin.orgId), eq(messages.conversationId, conv.id), eq(messages.direction, 'outbound')));
-    expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'queued', 'sent']);
+    expect(rows.map((r) => r.status).sort()).toEqual(['failed', 'failed', 'queued', 'sent']);
+    expect(await row(forgotten.id)).toMatchObject({ status: 'failed', ...NOT_SENT_IN_TIME });
+  });
+
+  it('marks a send that got no answer in time "outcome unknown" instead of sending it again', async () => {
+    const { from, conv } = await customerWrote();
+    const m = await committedReply(conv.id, 'Sem resposta');
+    // Meta takes the message (the customer gets it) but answers after our timeout.
+    await fake('POST', '/slow-next', { to: from, delayMs: 3_000 });
+    const body = { type: 'outbound.send', organizationId: admin.orgId, messageId: m.id };
+    const batch = createMessageBatch(QUEUE_NAMES.outbound, [{ id: `o-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, GRAPH_TIMEOUT_MS: '300' } as Env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await row(m.id)).toMatchObject({ status: 'failed', providerMessageId: null, ...OUTCOME_UNKNOWN });
+    expect(await sentTo(from)).toHaveLength(1);
+    await env.OUTBOUND_QUEUE.send(body, { contentType: 'json' });
+    await drainQueues();
+    expect(await sentTo(from)).toHaveLength(1);
+  });
+
+  it('does not send a reaction another delivery holds; the sweeper re-sends one whose claim expired, once', async () => {
+    const { from, conv } = await customerWrote();
+    const [target] = await db.select().from(messages).where(and(eq(messages.conversationId, conv.id), eq(messages.direction, 'inbound')));
+    const [reaction] = await db
+      .insert(messageReactions)
+      .values({ organizationId: admin.orgId, messageId: target!.id, userId: admin.userId, emoji: '🎉', sendLeaseUntil: new Date(Date.now() + 60 * 60_000), sendAttemptId: crypto.randomUUID() })
+      .returning();
+    await env.OUTBOUND_QUEUE.send({ type: 'outbound.reaction', organizationId: admin.orgId, messageId: target!.id }, { contentType: 'json' });
+    await drainQueues();
+    await sweep();
+    await drainQueues();
+    expect(await sentTo(from)).toEqual([]);
+
+    await db.update(messageReactions).set({ sendLeaseUntil: new Date(Date.now() - 1000) }).where(eq(messageReactions.id, reaction!.id));
+    await sweep();
+    const sent = await eventually(async () => (await db.select().from(messageReactions).where(eq(messageReactions.id, reaction!.id)))[0]?.providerMessageId);
+    await drainQueues();
+    await sweep();
+    await drainQueues();
+    const atMeta = await sentTo(from);
+    expect(atMeta).toHaveLength(1);
+    expect(atMeta[0]).toMatchObject({ id: sent, request: { type: 'reaction', reaction: { emoji: '🎉' } } });
   });
 });

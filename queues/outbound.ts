@@ -14,7 +14,7 @@ import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
 import { errorReason } from './meta/normalise';
-import { GraphError, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
+import { GraphError, graphTimeout, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './ingest';
 import { notifyStored } from './notify';
@@ -72,7 +72,7 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
       );
       replyToWamid = quoted?.wamid ?? null;
     }
-    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, claim.token) };
+    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, claim.token), timeoutMs: graphTimeout(env) };
     // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
     let mediaId: string | undefined;
     const key = (m.payload?.media as { key?: string } | undefined)?.key;

@@ -21,7 +21,7 @@ const outboundSweeper: Job = async (env, log) => {
   const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
   try {
     const result = await sweepOutbound(env, db, log);
-    if (result.requeued + result.failedUnknown + result.reactionsRequeued > 0) log.info('outbound sweep', { ...result });
+    if (result.requeued + result.failedUnknown + result.expired + result.reactionsRequeued > 0) log.info('outbound sweep', { ...result });
   } finally {
     await pool.end();
   }

@@ -15,6 +15,12 @@ export const OUTCOME_UNKNOWN = {
   errorDetail: 'O WhatsApp não confirmou o envio a tempo; a mensagem pode ter chegado ao cliente. Confira antes de reenviar.',
 } as const;
 
+/** Why the sweeper gives up on a message that waited a day unsent (the conversation has moved on). */
+export const NOT_SENT_IN_TIME = {
+  errorTitle: 'Not sent in time',
+  errorDetail: 'A mensagem ficou mais de 24 horas na fila sem ser enviada; reenvie se ainda fizer sentido.',
+} as const;
+
 /** Unsent outbound messages: queued, no wamid yet, not a private note (messages_outbound_unsent_idx). */
 export const unsent = and(
   eq(messages.status, 'queued'),

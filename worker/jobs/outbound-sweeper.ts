@@ -3,6 +3,8 @@
 // leaves its claim (lease) behind. The sweeper
 //   - re-enqueues the head of each conversation's unsent messages when it has had no claim and no change for
 //     STUCK_AFTER_MS (its turn then passes down the line as usual);
+//   - gives up on a message unsent (and unclaimed) for MAX_QUEUED_MS: failed, "Not sent in time" — a day-old reply
+//     arriving out of the blue would confuse more than help;
 //   - resolves an expired message lease as failed, "Send outcome unknown": the send may have reached the customer
 //     and Meta offers no way to ask, so a second copy is not risked (the agent sees why and can resend);
 //   - re-enqueues an agent's reaction that is unconfirmed and unclaimed for as long, or whose claim expired (sending
@@ -12,19 +14,21 @@ import { and, asc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { messageColumns, messageReactions, messages, type Message } from '../db/schema';
 import type { Db } from '../db/client';
 import { asSystem } from '../db/tx';
-import { OUTCOME_UNKNOWN, unsent } from '../domain/outbound';
+import { NOT_SENT_IN_TIME, OUTCOME_UNKNOWN, unsent } from '../domain/outbound';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 import { messageDone } from '../../queues/outbound';
 
 /** Longer than the outbound retries' backoff between two tries, so a message waiting for its retry is left alone. */
 export const STUCK_AFTER_MS = 3 * 60_000;
+export const MAX_QUEUED_MS = 24 * 60 * 60_000;
 /** Bounded work per run; the rest waits a minute. */
 const SWEEP_LIMIT = 500;
 
 export interface SweepResult {
   requeued: number;
   failedUnknown: number;
+  expired: number;
   reactionsRequeued: number;
 }
 
@@ -41,6 +45,17 @@ export async function sweepOutbound(env: Env, db: Db, log: Logger): Promise<Swee
   );
   for (const m of expired) {
     log.warn('outbound lease expired; marked failed (outcome unknown)', { orgId: m.organizationId, messageId: m.id });
+    await messageDone(env, db, m.organizationId, m, log);
+  }
+  const tooOld: Message[] = await asSystem(db, (tx) =>
+    tx
+      .update(messages)
+      .set({ status: 'failed', failedAt: new Date(), errorCode: null, ...NOT_SENT_IN_TIME, updatedAt: new Date() })
+      .where(and(unsent, isNull(messages.sendLeaseUntil), lt(messages.createdAt, sql`now() - ${`${MAX_QUEUED_MS} milliseconds`}::interval`)))
+      .returning(messageColumns),
+  );
+  for (const m of tooOld) {
+    log.warn('outbound message waited too long; marked failed', { orgId: m.organizationId, messageId: m.id });
     await messageDone(env, db, m.organizationId, m, log);
   }
 
@@ -95,5 +110,5 @@ export async function sweepOutbound(env: Env, db: Db, log: Logger): Promise<Swee
       log.warn('could not re-enqueue a reaction', { ...errorFields(err), messageId: r.messageId });
     }
   }
-  return { requeued, failedUnknown: expired.length, reactionsRequeued };
+  return { requeued, failedUnknown: expired.length, expired: tooOld.length, reactionsRequeued };
 }

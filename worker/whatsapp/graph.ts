@@ -29,6 +29,12 @@ export const GRAPH_TIMEOUT_MS = 15_000;
 /** Uploads carry the file (up to 100 MB for documents). */
 export const GRAPH_UPLOAD_TIMEOUT_MS = 60_000;
 
+/** The configured timeout (GRAPH_TIMEOUT_MS), when it is a positive number. */
+export function graphTimeout(env: { GRAPH_TIMEOUT_MS?: string }): number | undefined {
+  const ms = Number(env.GRAPH_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 async function call<T>(cfg: GraphConfig, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${path}`, {
     method,
