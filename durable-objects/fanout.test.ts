@@ -82,7 +82,9 @@ describe('fan-out room', () => {
     const res = await stub.fetch(upgradeRequest({ userId: crypto.randomUUID(), orgId: crypto.randomUUID(), role: 'agent', room: 'r' }, total - HISTORY_LIMIT));
     const ws = res.webSocket!;
     const replayed: RealtimeEvent[] = [];
-    ws.addEventListener('message', (e) => replayed.push(JSON.parse(e.data as string)));
+    ws.addEventListener('message', (e) => {
+      replayed.push(JSON.parse(e.data as string));
+    });
     ws.accept();
     await expect.poll(() => replayed.length).toBe(HISTORY_LIMIT);
     expect(replayed[0]!.seq).toBe(total - HISTORY_LIMIT + 1);
@@ -90,7 +92,9 @@ describe('fan-out room', () => {
     const behind = await stub.fetch(upgradeRequest({ userId: crypto.randomUUID(), orgId: crypto.randomUUID(), role: 'agent', room: 'r' }, total - HISTORY_LIMIT - 1));
     const old = behind.webSocket!;
     const got: RealtimeEvent[] = [];
-    old.addEventListener('message', (e) => got.push(JSON.parse(e.data as string)));
+    old.addEventListener('message', (e) => {
+      got.push(JSON.parse(e.data as string));
+    });
     old.accept();
     await expect.poll(() => got.length).toBe(1);
     expect(got[0]).toEqual({ type: 'resync', data: { reason: 'history_gone' }, seq: total });
