@@ -14,7 +14,7 @@ describe('dead-letter consumer', () => {
     const id1 = `dlq-${crypto.randomUUID()}`;
     const id2 = `dlq-${crypto.randomUUID()}`;
     const webhook = { type: 'meta.webhook', body: '{"object":"whatsapp_business_account"}', receivedAt: new Date().toISOString() };
-    const batch = createMessageBatch(QUEUE_NAMES.deadLetter, [
+    const batch = createMessageBatch<unknown>(QUEUE_NAMES.deadLetter, [
       { id: id1, timestamp: new Date(), attempts: 6, body: webhook },
       { id: id2, timestamp: new Date(), attempts: 1, body: { something: 'else' } },
     ]);

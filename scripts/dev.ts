@@ -3,6 +3,7 @@
 // Ctrl-C stops everything.
 import { copyFileSync, existsSync } from 'node:fs';
 import { isPortFree } from './lib/ports';
+import { requireNode22 } from './lib/node-version';
 import { prefixer } from './lib/processes';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './lib/seed';
 import { startStack, type Stack } from './lib/stack';
@@ -16,6 +17,8 @@ let stack: Stack | undefined;
 let stopping = false;
 
 async function main() {
+  requireNode22();
+  say(`node ${process.version}`);
   for (const [name, port] of [['PORT', PORT], ['WEB_PORT', WEB_PORT], ['FAKE_META_PORT', FAKE_META_PORT]] as const) {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`${name}=${process.env[name]} is not a valid port.`);
     if (!(await isPortFree(port, HOST))) {

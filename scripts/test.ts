@@ -8,6 +8,7 @@ import { createDatabase, dropDatabase } from './lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-pg';
 import { runMigrations } from './lib/migrate';
 import { startWsProxy } from './lib/ws-proxy';
+import { requireNode22, withSameNode } from './lib/node-version';
 import { startFakeMeta } from '../fake-meta';
 import { readFileSync as readText } from 'node:fs';
 import { parseEnv } from 'node:util';
@@ -16,6 +17,8 @@ const RESULTS = 'test-results/vitest.json';
 const E2E_RESULTS = 'test-results/e2e.json';
 
 async function main(): Promise<number> {
+  requireNode22();
+  console.log(`[test] node ${process.version}`);
   const external = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   let embedded: EmbeddedPostgres | undefined;
   const adminUrl = external ?? (embedded = await startEmbeddedPostgres()).url;
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    const child = spawn(cmd, args, { stdio: 'inherit', env: withSameNode(env) });
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
 }

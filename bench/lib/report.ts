@@ -26,7 +26,8 @@ export function runInfo(): RunInfo {
   return {
     date: new Date().toISOString(),
     commit: git('rev-parse', '--short=12', 'HEAD') || 'unknown',
-    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    // The results folder is what a run writes (the -latest files too): it does not make the measured code dirty.
+    dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results') !== '',
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

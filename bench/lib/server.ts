@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { Log, LogLevel, Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptionsShape } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { devVars } from '../../scripts/lib/stack';
 
@@ -78,12 +78,19 @@ export function stateDir(name: string): { path: string; tmpfs: boolean } {
 
 export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServer> {
   const [scriptPath, ceiling] = await Promise.all([bundleWorker(opts.buildDir), ceilingScript()]);
-  const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
+  // Typed as the v4 shape it is (wrangler's own type loses the fields through an Omit over a union). Its
+  // modulesRules (wrangler's defaults) are dropped: the bundle is one module, and miniflare 5's converter refuses them.
+  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions as Omit<V4WorkerOptionsShape, 'bindings'> & {
+    bindings?: Record<string, unknown>;
+    compatibilityDate?: string;
+    modulesRules?: unknown;
+  };
   const logs = { counts: {} as Record<string, number>, samples: [] as string[] };
   // How many worker warnings/errors to echo (BENCH_WORKER_LOG_LINES, default 30): enough to see a failure mode.
   const echo = Number(process.env.BENCH_WORKER_LOG_LINES ?? 30);
   let echoed = 0;
-  const mf = new Miniflare({
+  // wrangler still derives v4-shaped worker options; miniflare 5 takes them through its converter.
+  const mf = new Miniflare(convertV4MiniflareOptions({
     host: '127.0.0.1',
     port: opts.port ?? 0,
     // No network here: never fetch Request.cf.
@@ -100,7 +107,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
     },
     workers: [
       {
-        ...(workerOptions as object),
+        ...workerOptions,
         name: 'conversa',
         ...(opts.inspectorPort ? { unsafeInspectorProxy: true } : {}),
         modules: true,
@@ -124,7 +131,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
         routes: [`*${CEILING_PATH}*`],
       },
     ],
-  });
+  }));
   const url = (await mf.ready).toString().replace(/\/$/, '');
   return {
     url,

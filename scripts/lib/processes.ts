@@ -1,6 +1,7 @@
 // Child processes with prefixed, line-buffered output, stopped together on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { withSameNode } from './node-version';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 let next = 0;
@@ -14,7 +15,7 @@ export function prefixer(name: string): (line: string) => void {
 
 export function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const print = prefixer(name);
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(cmd, args, { env: withSameNode(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', print);
   return child;
 }
