@@ -12,6 +12,10 @@ const STALE_MS = 90_000;
 const SWEEP_MS = 60_000;
 
 const pad = (seq: number) => String(seq).padStart(12, '0');
+/** Storage deletes at most 128 keys per call. */
+const TRIM_BATCH = 128;
+/** Enough for the largest publish; a room that grew before this rule shrinks by this much per publish. */
+const TRIM_ROUNDS = 8;
 
 export function upgradeRequest(identity: SocketIdentity, after?: number): Request {
   const headers = new Headers({ Upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(identity) });
@@ -61,16 +65,35 @@ export class FanoutRoom extends DurableObject<Env> {
     const entries: Record<string, unknown> = { seq };
     for (const e of stored) entries[`ev:${pad(e.seq)}`] = e;
     await this.ctx.storage.put(entries);
-    const oldest = seq - HISTORY_LIMIT;
-    if (oldest > 0 && seq % 50 === 0) {
-      const stale = await this.ctx.storage.list({ prefix: 'ev:', end: `ev:${pad(oldest)}` });
-      await this.ctx.storage.delete([...stale.keys()]);
-    }
+    await this.trim(seq);
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity;
       for (const e of stored) this.send(ws, this.visibleTo(identity, e));
     }
     return stored;
+  }
+
+  /**
+   * Keeps the last HISTORY_LIMIT events. Runs on every publish (a publish of several events must not step over a
+   * trim point), so there is at most one publish's worth to delete; the bound keeps the work per call small even
+   * for a room that grew before this rule.
+   */
+  private async trim(seq: number) {
+    const keepFrom = seq - HISTORY_LIMIT + 1;
+    if (keepFrom <= 1) return;
+    for (let round = 0; round < TRIM_ROUNDS; round++) {
+      const stale = await this.ctx.storage.list({ prefix: 'ev:', end: `ev:${pad(keepFrom)}`, limit: TRIM_BATCH });
+      if (stale.size) await this.ctx.storage.delete([...stale.keys()]);
+      if (stale.size < TRIM_BATCH) return;
+    }
+  }
+
+  /**
+   * Tells every socket it missed something (a notify this room could not take): a stored `resync` with its own seq,
+   * so open clients reload and one reconnecting later with an older seq gets it in its replay.
+   */
+  async resync(reason: string): Promise<RealtimeEvent> {
+    return this.publish('resync', { reason });
   }
 
   /** Sends an event that is not kept (typing): it carries the latest seq, so it never opens a gap. */

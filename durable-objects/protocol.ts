@@ -22,7 +22,10 @@
 //   label.updated          data = { label } (worker/domain/labels.ts labelColumns): renamed or recoloured; clients
 //                          update every row, chat and filter that shows it (one event, however many are tagged)
 //   label.deleted          data = { id }: the label and its taggings are gone; clients drop it wherever shown
-// Both: resync           data = { reason }: the missed history is gone; reload and reconnect without `after`.
+// Both: resync           data = { reason }: reload over REST. "history_gone": the missed history is gone (sent on
+//                        reconnect, with the latest seq; reconnect without `after`). "missed_events": a notify this
+//                        room could not take even after retries (queues/notify.ts); stored with its own seq, so
+//                        sockets that reconnect later with an older seq replay it too.
 import { z } from 'zod';
 import type { Role } from '../worker/db/schema';
 

@@ -76,6 +76,28 @@ export function failNext(state: FakeMetaState, raw: FailNextInput): void {
   state.failures.push({ ...rest, remaining: count });
 }
 
+export const slowNextSchema = z.object({
+  /** Only sends to this customer; any when absent. */
+  to: z.string().optional(),
+  delayMs: z.number().int().positive().max(120_000),
+  count: z.number().int().positive().default(1),
+});
+export type SlowNextInput = z.input<typeof slowNextSchema>;
+
+/** The next matching sends are delivered to the customer, but the Graph API answers only after delayMs. */
+export function slowNext(state: FakeMetaState, raw: SlowNextInput): void {
+  const { count, ...rest } = slowNextSchema.parse(raw);
+  state.slowSends.push({ ...rest, remaining: count });
+}
+
+export function takeSlowSend(state: FakeMetaState, waId: string): number | undefined {
+  const idx = state.slowSends.findIndex((s) => s.to === undefined || digitsOnly(s.to) === waId);
+  if (idx < 0) return undefined;
+  const slow = state.slowSends[idx]!;
+  if (--slow.remaining <= 0) state.slowSends.splice(idx, 1);
+  return slow.delayMs;
+}
+
 export const throttleSchema = z.object({
   code: z.union([z.literal(130429), z.literal(131056), z.literal(131048)]).default(130429),
   phoneNumberId: z.string().optional(),

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import {
   addTemplateFrom, configPatchSchema, failNext, failNextSchema, patchConfig, registerNumber, registerNumberSchema, setThrottle,
-  setWindow, templateInputSchema, throttleSchema, windowSchema,
+  setWindow, slowNext, slowNextSchema, templateInputSchema, throttleSchema, windowSchema,
 } from './actions';
 import { customerMessageSchema, sendCustomerMessage, UnknownNumberError } from './customer';
 import { metaError } from './errors';
@@ -79,6 +79,12 @@ export function createControlApp(state: FakeMetaState): Hono {
   app.delete('/fail-next', (c) => {
     state.failures.length = 0;
     return c.json({ pending: [] });
+  });
+
+  // Accepted but answered late: the customer gets the message, the caller's Graph call may time out first.
+  app.post('/slow-next', async (c) => {
+    slowNext(state, slowNextSchema.parse(await jsonBody(c)));
+    return c.json({ pending: state.slowSends }, 201);
   });
 
   app.post('/throttle', async (c) => {

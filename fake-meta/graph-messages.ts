@@ -1,9 +1,10 @@
 // POST /{version}/{phone-number-id}/messages: sends (every message type) and mark-as-read.
+import { takeSlowSend } from './actions';
 import { invalidParameterError, unknownObjectError, whatsappError } from './errors';
 import { authenticate, sendGraphError, VERSION, type GraphApp } from './graph-common';
 import { parseSendBody } from './send-schema';
 import { decideSend } from './send-rules';
-import { tokenCanUseNumber, type FakeMetaState, type OutboundMessage } from './state';
+import { sleep, tokenCanUseNumber, type FakeMetaState, type OutboundMessage } from './state';
 import { scheduleStatuses } from './status-callbacks';
 import { digitsOnly, newWamid } from './webhooks';
 
@@ -50,6 +51,8 @@ export function registerMessages(app: GraphApp, state: FakeMetaState): void {
     };
     state.outbound.push(msg);
     scheduleStatuses(state, msg, decision.asyncError);
+    const delayMs = takeSlowSend(state, waId);
+    if (delayMs !== undefined) await sleep(state, delayMs);
     return c.json({
       messaging_product: 'whatsapp',
       contacts: [{ input: req.to, wa_id: waId }],

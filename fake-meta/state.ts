@@ -153,6 +153,8 @@ export interface FakeMetaState {
   /** Throttle code (130429 / 131056) per phoneNumberId, or '*' for all. */
   throttles: Map<string, number>;
   failures: ForcedFailure[];
+  /** Sends that Meta accepts (the customer gets them) but answers only after `delayMs`: a late or lost answer. */
+  slowSends: { to?: string; delayMs: number; remaining: number }[];
   requests: RecordedRequest[];
   outbound: OutboundMessage[];
   inbound: InboundRecord[];
@@ -196,6 +198,7 @@ export function createState(config: ConfigInput, now: () => number = Date.now): 
     unreachable: new Set(),
     throttles: new Map(),
     failures: [],
+    slowSends: [],
     requests: [],
     outbound: [],
     inbound: [],
@@ -215,6 +218,7 @@ export function resetState(state: FakeMetaState, all = false): void {
   }
   for (const m of [state.media, state.mediaGrants, state.windows, state.conversations, state.throttles]) m.clear();
   state.unreachable.clear();
+  state.slowSends.length = 0;
   for (const list of [state.failures, state.requests, state.outbound, state.inbound, state.webhooks]) list.length = 0;
 }
 

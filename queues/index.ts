@@ -2,16 +2,20 @@
 import { createDb } from '../worker/db/client';
 import type { Env } from '../worker/env';
 import { createLogger, errorFields } from '../worker/lib/log';
+import { trackBatch } from './activity';
 import { storeDeadLetters } from './dead-letter';
 import { processWebhooks, retryBase, retryDelay, type IngestItem } from './ingest';
 import { fetchMediaBatch } from './media';
 import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
-import { sendOutboundBatch } from './outbound';
+import { redeliverNotifications } from './notify';
+import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
-export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function handleQueue(delivered: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
+  const { batch, done } = trackBatch(delivered, env.APP_ENV === 'test');
+  const probes: string[] = [];
   const log = createLogger({ queue: batch.queue, size: batch.messages.length }, env.LOG_LEVEL);
   const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
   try {
@@ -24,6 +28,8 @@ export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionC
     const media: Typed<'media.fetch'>[] = [];
     const outbound: Typed<'outbound.send'>[] = [];
     const reactions: Typed<'outbound.reaction'>[] = [];
+    const records: Typed<'outbound.record'>[] = [];
+    const notifications: Typed<'realtime.notify'>[] = [];
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
@@ -36,16 +42,24 @@ export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionC
       if (body.type === 'meta.webhook') webhooks.push({ message, body });
       else if (body.type === 'media.fetch') media.push({ message, body });
       else if (body.type === 'outbound.reaction') reactions.push({ message, body });
-      else outbound.push({ message, body });
+      else if (body.type === 'outbound.record') records.push({ message, body });
+      else if (body.type === 'realtime.notify') notifications.push({ message, body });
+      else if (body.type === 'queue.probe') {
+        probes.push(body.token);
+        message.ack();
+      } else outbound.push({ message, body });
     }
     if (webhooks.length) await processWebhooks(webhooks, env, db, log);
     if (media.length) await fetchMediaBatch(media, env, db, log);
+    if (records.length) await recordSentBatch(records, env, db, log);
     if (outbound.length) await sendOutboundBatch(outbound, env, db, log);
     if (reactions.length) await sendReactionBatch(reactions, env, db, log);
+    if (notifications.length) await redeliverNotifications(notifications, env, log);
   } catch (err) {
     log.error('queue batch failed', errorFields(err));
     batch.retryAll({ delaySeconds: 10 });
   } finally {
+    done(probes);
     ctx.waitUntil(pool.end().catch(() => {}));
   }
 }

@@ -39,6 +39,41 @@ export const outboundReactionMessage = z.object({
   messageId: z.uuid(),
 });
 
-export const queueMessage = z.discriminatedUnion('type', [metaWebhookMessage, mediaFetchMessage, outboundSendMessage, outboundReactionMessage]);
+/**
+ * Meta accepted a send but the database did not take its wamid: the wamid travels here until it does, so the
+ * message is never sent again nor left "unknown" (queues/outbound.ts).
+ */
+export const outboundRecordMessage = z.object({
+  type: z.literal('outbound.record'),
+  organizationId: z.uuid(),
+  messageId: z.uuid(),
+  attemptId: z.uuid(),
+  wamid: z.string().min(1),
+});
+
+/** Realtime events a room or inbox did not take after a commit: retried here, then the room's sockets resync (queues/notify.ts). */
+export const realtimeNotifyMessage = z.object({
+  type: z.literal('realtime.notify'),
+  organizationId: z.uuid(),
+  /** A conversation id, or null for the organisation's inbox. */
+  conversationId: z.uuid().nullable(),
+  events: z.array(z.object({ type: z.string(), data: z.unknown() })).min(1),
+});
+
+/** Acknowledged and noted in this isolate: lets a caller wait until everything queued before it was handled (queues/activity.ts). */
+export const queueProbeMessage = z.object({
+  type: z.literal('queue.probe'),
+  token: z.string(),
+});
+
+export const queueMessage = z.discriminatedUnion('type', [
+  metaWebhookMessage,
+  mediaFetchMessage,
+  outboundSendMessage,
+  outboundReactionMessage,
+  outboundRecordMessage,
+  realtimeNotifyMessage,
+  queueProbeMessage,
+]);
 export type QueueMessage = z.infer<typeof queueMessage>;
 export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;

@@ -1,5 +1,7 @@
 // After commit (never before), tell the realtime rooms what changed: one call per conversation room and one per
-// organisation inbox per batch. A failed notify is logged and never fails the stored data; clients catch up.
+// organisation inbox per batch. A failed notify never fails the stored data, and never goes silently missing: the
+// events are retried through the outbound queue (`realtime.notify`), and when a room still does not take them its
+// sockets are told to `resync` (a stored event with its own seq, so clients that reconnect later reload too).
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
 import { messageReactions, type Message } from '../worker/db/schema';
@@ -8,6 +10,13 @@ import { conversationSummaries } from '../worker/domain/conversations';
 import { messageDto } from '../worker/domain/dto';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
+import type { Typed } from '.';
+import { retryBase, retryDelay } from './ingest';
+
+/** Deliveries of a `realtime.notify` before the room's sockets are told to resync instead. */
+export const NOTIFY_MAX_ATTEMPTS = 4;
+
+type RoomEvent = { type: string; data: unknown };
 
 export interface StoredChanges {
   created: Message[];
@@ -45,47 +54,92 @@ export function orgInbox(env: Env, orgId: string) {
   return env.ORG_INBOX.get(env.ORG_INBOX.idFromName(orgId));
 }
 
-/** Publishes events to the organisation's inbox room after a commit; a failure is logged, never thrown. */
-export async function publishToInbox(env: Env, orgId: string, events: { type: string; data: unknown }[], log: Logger): Promise<void> {
-  if (events.length === 0) return;
+const roomOf = (env: Env, orgId: string, conversationId: string | null) =>
+  conversationId ? conversationRoom(env, orgId, conversationId) : orgInbox(env, orgId);
+
+/** Publishes to one room; what it does not take is queued for another try (never thrown). */
+async function deliver(env: Env, orgId: string, conversationId: string | null, events: RoomEvent[], log: Logger): Promise<void> {
   try {
-    await orgInbox(env, orgId).publishMany(events);
+    await roomOf(env, orgId, conversationId).publishMany(events);
   } catch (err) {
-    log.warn('realtime notify failed', { ...errorFields(err), orgId, types: events.map((e) => e.type) });
+    log.warn('realtime notify failed; queued for another try', { ...errorFields(err), orgId, conversationId, types: events.map((e) => e.type) });
+    try {
+      await env.OUTBOUND_QUEUE.send({ type: 'realtime.notify', organizationId: orgId, conversationId, events }, { contentType: 'json' });
+    } catch (queueErr) {
+      // Not even queued (too large, queue down): the sockets reload what they missed.
+      log.warn('realtime notify could not be queued', { ...errorFields(queueErr), orgId, conversationId });
+      await resyncRoom(env, orgId, conversationId, log);
+    }
   }
+}
+
+/** Tells a room's sockets they missed something (they reload over REST); the last resort, so only logged. */
+async function resyncRoom(env: Env, orgId: string, conversationId: string | null, log: Logger): Promise<void> {
+  try {
+    await roomOf(env, orgId, conversationId).resync('missed_events');
+  } catch (err) {
+    log.error('realtime resync failed', { ...errorFields(err), orgId, conversationId });
+  }
+}
+
+/** `realtime.notify`: events a room did not take; after NOTIFY_MAX_ATTEMPTS its sockets resync instead. */
+export async function redeliverNotifications(items: Typed<'realtime.notify'>[], env: Env, log: Logger): Promise<void> {
+  for (const { message, body } of items) {
+    try {
+      await roomOf(env, body.organizationId, body.conversationId).publishMany(body.events as RoomEvent[]);
+      message.ack();
+    } catch (err) {
+      if (message.attempts < NOTIFY_MAX_ATTEMPTS) {
+        log.warn('realtime notify failed again; will retry', { ...errorFields(err), attempts: message.attempts });
+        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        continue;
+      }
+      await resyncRoom(env, body.organizationId, body.conversationId, log);
+      message.ack();
+    }
+  }
+}
+
+/** Publishes events to the organisation's inbox room after a commit; a failure is retried, never thrown. */
+export async function publishToInbox(env: Env, orgId: string, events: RoomEvent[], log: Logger): Promise<void> {
+  if (events.length === 0) return;
+  await deliver(env, orgId, null, events, log);
 }
 
 export async function notifyStored(env: Env, db: Db, orgId: string, changes: StoredChanges, log: Logger): Promise<void> {
   if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
+  let loaded: Notification;
   try {
-    const { reactions, summaries } =
-      changes.prefetched ??
-      (await withOrg(db, orgId, (tx) => loadNotification(tx, orgId, changes.conversationIds, [...changes.created, ...changes.updated])));
-    const reactionsByMessage = new Map<string, Notification['reactions']>();
-    for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
-    const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];
-
-    const byConversation = new Map<string, { type: string; data: unknown }[]>();
-    const add = (m: Message, type: string) => {
-      const events = byConversation.get(m.conversationId) ?? [];
-      events.push({ type, data: messageDto(m, reactionsOf(m.id)) });
-      byConversation.set(m.conversationId, events);
-    };
-    for (const m of changes.created) add(m, 'message.created');
-    for (const m of changes.updated) add(m, 'message.updated');
-    if (changes.toRooms) {
-      for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
-    }
-
-    const calls: Promise<unknown>[] = [...byConversation].map(([conversationId, events]) =>
-      conversationRoom(env, orgId, conversationId).publishMany(events),
-    );
-    if (summaries.length) {
-      calls.push(orgInbox(env, orgId).publishMany(summaries.map((s) => ({ type: 'conversation.updated', data: s }))));
-    }
-    const results = await Promise.allSettled(calls);
-    for (const r of results) if (r.status === 'rejected') log.warn('realtime notify failed', errorFields(r.reason));
+    loaded = changes.prefetched ?? (await withOrg(db, orgId, (tx) => loadNotification(tx, orgId, changes.conversationIds, [...changes.created, ...changes.updated])));
   } catch (err) {
-    log.warn('realtime notify failed', { ...errorFields(err), orgId });
+    // Without the reads there are no events to send: every affected room reloads instead.
+    log.warn('realtime notify could not read what changed; rooms resync', { ...errorFields(err), orgId });
+    const rooms = new Set([...changes.created, ...changes.updated].map((m) => m.conversationId));
+    if (changes.toRooms) for (const id of changes.conversationIds) rooms.add(id);
+    const targets: (string | null)[] = [...rooms, ...(changes.conversationIds.length ? [null] : [])];
+    await Promise.all(targets.map((id) => resyncRoom(env, orgId, id, log)));
+    return;
   }
+  const { reactions, summaries } = loaded;
+  const reactionsByMessage = new Map<string, Notification['reactions']>();
+  for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
+  const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];
+
+  const byConversation = new Map<string, { type: string; data: unknown }[]>();
+  const add = (m: Message, type: string) => {
+    const events = byConversation.get(m.conversationId) ?? [];
+    events.push({ type, data: messageDto(m, reactionsOf(m.id)) });
+    byConversation.set(m.conversationId, events);
+  };
+  for (const m of changes.created) add(m, 'message.created');
+  for (const m of changes.updated) add(m, 'message.updated');
+  if (changes.toRooms) {
+    for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
+  }
+
+  const calls: Promise<void>[] = [...byConversation].map(([conversationId, events]) => deliver(env, orgId, conversationId, events, log));
+  if (summaries.length) {
+    calls.push(deliver(env, orgId, null, summaries.map((s) => ({ type: 'conversation.updated', data: s })), log));
+  }
+  await Promise.all(calls);
 }

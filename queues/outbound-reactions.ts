@@ -1,14 +1,19 @@
 // Outbound reactions: tell WhatsApp the organisation's current reaction on a message (reading it at send time, so
 // jobs delivered out of order still end on the latest state). The wamid Meta returns is kept on the reaction, which
-// also marks it sent (a redelivered job skips it). A reaction Meta refuses for good is taken back off the message.
+// also marks it sent (a redelivered job skips it). Like messages (queues/outbound.ts), a delivery claims the reaction
+// before the Graph call and a delivery that finds it claimed sends nothing; unlike a message, sending the same
+// reaction twice changes nothing for the customer, so a send without an answer is simply retried and the sweeper
+// re-sends one whose claim expired. Removing a reaction ("") has no row to claim and is equally harmless to repeat.
+// A reaction Meta refuses for good is taken back off the message.
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
 import { channels, contacts, conversations, messageColumns, messageReactions, messages } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
+import { claimReactionSend, recordReactionSent, releaseReactionClaim } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
-import { GraphError, sendMessage } from '../worker/whatsapp/graph';
+import { GraphError, graphTimeout, sendMessage } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './ingest';
 import { notifyStored } from './notify';
@@ -41,23 +46,26 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
       continue;
     }
     const emoji = found.reaction?.emoji ?? '';
+    const attemptId = crypto.randomUUID();
+    const reaction = found.reaction;
+    if (reaction && !(await withOrg(db, orgId, (tx) => claimReactionSend(tx, orgId, reaction.id, attemptId)))) {
+      message.ack();
+      continue;
+    }
     try {
       if (!found.token || !found.phoneNumberId || !found.waId || found.channelStatus !== 'active') {
         throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
       }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token) };
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token), timeoutMs: graphTimeout(env) };
       const sent = await sendMessage(cfg, found.phoneNumberId, reactionPayload(found.waId, found.wamid, emoji));
       const wamid = sent.messages[0]?.id;
-      if (found.reaction && wamid) {
-        await withOrg(db, orgId, (tx) =>
-          tx.update(messageReactions).set({ providerMessageId: wamid, updatedAt: new Date() }).where(and(eq(messageReactions.organizationId, orgId), eq(messageReactions.id, found.reaction!.id))),
-        );
-      }
+      if (reaction && wamid) await withOrg(db, orgId, (tx) => recordReactionSent(tx, orgId, reaction.id, attemptId, wamid));
       message.ack();
     } catch (err) {
       const graph = err instanceof GraphError ? err : null;
       if ((graph ? graph.retryable : true) && message.attempts < OUTBOUND_MAX_ATTEMPTS) {
         log.warn('reaction send failed; will retry', { ...errorFields(err), messageId, attempts: message.attempts });
+        if (reaction) await withOrg(db, orgId, (tx) => releaseReactionClaim(tx, orgId, reaction.id, attemptId)).catch(() => {});
         message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
         continue;
       }

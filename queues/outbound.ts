@@ -1,14 +1,20 @@
-// Outbound consumer: a queued agent message → Graph API send → wamid recorded. Meta errors become a failed
-// status with a readable reason; only what can succeed later (rate limits, outages) is retried.
+// Outbound consumer: a queued agent message → Graph API send → wamid recorded, at most one accepted send per message.
+// Each delivery claims the message first (a lease, worker/domain/outbound.ts), calls the Graph API with a timeout
+// and records the outcome; a redelivery that finds it sent, failed or leased sends nothing. Meta's errors become a
+// failed status with a readable reason; only what Meta answered "try later" to (rate limits, outages) is retried.
+// A send that got no answer (timeout, dropped connection) may have reached the customer: it is marked failed with
+// "Send outcome unknown" rather than risking a second copy. When the wamid cannot be written, it travels on the
+// queue (`outbound.record`) until the database takes it. Messages of a conversation go out in order.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
-import { channels, contacts, conversations, messageColumns, messages, type Message } from '../worker/db/schema';
+import { messages, type Message } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
+import { claimSend, nextInLine, OUTCOME_UNKNOWN, recordFailed, recordSent, releaseClaim, type Claim, type FailedOutcome } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
 import { errorReason } from './meta/normalise';
-import { GraphError, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
+import { GraphError, graphTimeout, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './ingest';
 import { notifyStored } from './notify';
@@ -48,74 +54,139 @@ export function graphPayload(m: Message, to: string, replyToWamid: string | null
   }
 }
 
-export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: Env, db: Db, log: Logger): Promise<void> {
-  for (const { message, body } of items) {
-    const { organizationId: orgId, messageId } = body;
-    const [row] = await withOrg(db, orgId, (tx) =>
-      tx
-        .select({ message: messageColumns, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-        .innerJoin(channels, eq(channels.id, conversations.channelId))
-        .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))),
-    );
-    // Already sent (a redelivery) or gone: nothing to do.
-    if (!row || row.message.status !== 'queued' || row.message.providerMessageId) {
-      message.ack();
-      continue;
+type Outcome = { sent: string } | { failed: FailedOutcome } | { retry: true };
+
+/** The Graph calls for one claimed message; every error is turned into an outcome here. */
+async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env, db: Db, orgId: string, attempts: number, log: Logger): Promise<Outcome> {
+  const m = claim.message;
+  // Only a send that got no answer can have reached the customer unseen; anything earlier can safely be retried.
+  let calledSend = false;
+  try {
+    if (!claim.token || !claim.phoneNumberId || !claim.waId || !claim.channelActive) {
+      throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
     }
-    let outcome: Partial<Message>;
-    try {
-      if (!row.token || !row.phoneNumberId || !row.waId || row.channelStatus !== 'active') {
-        throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
-      }
-      let replyToWamid: string | null = null;
-      if (row.message.replyToMessageId) {
-        const [quoted] = await withOrg(db, orgId, (tx) =>
-          tx.select({ wamid: messages.providerMessageId }).from(messages).where(and(eq(messages.organizationId, orgId), eq(messages.id, row.message.replyToMessageId!))),
-        );
-        replyToWamid = quoted?.wamid ?? null;
-      }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, row.token) };
-      // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
-      let mediaId: string | undefined;
-      const key = (row.message.payload?.media as { key?: string } | undefined)?.key;
-      if (key) {
-        const object = await env.MEDIA.get(key);
-        if (!object) throw new GraphError(400, 131053, errorReason(131053), 'the uploaded file is gone');
-        const bytes = await object.arrayBuffer();
-        const mime = object.httpMetadata?.contentType ?? 'application/octet-stream';
-        mediaId = (await uploadMedia(cfg, row.phoneNumberId, { bytes, mime, filename: row.message.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo' })).id;
-      }
-      const sent = await sendMessage(cfg, row.phoneNumberId, graphPayload(row.message, row.waId, replyToWamid, mediaId));
-      // Status stays "queued" until Meta's "sent" webhook: accepted is not yet sent.
-      outcome = { providerMessageId: sent.messages[0]?.id ?? null };
-    } catch (err) {
-      const graph = err instanceof GraphError ? err : null;
-      const retryable = graph ? graph.retryable : true; // network trouble: try again
-      if (retryable && message.attempts < OUTBOUND_MAX_ATTEMPTS) {
-        log.warn('outbound send failed; will retry', { ...errorFields(err), messageId, attempts: message.attempts });
-        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
-        continue;
-      }
-      outcome = {
-        status: 'failed',
-        failedAt: new Date(),
+    let replyToWamid: string | null = null;
+    if (m.replyToMessageId) {
+      const [quoted] = await withOrg(db, orgId, (tx) =>
+        tx.select({ wamid: messages.providerMessageId }).from(messages).where(and(eq(messages.organizationId, orgId), eq(messages.id, m.replyToMessageId!))),
+      );
+      replyToWamid = quoted?.wamid ?? null;
+    }
+    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, claim.token), timeoutMs: graphTimeout(env) };
+    // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
+    let mediaId: string | undefined;
+    const key = (m.payload?.media as { key?: string } | undefined)?.key;
+    if (key) {
+      const object = await env.MEDIA.get(key);
+      if (!object) throw new GraphError(400, 131053, errorReason(131053), 'the uploaded file is gone');
+      const bytes = await object.arrayBuffer();
+      const mime = object.httpMetadata?.contentType ?? 'application/octet-stream';
+      mediaId = (await uploadMedia(cfg, claim.phoneNumberId, { bytes, mime, filename: m.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo' })).id;
+    }
+    calledSend = true;
+    const sent = await sendMessage(cfg, claim.phoneNumberId, graphPayload(m, claim.waId, replyToWamid, mediaId));
+    const wamid = sent.messages[0]?.id;
+    if (!wamid) throw new GraphError(502, 1, errorReason(1), 'accepted without a message id');
+    return { sent: wamid };
+  } catch (err) {
+    const graph = err instanceof GraphError ? err : null;
+    if (!graph && calledSend) {
+      log.warn('outbound send got no answer; outcome unknown', { ...errorFields(err), messageId: m.id });
+      return { failed: { errorCode: null, ...OUTCOME_UNKNOWN } };
+    }
+    const retryable = graph ? graph.retryable : true; // trouble before the send: try again
+    if (retryable && attempts < OUTBOUND_MAX_ATTEMPTS) {
+      log.warn('outbound send failed; will retry', { ...errorFields(err), messageId: m.id, attempts });
+      return { retry: true };
+    }
+    log.warn('outbound message failed', { messageId: m.id, code: graph?.code });
+    return {
+      failed: {
         errorCode: graph?.code ?? null,
         errorTitle: graph?.reason.title ?? 'Network error',
         errorDetail: graph ? `${graph.reason.reason}${graph.detail ? ` (${graph.detail})` : ''}` : 'Não foi possível falar com o WhatsApp.',
-      };
-      log.warn('outbound message failed', { messageId, code: graph?.code });
+      },
+    };
+  }
+}
+
+/**
+ * The one place a send's wamid is written (by the sending delivery, or later by `outbound.record`). Then the
+ * conversation's next message gets its turn, and the rooms hear of it.
+ */
+export async function recordSentMessage(env: Env, db: Db, orgId: string, messageId: string, attemptId: string, wamid: string, log: Logger): Promise<void> {
+  const updated = await withOrg(db, orgId, (tx) => recordSent(tx, orgId, messageId, attemptId, wamid));
+  if (updated) await messageDone(env, db, orgId, updated, log);
+}
+
+/** A message is done (sent or failed): hand the turn to the next one and tell the rooms. */
+export async function messageDone(env: Env, db: Db, orgId: string, m: Message, log: Logger): Promise<void> {
+  await handTurnOn(env, db, orgId, m, log);
+  await notifyStored(env, db, orgId, { created: [], updated: [m], conversationIds: [] }, log);
+}
+
+async function handTurnOn(env: Env, db: Db, orgId: string, m: Message, log: Logger): Promise<void> {
+  try {
+    const next = await withOrg(db, orgId, (tx) => nextInLine(tx, orgId, m.conversationId, m.id));
+    if (next) await env.OUTBOUND_QUEUE.send({ type: 'outbound.send', organizationId: orgId, messageId: next }, { contentType: 'json' });
+  } catch (err) {
+    // The sweeper re-enqueues a message left queued; this only makes it prompt.
+    log.warn('could not enqueue the next message of the conversation', { ...errorFields(err), messageId: m.id });
+  }
+}
+
+export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: Env, db: Db, log: Logger): Promise<void> {
+  for (const { message, body } of items) {
+    const { organizationId: orgId, messageId } = body;
+    try {
+      const attemptId = crypto.randomUUID();
+      const claim = await withOrg(db, orgId, (tx) => claimSend(tx, orgId, messageId, attemptId));
+      if (claim.kind !== 'claimed') {
+        // Sent, failed or gone (a redelivery); leased by another delivery; or waiting for an earlier message.
+        if (claim.kind !== 'done') log.debug('outbound send not claimed', { messageId, kind: claim.kind });
+        message.ack();
+        continue;
+      }
+      const outcome = await attemptSend(claim, env, db, orgId, message.attempts, log);
+      if ('retry' in outcome) {
+        await withOrg(db, orgId, (tx) => releaseClaim(tx, orgId, messageId, attemptId));
+        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        continue;
+      }
+      if ('sent' in outcome) {
+        try {
+          await recordSentMessage(env, db, orgId, messageId, attemptId, outcome.sent, log);
+        } catch (err) {
+          // Sent, but the database did not take the wamid: it travels on the queue instead of being lost. If even
+          // that fails, the error retries this delivery, which finds the lease and sends nothing.
+          log.warn('recording the wamid failed; queued for later', { ...errorFields(err), messageId });
+          await env.OUTBOUND_QUEUE.send(
+            { type: 'outbound.record', organizationId: orgId, messageId, attemptId, wamid: outcome.sent },
+            { contentType: 'json' },
+          );
+        }
+        message.ack();
+        continue;
+      }
+      const failed = await withOrg(db, orgId, (tx) => recordFailed(tx, orgId, messageId, attemptId, outcome.failed));
+      message.ack();
+      if (failed) await messageDone(env, db, orgId, failed, log);
+    } catch (err) {
+      log.warn('outbound delivery failed; will retry', { ...errorFields(err), messageId });
+      message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
     }
-    const [updated] = await withOrg(db, orgId, (tx) =>
-      tx
-        .update(messages)
-        .set({ ...outcome, updatedAt: new Date() })
-        .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId), eq(messages.status, 'queued')))
-        .returning(messageColumns),
-    );
-    message.ack();
-    if (updated) await notifyStored(env, db, orgId, { created: [], updated: [updated], conversationIds: [] }, log);
+  }
+}
+
+/** `outbound.record`: a wamid that could not be written when it was sent. */
+export async function recordSentBatch(items: Typed<'outbound.record'>[], env: Env, db: Db, log: Logger): Promise<void> {
+  for (const { message, body } of items) {
+    try {
+      await recordSentMessage(env, db, body.organizationId, body.messageId, body.attemptId, body.wamid, log);
+      message.ack();
+    } catch (err) {
+      log.warn('recording the wamid failed again; will retry', { ...errorFields(err), messageId: body.messageId, attempts: message.attempts });
+      message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+    }
   }
 }

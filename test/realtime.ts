@@ -2,6 +2,7 @@
 import { SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { RealtimeEvent } from '../durable-objects/protocol';
+import { drainQueues } from './drain';
 import { api, type Session } from './harness';
 import { eventually } from './whatsapp';
 
@@ -13,7 +14,18 @@ export interface TestSocket {
   closed: { code: number; reason: string } | null;
   next(type: string, predicate?: (e: RealtimeEvent) => boolean): Promise<RealtimeEvent>;
   send(value: unknown): void;
+  /** A ping/pong round trip: every frame the server sent before it has arrived (or the socket closed). */
+  flush(): Promise<void>;
   close(): void;
+}
+
+/**
+ * Before asserting that a socket did NOT receive something: the queues drained (every notify published) and each
+ * socket has received all its server sent meanwhile.
+ */
+export async function settled(...sockets: TestSocket[]): Promise<void> {
+  await drainQueues();
+  await Promise.all(sockets.map((s) => s.flush()));
 }
 
 export async function ticket(s: Session): Promise<string> {
@@ -41,6 +53,17 @@ export async function connect(s: Session, path: string, after?: number): Promise
       return eventually(async () => sock.events.find((e) => e.type === type && predicate(e)));
     },
     send: (value) => ws.send(typeof value === 'string' ? value : JSON.stringify(value)),
+    async flush() {
+      if (sock.closed) return;
+      const pongs = () => sock.frames.filter((f) => f === 'pong').length;
+      const before = pongs();
+      try {
+        ws.send('ping');
+      } catch {
+        return; // closing: nothing more will arrive
+      }
+      await eventually(async () => sock.closed || pongs() > before);
+    },
     close: () => ws.close(1000, 'done'),
   };
   ws.addEventListener('message', (e) => {

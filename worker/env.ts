@@ -18,6 +18,8 @@ export interface Env {
   META_APP_SECRET: string;
   META_VERIFY_TOKEN: string;
   META_GRAPH_BASE_URL: string;
+  /** How long a Graph send may take before it is abandoned, in ms (default 15000, worker/whatsapp/graph.ts). */
+  GRAPH_TIMEOUT_MS?: string;
   /** Tests only: the local fake Meta's control API. */
   FAKE_META_URL?: string;
   JWT_SECRET: string;

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { DEMO_NUMBER, seedDemo as seedFakeDemo, startFakeMeta, type FakeMeta } from '../../fake-meta';
+import { driveCrons, wranglerCrons, type CronDriver } from './cron';
 import { isLocalUrl, nodeDb } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-pg';
 import { runMigrations } from './migrate';
@@ -51,10 +52,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let embedded: EmbeddedPostgres | undefined;
   let proxy: WsProxy | undefined;
   let fakeMeta: FakeMeta | undefined;
+  let crons: CronDriver | undefined;
   let stopping = false;
 
   const stop = async () => {
     stopping = true;
+    crons?.stop();
     await Promise.all(children.map((c) => stopProcess(c)));
     await fakeMeta?.close().catch(() => {});
     await proxy?.close().catch(() => {});
@@ -110,6 +113,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const child of children) child.on('exit', (code) => !stopping && opts.onExit?.(String(child.spawnargs[0]), code));
 
     await waitForHealth(`${apiUrl}/health`, 180_000, () => stopping);
+    crons = driveCrons(apiUrl, wranglerCrons(), (cron, err) => say(`cron ${cron} could not be fired: ${err instanceof Error ? err.message : err}`));
     return {
       apiUrl,
       webUrl: opts.webPort ? `http://${host}:${opts.webPort}` : undefined,

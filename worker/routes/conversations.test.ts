@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
+import { drainQueues } from '../../test/drain';
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 import { deadLetters, users } from '../db/schema';
@@ -43,7 +44,7 @@ describe('replies to WhatsApp', () => {
     await eventually(async () => (await find(conv.id, sent.id))?.status === 'read');
     await postWebhook(fx.statusesWebhook([st('delivered', 1), st('sent', 0)], { phoneNumberId: ch.phoneNumberId }));
     await postWebhook(fx.statusesWebhook([st('failed', 3)], { phoneNumberId: ch.phoneNumberId }));
-    await new Promise((r) => setTimeout(r, 500));
+    await drainQueues();
     const final = await find(conv.id, sent.id);
     expect(final).toMatchObject({ status: 'read', error: null });
     expect(final.deliveredAt).toBeTruthy();
@@ -148,7 +149,7 @@ describe('replies to WhatsApp', () => {
     const res = await send(conv.id, { type: 'note', text: 'Cliente VIP, dar desconto' });
     expect(res.status).toBe(202);
     expect(res.body.message).toMatchObject({ isPrivate: true });
-    await new Promise((r) => setTimeout(r, 300));
+    await drainQueues();
     expect((await fake('GET', `/sent?to=${from}`)).body.data).toHaveLength(0);
   });
 

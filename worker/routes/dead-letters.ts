@@ -46,7 +46,9 @@ export function registerDeadLetters(app: Hono<AppEnv>) {
     if (!row || !mine) throw notFound('Dead letter');
     const parsed = queueMessage.safeParse(row.body);
     if (!parsed.success) throw new ApiError(422, 'not_replayable', 'This message has no recognised shape; it cannot be replayed');
-    const queue = parsed.data.type === 'outbound.send' ? c.env.OUTBOUND_QUEUE : c.env.INGEST_QUEUE;
+    // Back where it came from: outbound work (sends, reactions, wamids to record, realtime retries) or ingest.
+    const outbound = parsed.data.type.startsWith('outbound.') || parsed.data.type === 'realtime.notify';
+    const queue = outbound ? c.env.OUTBOUND_QUEUE : c.env.INGEST_QUEUE;
     await queue.send(parsed.data, { contentType: 'json' });
     await c.var.db.update(deadLetters).set({ replayedAt: new Date() }).where(eq(deadLetters.id, id));
     await recordAudit(c.var.db, {
@@ -54,7 +56,7 @@ export function registerDeadLetters(app: Hono<AppEnv>) {
       ...byActor(actor),
       targetType: 'dead_letter',
       targetId: id,
-      metadata: { queue: parsed.data.type === 'outbound.send' ? QUEUE_NAMES.outbound : QUEUE_NAMES.ingest },
+      metadata: { queue: outbound ? QUEUE_NAMES.outbound : QUEUE_NAMES.ingest },
     });
     return c.json({ status: 'replayed', id }, 202);
   });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
-import { connect } from '../../test/realtime';
+import { connect, settled } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, eventually, nowSeconds, postWebhook } from '../../test/whatsapp';
 import { dealBoardEvent } from '../domain/deals';
 import { DEFAULT_STAGES } from '../domain/pipelines';
@@ -267,8 +267,6 @@ describe('deals', () => {
 });
 
 describe('the live board', () => {
-  const settle = () => new Promise((r) => setTimeout(r, 300));
-
   it('every member’s inbox socket receives deal.created, deal.moved (from/to), deal.updated and deal.deleted; other tenants nothing', async () => {
     const admin = await signupOrg('Quadro ao Vivo');
     const manager = await addMember(admin.orgId, 'manager');
@@ -304,7 +302,7 @@ describe('the live board', () => {
     const deleted = await mine.next('deal.deleted');
     expect(deleted.data).toEqual({ deal: { id: deal.id, pipelineId: pipeline.id, stageId: second!.id } });
 
-    await settle();
+    await settled(mine, theirs);
     expect(mine.events.filter((e) => e.type.startsWith('deal.')).map((e) => e.type)).toEqual(['deal.created', 'deal.moved', 'deal.updated', 'deal.deleted']);
     expect(theirs.events).toEqual([]);
     mine.close();
@@ -330,7 +328,7 @@ describe('the live board', () => {
     await eventually(async () => count() === 3);
     // A refused change (bad order) is not announced.
     expect((await api('PUT', `/api/v1/pipelines/${pipeline.id}/stages/order`, { token: admin.accessToken, body: { stageIds: [ids[0]] } })).status).toBe(400);
-    await settle();
+    await settled(sock);
     expect(count()).toBe(3);
     expect(sock.events.find((e) => e.type === 'pipeline.updated')!.data).toEqual({ pipelineId: pipeline.id });
     sock.close();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
-import { connect } from '../../test/realtime';
+import { connect, settled } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 
 const post = (s: Session, path: string, body: unknown) => api('POST', path, { token: s.accessToken, body });
@@ -153,7 +153,7 @@ describe('conversation labels in the inbox', () => {
       const ev = await sock.next('conversation.updated', (e) => !labelled(e) && e.seq > sock.events.find(labelled)!.seq);
       expect((ev.data as { labels: unknown[] }).labels).toEqual([]);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(stranger);
     expect(stranger.events).toEqual([]);
     for (const s of [inbox, room, stranger]) s.close();
   });
@@ -181,7 +181,7 @@ describe('conversation labels in the inbox', () => {
     expect((await api('DELETE', `/api/v1/labels/${vip.id}`, { token: manager.accessToken })).status).toBe(204);
     for (const sock of [agentInbox, managerInbox]) expect((await sock.next('label.deleted')).data).toEqual({ id: vip.id });
     expect((await api('DELETE', `/api/v1/labels/${vip.id}`, { token: manager.accessToken })).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(agentInbox, managerInbox, stranger);
     for (const sock of [agentInbox, managerInbox]) {
       expect(sock.events.filter((e) => e.type.startsWith('label.')).map((e) => e.type)).toEqual(['label.updated', 'label.deleted']);
       expect(sock.events.filter((e) => e.type === 'conversation.updated')).toEqual([]);

@@ -3,6 +3,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
+import { drainQueues } from '../../test/drain';
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connect } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
@@ -79,13 +80,13 @@ describe('reactions from agents', () => {
     expect(removed.status).toBe(202);
     expect(removed.body.message.reactions).toEqual([]);
     await eventually(async () => (await reactionsAtMeta(from)).length === 3);
-    await new Promise((r) => setTimeout(r, 300));
+    await drainQueues();
     const all = await reactionsAtMeta(from);
     expect(all.map((m) => m.request.reaction!.emoji)).toEqual(['👍', '❤️', '']);
     await room.next('message.updated', (e) => e.seq > live.seq && (e.data as any).reactions.length === 0);
     // Removing what is not there is fine too, and sends nothing.
     expect((await react(agent, conv.id, target.id, '')).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    await drainQueues();
     expect(await reactionsAtMeta(from)).toHaveLength(3);
 
     // The customer's own reaction sits beside the business's.
@@ -185,7 +186,7 @@ describe('reactions from agents', () => {
     });
     const st = (value: string) => fx.status(value, { id: sent!.id, recipientId: from, timestamp: nowSeconds() });
     expect((await postWebhook(fx.statusesWebhook([st('sent')], { phoneNumberId: ch.phoneNumberId }))).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1500));
+    await drainQueues();
     const stray = await db.select().from(unroutableEvents).where(eq(unroutableEvents.phoneNumberId, ch.phoneNumberId));
     expect(stray).toEqual([]);
     expect((await messagesOf(admin, conv.id)).find((m: { id: string }) => m.id === target.id).reactions).toHaveLength(1);

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg } from '../../test/harness';
-import { connect, ticket, upgrade } from '../../test/realtime';
+import { connect, settled, ticket, upgrade } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, nowSeconds, postWebhook } from '../../test/whatsapp';
 
 async function setup() {
@@ -46,8 +46,9 @@ describe('realtime connections', () => {
       expect(created.map((e) => (e.data as any).providerMessageId)).toEqual([first, second]);
       expect(created[1]!.seq).toBeGreaterThan(created[0]!.seq);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(a, b);
     expect(a.events.filter((e) => e.type === 'message.created')).toHaveLength(2);
+    expect(b.events.filter((e) => e.type === 'message.created')).toHaveLength(2);
     a.close();
     b.close();
   });
@@ -77,7 +78,7 @@ describe('realtime connections', () => {
     // …and the reconnecting client gets exactly those.
     const s2 = await connect(admin, `/api/v1/conversations/${conv.id}/ws`, seen.seq);
     await eventually(async () => s2.events.length >= 2);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(s2);
     expect(s2.events.map((e) => [e.type, (e.data as any).providerMessageId])).toEqual(missed.map((id) => ['message.created', id]));
     expect(s2.events.map((e) => e.seq)).toEqual([seen.seq + 1, seen.seq + 2]);
     s2.close();
@@ -91,7 +92,7 @@ describe('realtime connections', () => {
     a.send({ type: 'typing', data: { state: 'on' } });
     const typing = await b.next('typing');
     expect(typing.data).toEqual({ userId: admin.userId, state: 'on' });
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(a);
     expect(a.events.some((e) => e.type === 'typing')).toBe(false);
 
     await fake('DELETE', '/requests');
@@ -148,7 +149,7 @@ describe('realtime connections', () => {
     // Back to the queue: every agent may read it again; nobody still connected is closed.
     await assign(null);
     await watcher.next('conversation.updated', (e) => (e.data as any).assigneeId === null);
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(newOwner, watcher);
     expect(newOwner.closed).toBeNull();
     expect(watcher.closed).toBeNull();
     watcher.close();
@@ -169,7 +170,7 @@ describe('the organisation inbox', () => {
     await agentInbox.next('conversation.hidden', (e) => (e.data as any).id === conv.id);
     await say('E agora?');
     await adminInbox.next('conversation.updated', (e) => (e.data as any).id === conv.id && (e.data as any).lastMessagePreview === 'E agora?');
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(agentInbox);
     const leaked = agentInbox.events.filter((e) => e.type === 'conversation.updated' && (e.data as any).assigneeId === other.userId);
     expect(leaked).toEqual([]);
     agentInbox.close();

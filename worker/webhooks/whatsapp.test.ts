@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
+import { drainQueues } from '../../test/drain';
 import { api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connectChannel, conversationOf, customerNumber, eventually, messagesOf, nowSeconds, postWebhook, sign, type TestChannel } from '../../test/whatsapp';
 import { messages, unroutableEvents } from '../db/schema';
@@ -119,7 +120,7 @@ describe('POST /webhooks/whatsapp', () => {
     const body = fx.textMessage('Mensagem única', { ...o(), from });
     for (let i = 0; i < 3; i++) expect((await postWebhook(body)).status).toBe(200);
     const conv = await conversationOf(admin, from);
-    await new Promise((r) => setTimeout(r, 500));
+    await drainQueues();
     expect((await messagesOf(admin, conv.id)).length).toBe(1);
     expect((await conversationOf(admin, from)).unreadCount).toBe(1);
   });

@@ -5,6 +5,8 @@ import { errorReason, type ErrorReason } from '../../queues/meta/normalise';
 export interface GraphConfig {
   baseUrl: string; // e.g. https://graph.facebook.com/v21.0
   accessToken: string;
+  /** Overrides GRAPH_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 export class GraphError extends Error {
@@ -22,9 +24,21 @@ export class GraphError extends Error {
   }
 }
 
+/** A Graph call that has not answered by then is abandoned (AbortSignal.timeout): a hung send must not hold its lease. */
+export const GRAPH_TIMEOUT_MS = 15_000;
+/** Uploads carry the file (up to 100 MB for documents). */
+export const GRAPH_UPLOAD_TIMEOUT_MS = 60_000;
+
+/** The configured timeout (GRAPH_TIMEOUT_MS), when it is a positive number. */
+export function graphTimeout(env: { GRAPH_TIMEOUT_MS?: string }): number | undefined {
+  const ms = Number(env.GRAPH_TIMEOUT_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 async function call<T>(cfg: GraphConfig, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${path}`, {
     method,
+    signal: AbortSignal.timeout(cfg.timeoutMs ?? GRAPH_TIMEOUT_MS),
     headers: {
       authorization: `Bearer ${cfg.accessToken}`,
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -89,6 +103,7 @@ export async function uploadMedia(cfg: GraphConfig, phoneNumberId: string, file:
   form.set('file', new File([file.bytes], file.filename, { type: file.mime }));
   const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${phoneNumberId}/media`, {
     method: 'POST',
+    signal: AbortSignal.timeout(GRAPH_UPLOAD_TIMEOUT_MS),
     headers: { authorization: `Bearer ${cfg.accessToken}` },
     body: form,
   });

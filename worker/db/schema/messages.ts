@@ -53,6 +53,11 @@ export const messages = pgTable(
     senderUserId: uuid('sender_user_id').references(() => users.id, { onDelete: 'set null' }),
     // Idempotency key from the agent's client, so retried sends don't duplicate.
     clientId: text('client_id'),
+    // The outbound consumer's claim before it calls the Graph API (queues/outbound.ts): a message with a lease is
+    // being sent by attempt `send_attempt_id` and no other delivery may send it; an expired one is resolved by the
+    // sweeper (worker/jobs/outbound-sweeper.ts).
+    sendLeaseUntil: tstz('send_lease_until'),
+    sendAttemptId: uuid('send_attempt_id'),
     providerTimestamp: tstz('provider_timestamp'),
     sentAt: tstz('sent_at'),
     deliveredAt: tstz('delivered_at'),
@@ -78,6 +83,10 @@ export const messages = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // Outbound messages not yet accepted by Meta: the per-conversation send order and the sweeper read only these.
+    index('messages_outbound_unsent_idx')
+      .on(t.organizationId, t.conversationId, t.createdAt, t.id)
+      .where(sql`${t.status} = 'queued' and ${t.direction} = 'outbound' and ${t.providerMessageId} is null and not ${t.isPrivate}`),
   ],
 );
 /** Every column the app reads: all but the search document, which only search SQL touches (it is large). */
@@ -98,6 +107,9 @@ export const messageReactions = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     emoji: text('emoji').notNull(),
     providerMessageId: text('provider_message_id'),
+    // Same claim as messages.send_lease_until, for the agent's reaction (queues/outbound-reactions.ts).
+    sendLeaseUntil: tstz('send_lease_until'),
+    sendAttemptId: uuid('send_attempt_id'),
     ...timestamps(),
   },
   (t) => [
@@ -108,6 +120,10 @@ export const messageReactions = pgTable(
       .on(t.messageId, t.userId)
       .where(sql`${t.userId} is not null`),
     index('message_reactions_org_message_idx').on(t.organizationId, t.messageId),
+    // Agents' reactions WhatsApp has not confirmed yet: the sweeper reads only these.
+    index('message_reactions_unsent_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.userId} is not null and ${t.providerMessageId} is null`),
   ],
 );
 export type MessageReaction = typeof messageReactions.$inferSelect;
