@@ -3,13 +3,14 @@ import { createDb } from '../worker/db/client';
 import type { Env } from '../worker/env';
 import { createLogger, errorFields } from '../worker/lib/log';
 import { trackBatch } from './activity';
-import { storeDeadLetters } from './dead-letter';
-import { processWebhooks, retryBase, retryDelay, type IngestItem } from './ingest';
+import { receiveDeadLetters } from './dead-letter';
+import { processWebhooks, type IngestItem } from './ingest';
 import { fetchMediaBatch } from './media';
 import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
 import { redeliverNotifications } from './notify';
 import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';
+import { deadLetterNow, retryBase, retryDelay } from './retry';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
@@ -20,7 +21,12 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
   const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
   try {
     if (batch.queue.startsWith(QUEUE_NAMES.deadLetter)) {
-      await storeDeadLetters(db, batch.queue, batch.messages.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })));
+      const letters = batch.messages.filter((m) => {
+        const probe = queueMessage.safeParse(m.body);
+        if (probe.success && probe.data.type === 'queue.probe') probes.push(probe.data.token);
+        return !probe.success || probe.data.type !== 'queue.probe';
+      });
+      await receiveDeadLetters(env, db, batch.queue, letters.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })), log);
       batch.ackAll();
       return;
     }
@@ -33,9 +39,9 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
-        // Not ours or from an older version: never dropped — it retries into the dead-letter table.
+        // Not ours or from an older version: never dropped — the dead-letter table keeps it.
         log.error('unrecognised queue message', { id: message.id });
-        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        await deadLetterNow(env, batch.queue, message, 'unrecognised queue message');
         continue;
       }
       const body = parsed.data;
@@ -56,8 +62,10 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     if (reactions.length) await sendReactionBatch(reactions, env, db, log);
     if (notifications.length) await redeliverNotifications(notifications, env, log);
   } catch (err) {
+    // Unexpected and unclassified (e.g. the routing read with the database down): the whole batch waits and retries;
+    // messages already acked or retried keep that outcome.
     log.error('queue batch failed', errorFields(err));
-    batch.retryAll({ delaySeconds: 10 });
+    batch.retryAll({ delaySeconds: retryDelay(Math.max(...batch.messages.map((m) => m.attempts)), retryBase(env)) });
   } finally {
     done(probes);
     ctx.waitUntil(pool.end().catch(() => {}));

@@ -9,7 +9,7 @@ import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
 import { downloadMedia, getMediaInfo, GraphError } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
-import { retryBase, retryDelay } from './ingest';
+import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
 
 export const MEDIA_MAX_ATTEMPTS = 5;

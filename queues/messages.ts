@@ -77,3 +77,17 @@ export const queueMessage = z.discriminatedUnion('type', [
 ]);
 export type QueueMessage = z.infer<typeof queueMessage>;
 export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;
+
+/**
+ * Sent to the dead-letter queue by a consumer that knows a message will never succeed (queues/retry.ts), so its
+ * reason travels with it; messages that exhausted their retries arrive there bare, as Cloudflare moves them.
+ */
+export const deadLetterEnvelope = z.object({
+  type: z.literal('dead.letter'),
+  queue: z.string(),
+  messageId: z.string(),
+  attempts: z.number(),
+  reason: z.string(),
+  body: z.unknown(),
+});
+export type DeadLetterEnvelope = z.infer<typeof deadLetterEnvelope>;

@@ -11,7 +11,7 @@ import { messageDto } from '../worker/domain/dto';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import type { Typed } from '.';
-import { retryBase, retryDelay } from './ingest';
+import { retryBase, retryDelay } from './retry';
 
 /** Deliveries of a `realtime.notify` before the room's sockets are told to resync instead. */
 export const NOTIFY_MAX_ATTEMPTS = 4;

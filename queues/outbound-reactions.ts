@@ -15,7 +15,7 @@ import { errorFields, type Logger } from '../worker/lib/log';
 import { open } from '../worker/lib/secret-box';
 import { GraphError, graphTimeout, sendMessage } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
-import { retryBase, retryDelay } from './ingest';
+import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
 import { OUTBOUND_MAX_ATTEMPTS } from './outbound';
 

@@ -9,6 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
 import { messages, type Message } from '../worker/db/schema';
 import { withOrg } from '../worker/db/tx';
+import { applyPending } from './ingest/statuses';
 import { claimSend, nextInLine, OUTCOME_UNKNOWN, recordFailed, recordSent, releaseClaim, type Claim, type FailedOutcome } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
@@ -16,7 +17,7 @@ import { open } from '../worker/lib/secret-box';
 import { errorReason } from './meta/normalise';
 import { GraphError, graphTimeout, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
-import { retryBase, retryDelay } from './ingest';
+import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
 
 export const OUTBOUND_MAX_ATTEMPTS = 5;
@@ -115,7 +116,13 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
  * conversation's next message gets its turn, and the rooms hear of it.
  */
 export async function recordSentMessage(env: Env, db: Db, orgId: string, messageId: string, attemptId: string, wamid: string, log: Logger): Promise<void> {
-  const updated = await withOrg(db, orgId, (tx) => recordSent(tx, orgId, messageId, attemptId, wamid));
+  const updated = await withOrg(db, orgId, async (tx) => {
+    const sent = await recordSent(tx, orgId, messageId, attemptId, wamid);
+    // Statuses that overtook this send (delivered, read, failed) waited for its wamid: applied in this transaction.
+    if (!sent) return undefined;
+    const moved = await applyPending(tx, orgId, [wamid]);
+    return moved.find((m) => m.id === sent.id) ?? sent;
+  });
   if (updated) await messageDone(env, db, orgId, updated, log);
 }
 

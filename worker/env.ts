@@ -34,6 +34,8 @@ export interface Env {
   AUTH_RATE_LIMITER: RateLimit;
   INGEST_QUEUE: Queue;
   OUTBOUND_QUEUE: Queue;
+  /** Consumers send here what will never succeed, with its reason (queues/retry.ts). */
+  DEAD_LETTER_QUEUE: Queue;
   CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
   ORG_INBOX: DurableObjectNamespace<OrgInbox>;
   MEDIA: R2Bucket;

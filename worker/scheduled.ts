@@ -1,35 +1,50 @@
 // Cron entry point. Jobs are keyed by the cron expression declared in wrangler.toml.
-import { createDb } from './db/client';
+import { createDb, type Db } from './db/client';
 import type { Env } from './env';
+import { moveDeadLetters } from './jobs/dead-letters';
 import { sweepOutbound } from './jobs/outbound-sweeper';
+import { settlePendingStatuses } from './jobs/pending-statuses';
 import { runRetention } from './jobs/retention';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
 
-const retention: Job = async (env, log) => {
-  const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    const results = await runRetention(env, db, log);
-    log.info('retention done', { organizations: results.length, results });
-  } finally {
-    await pool.end();
-  }
-};
+/** A job with its own database connection, closed when it ends. */
+const withDb =
+  (run: (env: Env, db: Db, log: Logger) => Promise<unknown>): Job =>
+  async (env, log) => {
+    const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+    try {
+      await run(env, db, log);
+    } finally {
+      await pool.end();
+    }
+  };
 
-const outboundSweeper: Job = async (env, log) => {
-  const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
-  try {
-    const result = await sweepOutbound(env, db, log);
-    if (result.requeued + result.failedUnknown + result.expired + result.reactionsRequeued > 0) log.info('outbound sweep', { ...result });
-  } finally {
-    await pool.end();
-  }
-};
+const retention = withDb(async (env, db, log) => {
+  const results = await runRetention(env, db, log);
+  log.info('retention done', { organizations: results.length, results });
+});
+
+const outboundSweeper = withDb(async (env, db, log) => {
+  const result = await sweepOutbound(env, db, log);
+  if (result.requeued + result.failedUnknown + result.expired + result.reactionsRequeued > 0) log.info('outbound sweep', { ...result });
+});
+
+const deadLetters = withDb(async (env, db, log) => {
+  const { moved } = await moveDeadLetters(env, db);
+  if (moved > 0) log.info('parked dead letters moved to the table', { moved });
+});
+
+const pendingStatuses = withDb(async (env, db, log) => {
+  const result = await settlePendingStatuses(env, db, log);
+  if (result.applied + result.expired > 0) log.info('pending statuses settled', result);
+});
 
 export const CRON_JOBS: Record<string, Job[]> = {
-  // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts).
-  '* * * * *': [outboundSweeper],
+  // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts), dead letters parked in
+  // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts).
+  '* * * * *': [outboundSweeper, deadLetters, pendingStatuses],
   // Daily 03:00 UTC (00:00 in São Paulo).
   '0 3 * * *': [retention],
 };

@@ -1,30 +1,21 @@
 // Ingest consumer: a batch of verified webhook bodies → events → one transaction per organisation → fan-out.
-// Every queue message is acked only once all of its events are stored (or recorded as unroutable); anything
-// else is retried with backoff and, past the retry limit, lands in the dead-letter queue.
+// Every queue message is acked only once all of its events are stored (or recorded as unroutable). A failure that
+// passes (the database unreachable) is retried with backoff for as long as the outage lasts; one that never will (a
+// body we cannot read, data Postgres refuses) goes to the dead-letter queue at once, with its reason (queues/retry.ts).
 import { and, inArray, eq } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
 import { channels, unroutableEvents } from '../../worker/db/schema';
 import type { Env } from '../../worker/env';
 import { errorFields, type Logger } from '../../worker/lib/log';
 import { parseWebhook, type MessageEvent, type MetaEvent, type StatusEvent } from '../meta/normalise';
-import type { MetaWebhookMessage } from '../messages';
+import { QUEUE_NAMES, type MetaWebhookMessage } from '../messages';
 import { notifyStored } from '../notify';
+import { deadLetterNow, retryOrDeadLetter } from '../retry';
 import { storeOrgEvents, type OrgEvents } from './store';
-
-export const retryBase = (env: Env) => Number(env.QUEUE_RETRY_BASE_SECONDS ?? 2);
-
-/** Statuses can overtake the send they describe; give the outbound consumer this many tries to record the wamid. */
-const STATUS_WAIT_ATTEMPTS = 3;
 
 export interface IngestItem {
   message: Message<unknown>;
   body: MetaWebhookMessage;
-}
-
-/** Exponential backoff, capped at 5 minutes. Tests set QUEUE_RETRY_BASE_SECONDS=0 to retry at once. */
-export function retryDelay(attempts: number, baseSeconds = 2): number {
-  if (baseSeconds <= 0) return 0;
-  return Math.min(300, baseSeconds ** Math.min(attempts, 8));
 }
 
 export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
@@ -33,14 +24,14 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     const raw = item.body.body ?? (await (await env.MEDIA.get(item.body.bodyKey!))?.text());
     if (raw === undefined) {
       log.error('webhook body missing from R2', { key: item.body.bodyKey });
-      item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
+      await deadLetterNow(env, QUEUE_NAMES.ingest, item.message, `webhook body missing from R2 (${item.body.bodyKey})`);
       continue;
     }
     const result = parseWebhook(raw);
     if (!result.ok) {
-      // Signed by Meta yet unreadable to us: keep retrying, then the dead-letter table keeps it for replay.
+      // Signed by Meta yet unreadable to us: no retry will change that; the dead-letter table keeps it for replay.
       log.error('webhook body not understood', { error: result.error, requestId: item.body.requestId });
-      item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
+      await deadLetterNow(env, QUEUE_NAMES.ingest, item.message, `webhook body not understood: ${result.error}`);
       continue;
     }
     parsed.push({ item, events: result.events });
@@ -77,8 +68,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     }
   }
 
-  const failed = new Set<IngestItem>();
-  const waiting = new Set<IngestItem>();
+  const failed = new Map<IngestItem, unknown>();
   // After each organisation's commit its fan-out (Durable Object calls, no database: the reads were made in the
   // transaction) and media enqueue run while the next organisation is stored; all are awaited before the batch ends.
   // Neither ever rejects: a failed notify or enqueue is logged and never fails the stored messages.
@@ -86,11 +76,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   for (const group of byOrg.values()) {
     try {
       const stored = await storeOrgEvents(db, group);
-      for (const s of stored.unmatchedStatuses) {
-        const owner = parsed.find((p) => p.events.includes(s))!.item;
-        if (owner.message.attempts < STATUS_WAIT_ATTEMPTS) waiting.add(owner);
-        else unroutable.push({ phoneNumberId: s.phoneNumberId, reason: 'unknown_message', payload: s });
-      }
+      if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
       afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
       const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
       if (pendingMedia.length) {
@@ -106,7 +92,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
     } catch (err) {
       log.error('storing events failed', { ...errorFields(err), orgId: group.orgId });
-      for (const item of group.items) failed.add(item);
+      for (const item of group.items) failed.set(item, err);
     }
   }
   await Promise.all(afterCommit);
@@ -116,13 +102,12 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       log.warn('unroutable webhook events recorded', { count: unroutable.length });
     } catch (err) {
       log.error('recording unroutable events failed', errorFields(err));
-      for (const { item } of parsed) failed.add(item);
+      for (const { item } of parsed) failed.set(item, err);
     }
   }
 
   for (const { item } of parsed) {
-    if (failed.has(item)) item.message.retry({ delaySeconds: retryDelay(item.message.attempts, retryBase(env)) });
-    else if (waiting.has(item)) item.message.retry({ delaySeconds: Math.min(2, retryDelay(1, retryBase(env))) });
+    if (failed.has(item)) await retryOrDeadLetter(env, QUEUE_NAMES.ingest, item.message, failed.get(item));
     else item.message.ack();
   }
 }

@@ -6,8 +6,9 @@ import type { Db } from '../../worker/db/client';
 import { contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
 import { contactsByAlias } from '../../worker/domain/contact-aliases';
-import { shouldApplyStatus, type MessageEvent, type StatusEvent } from '../meta/normalise';
+import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { loadNotification, type Notification } from '../notify';
+import { applyStatuses, keepPending } from './statuses';
 
 export interface OrgEvents {
   orgId: string;
@@ -22,8 +23,8 @@ export interface StoreResult {
   updated: Message[];
   /** Conversations whose list entry changed (new message, unread count, reopened). */
   conversationIds: string[];
-  /** Statuses for messages we don't have (yet): the outbound consumer may not have recorded the wamid. */
-  unmatchedStatuses: StatusEvent[];
+  /** Statuses for messages we don't have (yet), kept in pending_statuses until the send's wamid is recorded. */
+  pendingStatuses: StatusEvent[];
   /** What the rooms will be told, read in the same transaction (published only after commit). */
   prefetched?: Notification;
 }
@@ -47,9 +48,13 @@ export function previewOf(kind: string, body: string | null): string {
 
 export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
   return withOrg(db, batch.orgId, async (tx) => {
-    const result: StoreResult = { created: [], updated: [], conversationIds: [], unmatchedStatuses: [] };
+    const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
     if (batch.messages.length > 0) await storeMessages(tx, batch, result);
-    if (batch.statuses.length > 0) await applyStatuses(tx, batch.orgId, batch.statuses, result);
+    if (batch.statuses.length > 0) {
+      const statuses = { updated: result.updated, pending: result.pendingStatuses };
+      await applyStatuses(tx, batch.orgId, batch.statuses, statuses);
+      await keepPending(tx, batch.orgId, statuses.pending);
+    }
     // The fan-out's reads ride on this transaction instead of opening another one after it. Messages created just
     // now cannot have reactions yet (a reaction in this batch targets an older message, which is in `updated`).
     if (result.created.length + result.updated.length + result.conversationIds.length > 0) {
@@ -61,10 +66,14 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreRes
 
 async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   const orgId = batch.orgId;
+  // 0. A redelivered webhook (Meta retries, our own retries) changes nothing: its messages are left out before any
+  // conversation is looked up, so one whose conversation was resolved meanwhile does not open a new, empty one.
+  const events = await newEvents(tx, orgId, batch.messages);
+  if (events.length === 0) return;
   // 1. Contacts: one upsert for every sender in the batch; the profile name follows what WhatsApp shows. A number
   // merged into another contact (and owned by none) reaches that contact through its alias instead.
   const senders = new Map<string, string | undefined>();
-  for (const e of batch.messages) senders.set(e.contact.waId, e.contact.profileName ?? senders.get(e.contact.waId));
+  for (const e of events) senders.set(e.contact.waId, e.contact.profileName ?? senders.get(e.contact.waId));
   const contactByWaId = await contactsByAlias(tx, orgId, [...senders.keys()]);
   for (const waId of contactByWaId.keys()) senders.delete(waId);
   const contactRows =
@@ -95,7 +104,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
 
   // 2. Conversations: open one per (channel, contact) unless an unresolved one exists (partial unique index).
   const pairs = new Map<string, { channelId: string; contactId: string }>();
-  for (const e of batch.messages) {
+  for (const e of events) {
     const channelId = batch.channelByPhone.get(e.phoneNumberId)!;
     const contactId = contactByWaId.get(e.contact.waId)!;
     pairs.set(`${channelId}|${contactId}`, { channelId, contactId });
@@ -123,7 +132,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
 
   // 3. Quoted messages and reaction targets we already have.
   const referenced = new Set<string>();
-  for (const e of batch.messages) {
+  for (const e of events) {
     if (e.message.replyToProviderId) referenced.add(e.message.replyToProviderId);
     if (e.message.reaction) referenced.add(e.message.reaction.targetProviderId);
   }
@@ -136,8 +145,8 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   const byProviderId = new Map(known.map((k) => [k.providerMessageId!, k]));
 
   // 4. Reactions to messages we have change that message; others are kept as messages so none is lost.
-  const reactions = batch.messages.filter((e) => e.message.reaction && byProviderId.has(e.message.reaction.targetProviderId));
-  const toInsert = batch.messages.filter((e) => !reactions.includes(e));
+  const reactions = events.filter((e) => e.message.reaction && byProviderId.has(e.message.reaction.targetProviderId));
+  const toInsert = events.filter((e) => !reactions.includes(e));
   for (const e of reactions) {
     const target = byProviderId.get(e.message.reaction!.targetProviderId)!;
     const contactId = contactByWaId.get(e.contact.waId)!;
@@ -196,6 +205,17 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
     result.created.push(...created);
     result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
   }
+}
+
+/** The events whose wamid is not stored yet (reactions kept as messages have one too). */
+async function newEvents(tx: Tx, orgId: string, events: MessageEvent[]): Promise<MessageEvent[]> {
+  const wamids = [...new Set(events.map((e) => e.message.providerMessageId))];
+  const stored = await tx
+    .select({ wamid: messages.providerMessageId })
+    .from(messages)
+    .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, wamids)));
+  const known = new Set(stored.map((r) => r.wamid));
+  return events.filter((e) => !known.has(e.message.providerMessageId));
 }
 
 /**
@@ -269,83 +289,4 @@ function touchConversations(orgId: string, created: Message[]) {
            updated_at = ${new Date().toISOString()}::timestamptz
       from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n)
      where c.organization_id = ${orgId} and c.id = v.id`;
-}
-
-const STATUS_TIME: Record<string, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'> = {
-  sent: 'sentAt',
-  delivered: 'deliveredAt',
-  read: 'readAt',
-  failed: 'failedAt',
-};
-
-async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StoreResult) {
-  const ids = [...new Set(statuses.map((s) => s.providerMessageId))];
-  const rows = await tx
-    .select(messageColumns)
-    .from(messages)
-    .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
-    .for('update');
-  const byProviderId = new Map(rows.map((r) => [r.providerMessageId!, r]));
-  const reactionIds = await ourReactions(tx, orgId, ids.filter((id) => !byProviderId.has(id)));
-  const changed = new Map<string, Partial<Message>>();
-  const withdrawn = new Set<string>();
-  // Oldest first, so a batch holding sent, delivered and read ends on read whatever order Meta used.
-  for (const s of [...statuses].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
-    const row = byProviderId.get(s.providerMessageId);
-    if (!row) {
-      // Our reactions get a status too (only "sent", or "failed"): a failed one never reached the customer.
-      const reaction = reactionIds.get(s.providerMessageId);
-      if (!reaction) result.unmatchedStatuses.push(s);
-      else if (s.status === 'failed') withdrawn.add(reaction.id);
-      continue;
-    }
-    const patch = changed.get(row.id) ?? {};
-    const current = (patch.deletedAt ? 'deleted' : (patch.status ?? row.status)) as Parameters<typeof shouldApplyStatus>[0];
-    if (row.direction !== 'outbound' || !shouldApplyStatus(current, s.status)) continue;
-    if (s.status === 'deleted') {
-      patch.deletedAt = s.timestamp;
-    } else {
-      patch.status = s.status;
-      patch[STATUS_TIME[s.status]!] = s.timestamp;
-      if (s.status === 'read' && !row.deliveredAt && !patch.deliveredAt) patch.deliveredAt = s.timestamp;
-      if (s.status === 'failed' && s.error) {
-        patch.errorCode = s.error.code;
-        patch.errorTitle = s.error.title;
-        patch.errorDetail = s.error.details ?? s.error.message ?? null;
-      }
-    }
-    changed.set(row.id, patch);
-  }
-  for (const [id, patch] of changed) {
-    const [row] = await tx
-      .update(messages)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(and(eq(messages.organizationId, orgId), eq(messages.id, id)))
-      .returning(messageColumns);
-    if (row) result.updated.push(row);
-  }
-  if (withdrawn.size > 0) {
-    const removed = await tx
-      .delete(messageReactions)
-      .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.id, [...withdrawn])))
-      .returning({ messageId: messageReactions.messageId });
-    const touched = removed.length
-      ? await tx
-          .update(messages)
-          .set({ updatedAt: new Date() })
-          .where(and(eq(messages.organizationId, orgId), inArray(messages.id, [...new Set(removed.map((r) => r.messageId))])))
-          .returning(messageColumns)
-      : [];
-    result.updated.push(...touched.filter((m) => !result.updated.some((u) => u.id === m.id)));
-  }
-}
-
-/** The business's own reactions among these wamids (statuses Meta sends for them are not messages of ours). */
-async function ourReactions(tx: Tx, orgId: string, wamids: string[]) {
-  if (wamids.length === 0) return new Map<string, { id: string }>();
-  const rows = await tx
-    .select({ id: messageReactions.id, wamid: messageReactions.providerMessageId })
-    .from(messageReactions)
-    .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.providerMessageId, wamids)));
-  return new Map(rows.map((r) => [r.wamid!, { id: r.id }]));
 }

@@ -213,7 +213,7 @@ describe('inbound media', () => {
 });
 
 describe('a webhook we cannot read', () => {
-  it('retries, lands in the dead-letter table, and can be replayed', async () => {
+  it('lands in the dead-letter table at once, under its own queue with the reason, and can be replayed', async () => {
     const marker = `poison-${crypto.randomUUID()}`;
     // Signed, JSON, but without the phone_number_id every message needs for routing.
     const poison = { object: 'whatsapp_business_account', entry: [{ id: marker, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511' }, messages: [{ from: '5511', id: 'wamid.x', timestamp: nowSeconds(), type: 'text', text: { body: 'x' } }] } }] }] };
@@ -222,7 +222,8 @@ describe('a webhook we cannot read', () => {
       const rows = await db.select().from(deadLetters);
       return rows.find((r) => JSON.stringify(r.body).includes(marker));
     }, 20_000);
-    expect(row).toMatchObject({ queue: 'conversa-dlq', organizationId: null });
+    expect(row).toMatchObject({ queue: 'conversa-ingest', organizationId: null, attempts: 1 });
+    expect(row?.error).toContain('webhook body not understood');
 
     // Webhooks belong to no tenant yet: a platform super admin sees and replays them.
     const home = await signupOrg('Plataforma');

@@ -7,7 +7,7 @@ describe('GET /health', () => {
   it('answers ok with a real database round trip', async () => {
     const res = await SELF.fetch('http://conversa.test/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', version: pkg.version });
+    expect(await res.json()).toMatchObject({ status: 'ok', db: 'ok', version: pkg.version, deadLetters: { parked: expect.any(Number) } });
     expect(res.headers.get('x-request-id')).toMatch(/.+/);
   });
 

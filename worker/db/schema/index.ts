@@ -38,5 +38,6 @@ export const TENANT_TABLES = [
   'contact_attribute_definitions',
   'contact_notes',
   'contact_wa_aliases',
+  'pending_statuses',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -128,3 +128,24 @@ export const messageReactions = pgTable(
 );
 export type MessageReaction = typeof messageReactions.$inferSelect;
 export type NewMessageReaction = typeof messageReactions.$inferInsert;
+
+/**
+ * Statuses (delivered, read, …) that arrived before the send they describe was recorded: kept by wamid until the
+ * outbound consumer records it (then applied in the same transaction) or, if it never is (a message sent by another
+ * app on the same number), dropped after a week by the every-minute job.
+ */
+export const pendingStatuses = pgTable(
+  'pending_statuses',
+  {
+    organizationId: tenantId(),
+    providerMessageId: text('provider_message_id').notNull(),
+    status: text('status').notNull(),
+    /** The normalised status event as ingest saw it (timestamp as ISO text). */
+    event: jsonb('event').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('pending_statuses_org_wamid_status_uq').on(t.organizationId, t.providerMessageId, t.status),
+    index('pending_statuses_created_idx').on(t.createdAt),
+  ],
+);
