@@ -37,6 +37,8 @@ export interface ServerOptions {
   persistRoot?: string;
   /** Expose the worker's V8 inspector (for CPU profiles) on this port. Off by default: it costs a little. */
   inspectorPort?: number;
+  /** Serve miniflare's `/cdn-cgi/local/scheduled`, so the caller can fire the crons of wrangler.toml. */
+  triggerHandlers?: boolean;
 }
 
 const run = promisify(execFile);
@@ -97,6 +99,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
     cf: false,
     log: new Log(LogLevel.WARN),
     ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
+    ...(opts.triggerHandlers ? { unsafeTriggerHandlers: true } : {}),
     ...(opts.persistRoot ? { defaultPersistRoot: opts.persistRoot } : {}),
     handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       logs.counts[level] = (logs.counts[level] ?? 0) + 1;

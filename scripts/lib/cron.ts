@@ -15,12 +15,13 @@ export interface CronDriver {
   stop(): void;
 }
 
-export function driveCrons(apiUrl: string, crons: string[], onError: (cron: string, err: unknown) => void): CronDriver {
+/** `path`: wrangler dev's `/__scheduled`, or miniflare's `/cdn-cgi/local/scheduled` (unsafeTriggerHandlers). */
+export function driveCrons(apiUrl: string, crons: string[], onError: (cron: string, err: unknown) => void, path = '/__scheduled'): CronDriver {
   const jobs = crons.map(
     (expr) =>
       new Cron(expr, { timezone: 'UTC', protect: true }, async () => {
         try {
-          const res = await fetch(`${apiUrl}/__scheduled?cron=${encodeURIComponent(expr)}`);
+          const res = await fetch(`${apiUrl}${path}?cron=${encodeURIComponent(expr)}`);
           if (!res.ok) onError(expr, new Error(`HTTP ${res.status}`));
         } catch (err) {
           onError(expr, err);
