@@ -2,7 +2,7 @@
 // edit a contact or a conversation may tag it. Runs inside withOrg (RLS-scoped).
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { contactLabels, conversationLabels, labels } from '../db/schema';
+import { contactLabels, conversationLabels, conversations, labels } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 
@@ -56,6 +56,18 @@ export async function labelConversation(tx: Tx, orgId: string, conversationId: s
     .insert(conversationLabels)
     .values(ids.map((labelId) => ({ organizationId: orgId, conversationId, labelId })))
     .onConflictDoNothing();
+  await touchConversation(tx, orgId, conversationId);
+}
+
+/**
+ * The labels are part of the conversation's row as clients see it: a newer updated_at lets them drop a row read
+ * before this change that reaches them after it (e.g. a status update's notify racing the label's).
+ */
+async function touchConversation(tx: Tx, orgId: string, conversationId: string) {
+  await tx
+    .update(conversations)
+    .set({ updatedAt: new Date() })
+    .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)));
 }
 
 export async function unlabelConversation(tx: Tx, orgId: string, conversationId: string, labelId: string) {
@@ -64,6 +76,7 @@ export async function unlabelConversation(tx: Tx, orgId: string, conversationId:
     .where(
       and(eq(conversationLabels.organizationId, orgId), eq(conversationLabels.conversationId, conversationId), eq(conversationLabels.labelId, labelId)),
     );
+  await touchConversation(tx, orgId, conversationId);
 }
 
 export async function conversationLabelsOf(tx: Tx, orgId: string, conversationId: string) {

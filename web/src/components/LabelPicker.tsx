@@ -1,6 +1,6 @@
 // The picker that applies or removes the organisation's labels: a toggle list with a filter box, keyboard-first
 // (arrows move, Enter on a single match toggles it, Escape closes and gives focus back).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LabelRef } from '../api/types';
 import { t } from '../i18n';
 import { useDismiss } from '../lib/dismiss';
@@ -23,7 +23,9 @@ export function LabelPicker({ label, applied, onToggle, testId }: PickerProps) {
   const button = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLInputElement>(null);
   useDismiss(ref, open, () => setOpen(false), () => button.current);
-  useEffect(() => {
+  // Layout effect: the filter box has the focus before the next key arrives (a fast typist's first letters
+  // would otherwise go to the button).
+  useLayoutEffect(() => {
     if (!open) return;
     void loadLabels();
     setFilter('');
@@ -42,9 +44,14 @@ export function LabelPicker({ label, applied, onToggle, testId }: PickerProps) {
     let next: HTMLElement | undefined;
     if (e.key === 'ArrowDown') next = items[Math.min(i + 1, items.length - 1)];
     else if (e.key === 'ArrowUp') next = i <= 0 ? (input.current ?? undefined) : items[i - 1];
-    else if (e.key === 'Enter' && document.activeElement === input.current && shown.length === 1) {
+    else if (e.key === 'Enter' && document.activeElement === input.current) {
       e.preventDefault();
-      onToggle(shown[0]!, !on.has(shown[0]!.id));
+      // Typed before the organisation's labels arrived: Enter applies the single match once they are here.
+      const typed = fold((input.current?.value ?? '').trim());
+      void (all === null ? loadLabels() : Promise.resolve()).then(() => {
+        const matches = (orgLabels.value ?? []).filter((l) => !typed || fold(l.name).includes(typed));
+        if (matches.length === 1) onToggle(matches[0]!, !on.has(matches[0]!.id));
+      });
       return;
     }
     if (next) {
