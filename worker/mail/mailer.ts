@@ -24,12 +24,16 @@ export function outboxMailer(db: Db): Mailer {
   };
 }
 
+export const MAIL_TIMEOUT_MS = 10_000;
+
 export function httpMailer(cfg: { baseUrl: string; apiKey: string; from: string }): Mailer {
   return {
     async send(mail) {
       const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/emails`, {
         method: 'POST',
         headers: { authorization: `Bearer ${cfg.apiKey}`, 'content-type': 'application/json' },
+        // A mail provider that hangs must not hold the request (or the queue message) that sends.
+        signal: AbortSignal.timeout(MAIL_TIMEOUT_MS),
         body: JSON.stringify({ from: cfg.from, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html }),
       });
       if (!res.ok) throw new Error(`mail provider answered ${res.status}: ${(await res.text()).slice(0, 200)}`);

@@ -1,5 +1,6 @@
 // Meta's WhatsApp webhook. The acknowledgement path only verifies and enqueues — it never touches the database —
 // and answers 200 only once the body is safely on the ingest queue (otherwise 5xx, so Meta retries).
+import { sameSecret } from '../lib/same-secret';
 import type { Hono } from 'hono';
 import { QUEUE_NAMES, type QueueMessage } from '../../queues/messages';
 import type { AppEnv } from '../env';
@@ -13,11 +14,11 @@ export const WEBHOOK_MAX_BYTES = 3 * 1024 * 1024;
 const INLINE_MAX_BYTES = 100 * 1024;
 
 export function registerWhatsAppWebhook(app: Hono<AppEnv>) {
-  app.get('/webhooks/whatsapp', (c) => {
+  app.get('/webhooks/whatsapp', async (c) => {
     const mode = c.req.query('hub.mode');
     const token = c.req.query('hub.verify_token');
     const challenge = c.req.query('hub.challenge');
-    if (mode === 'subscribe' && token && token === c.env.META_VERIFY_TOKEN && challenge) {
+    if (mode === 'subscribe' && token && challenge && (await sameSecret(token, c.env.META_VERIFY_TOKEN))) {
       return c.text(challenge, 200);
     }
     return c.json(errorBody('verification_failed', 'Verify token does not match'), 403);

@@ -80,9 +80,34 @@ export interface MediaInfo {
 
 export const getMediaInfo = (cfg: GraphConfig, mediaId: string) => call<MediaInfo>(cfg, 'GET', encodeURIComponent(mediaId));
 
-/** Media URLs need the same bearer token; they expire after a few minutes, so download right away. */
+/** Hosts Meta serves media from (`lookaside.fbsbx.com` today); the channel's token goes to no other. */
+const META_MEDIA_HOSTS = [/(^|\.)fbsbx\.com$/, /(^|\.)facebook\.com$/, /(^|\.)whatsapp\.net$/, /(^|\.)fbcdn\.net$/];
+
+/** A media URL the bearer token may be sent to: https on Meta's hosts, or the configured Graph base URL's origin. */
+export function trustedMediaUrl(cfg: Pick<GraphConfig, 'baseUrl'>, url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.origin === new URL(cfg.baseUrl).origin) return true;
+  return u.protocol === 'https:' && !u.username && !u.password && META_MEDIA_HOSTS.some((re) => re.test(u.hostname));
+}
+
+/**
+ * Media URLs need the same bearer token; they expire after a few minutes, so download right away. The token only
+ * goes to Meta (a URL elsewhere, e.g. from a tampered media lookup, is refused without being fetched).
+ */
 export async function downloadMedia(cfg: GraphConfig, url: string): Promise<Response> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${cfg.accessToken}` } });
+  if (!trustedMediaUrl(cfg, url)) {
+    throw new GraphError(400, 131052, errorReason(131052), 'media URL is not on a Meta host: not fetched');
+  }
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${cfg.accessToken}` },
+    signal: AbortSignal.timeout(GRAPH_UPLOAD_TIMEOUT_MS),
+    redirect: 'manual',
+  });
   if (!res.ok) throw new GraphError(res.status, res.status === 404 ? 131052 : 1, errorReason(131052), `media download ${res.status}`);
   return res;
 }
