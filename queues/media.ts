@@ -6,7 +6,7 @@ import { channels, conversations, messageColumns, messages } from '../worker/db/
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { open } from '../worker/lib/secret-box';
+import { channelSecret, open } from '../worker/lib/secret-box';
 import { downloadMedia, getMediaInfo, GraphError } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
@@ -22,7 +22,7 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
     try {
       const [row] = await withOrg(db, orgId, (tx) =>
         tx
-          .select({ message: messageColumns, token: channels.accessTokenEnc })
+          .select({ message: messageColumns, token: channels.accessTokenEnc, channelId: channels.id })
           .from(messages)
           .innerJoin(conversations, eq(conversations.id, messages.conversationId))
           .innerJoin(channels, eq(channels.id, conversations.channelId))
@@ -33,7 +33,7 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
         message.ack();
         continue;
       }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, row.token) };
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, row.token, channelSecret(row.channelId)) };
       const info = await getMediaInfo(cfg, mediaId);
       const file = await downloadMedia(cfg, info.url);
       const bytes = await file.arrayBuffer();

@@ -12,7 +12,7 @@ import { withOrg } from '../worker/db/tx';
 import { claimReactionSend, recordReactionSent, releaseReactionClaim } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { open } from '../worker/lib/secret-box';
+import { channelSecret, open } from '../worker/lib/secret-box';
 import { GraphError, graphTimeout, sendMessage } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
@@ -28,7 +28,7 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
     const { organizationId: orgId, messageId } = body;
     const found = await withOrg(db, orgId, async (tx) => {
       const [row] = await tx
-        .select({ wamid: messages.providerMessageId, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
+        .select({ wamid: messages.providerMessageId, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelId: channels.id, channelStatus: channels.status })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -56,7 +56,7 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
       if (!found.token || !found.phoneNumberId || !found.waId || found.channelStatus !== 'active') {
         throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
       }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.token), timeoutMs: graphTimeout(env) };
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, found.token, channelSecret(found.channelId)), timeoutMs: graphTimeout(env) };
       const sent = await sendMessage(cfg, found.phoneNumberId, reactionPayload(found.waId, found.wamid, emoji));
       const wamid = sent.messages[0]?.id;
       if (reaction && wamid) await withOrg(db, orgId, (tx) => recordReactionSent(tx, orgId, reaction.id, attemptId, wamid));

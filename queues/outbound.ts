@@ -13,7 +13,7 @@ import { applyPending } from './ingest/statuses';
 import { claimSend, nextInLine, OUTCOME_UNKNOWN, recordFailed, recordSent, releaseClaim, type Claim, type FailedOutcome } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { open } from '../worker/lib/secret-box';
+import { channelSecret, open } from '../worker/lib/secret-box';
 import { errorReason } from './meta/normalise';
 import { GraphError, graphTimeout, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
 import type { Typed } from '.';
@@ -73,7 +73,7 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
       );
       replyToWamid = quoted?.wamid ?? null;
     }
-    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, claim.token), timeoutMs: graphTimeout(env) };
+    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, claim.token, channelSecret(claim.channelId)), timeoutMs: graphTimeout(env) };
     // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
     let mediaId: string | undefined;
     const key = (m.payload?.media as { key?: string } | undefined)?.key;

@@ -24,6 +24,8 @@ export interface Env {
   FAKE_META_URL?: string;
   JWT_SECRET: string;
   ENCRYPTION_KEY: string;
+  /** Keys that sealed older secrets, comma-separated: still opened, re-sealed by `npm run secrets:rotate`. */
+  ENCRYPTION_KEYS_PREVIOUS?: string;
   /** Origin of the web app; links in e-mails point there. */
   APP_URL: string;
   MAIL_PROVIDER: 'http' | 'outbox';

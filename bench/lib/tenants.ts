@@ -5,7 +5,7 @@ import { hashPassword } from '../../worker/auth/password';
 import type { Db } from '../../worker/db/client';
 import { channels, memberships, organizations, users } from '../../worker/db/schema';
 import { asSystem } from '../../worker/db/tx';
-import { seal } from '../../worker/lib/secret-box';
+import { channelSecret, seal } from '../../worker/lib/secret-box';
 import type { BusinessRef, CustomerRef } from '../../fake-meta/webhook-payloads';
 
 export const BENCH_PASSWORD = 'conversa-bench-123';
@@ -61,16 +61,18 @@ export async function seedTenants(
         const [user] = await tx.insert(users).values({ email: u.email, name: u.email.split('@')[0], passwordHash }).returning({ id: users.id });
         await tx.insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: u.role });
       }
+      const id = crypto.randomUUID();
       const [channel] = await tx
         .insert(channels)
         .values({
+          id,
           organizationId: org!.id,
           provider: 'meta_cloud',
           name: `WhatsApp ${name}`,
           phoneNumberId,
           wabaId: business.wabaId,
           displayPhoneNumber: business.displayPhoneNumber,
-          accessTokenEnc: await seal(encryptionKey, `bench-token-${opts.runId}-${i}`),
+          accessTokenEnc: await seal({ ENCRYPTION_KEY: encryptionKey }, `bench-token-${opts.runId}-${i}`, channelSecret(id)),
         })
         .returning({ id: channels.id });
       return { orgId: org!.id, channelId: channel!.id };

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../worker/auth/password';
 import type { Db } from '../../worker/db/client';
 import { channels, memberships, organizations, users } from '../../worker/db/schema';
-import { seal } from '../../worker/lib/secret-box';
+import { channelSecret, seal } from '../../worker/lib/secret-box';
 import { asSystem } from '../../worker/db/tx';
 import { createDefaultPipeline } from '../../worker/domain/pipelines';
 
@@ -45,16 +45,18 @@ export async function seedDemoChannel(
   await asSystem(db, async (tx) => {
     const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'demo'));
     if (!org) return;
+    const id = crypto.randomUUID();
     await tx
       .insert(channels)
       .values({
+        id,
         organizationId: org.id,
         provider: 'meta_cloud',
         name: 'WhatsApp Loja Demo',
         phoneNumberId: number.phoneNumberId,
         wabaId: number.wabaId,
         displayPhoneNumber: number.displayPhoneNumber,
-        accessTokenEnc: await seal(encryptionKey, number.accessToken),
+        accessTokenEnc: await seal({ ENCRYPTION_KEY: encryptionKey }, number.accessToken, channelSecret(id)),
       })
       .onConflictDoNothing();
   });

@@ -30,7 +30,7 @@ export const unsent = and(
 );
 
 export type Claim =
-  | { kind: 'claimed'; message: Message; waId: string | null; phoneNumberId: string | null; token: string | null; channelActive: boolean }
+  | { kind: 'claimed'; message: Message; waId: string | null; phoneNumberId: string | null; token: string | null; channelId: string; channelActive: boolean }
   /** Sent, failed or gone: a redelivery, nothing to do. */
   | { kind: 'done' }
   /** Another delivery holds the lease (or held it and died: the sweeper resolves that). */
@@ -40,7 +40,7 @@ export type Claim =
 
 export async function claimSend(tx: Tx, orgId: string, messageId: string, attemptId: string, leaseMs = SEND_LEASE_MS): Promise<Claim> {
   const [row] = await tx
-    .select({ message: messageColumns, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelStatus: channels.status })
+    .select({ message: messageColumns, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelId: channels.id, channelStatus: channels.status })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -68,7 +68,7 @@ export async function claimSend(tx: Tx, orgId: string, messageId: string, attemp
     .set({ sendLeaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`, sendAttemptId: attemptId })
     .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
     .returning(messageColumns);
-  return { kind: 'claimed', message: claimed!, waId: row.waId, phoneNumberId: row.phoneNumberId, token: row.token, channelActive: row.channelStatus === 'active' };
+  return { kind: 'claimed', message: claimed!, waId: row.waId, phoneNumberId: row.phoneNumberId, token: row.token, channelId: row.channelId, channelActive: row.channelStatus === 'active' };
 }
 
 /**

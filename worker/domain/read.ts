@@ -7,7 +7,7 @@ import { channels, conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
-import { open } from '../lib/secret-box';
+import { channelSecret, open } from '../lib/secret-box';
 import { markRead } from '../whatsapp/graph';
 
 export async function markConversationRead(env: Env, db: Db, orgId: string, conversationId: string, log: Logger): Promise<boolean> {
@@ -30,7 +30,7 @@ export async function markConversationRead(env: Env, db: Db, orgId: string, conv
   if (!found) return false;
   if (found.wamid && found.channel?.accessTokenEnc && found.channel.phoneNumberId && found.channel.status === 'active') {
     try {
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env.ENCRYPTION_KEY, found.channel.accessTokenEnc) };
+      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, found.channel.accessTokenEnc, channelSecret(found.channel.id)) };
       await markRead(cfg, found.channel.phoneNumberId, found.wamid);
     } catch (err) {
       // The receipt is a courtesy to the customer; our own read state is already saved.

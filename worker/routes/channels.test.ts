@@ -12,7 +12,7 @@ describe('WhatsApp channels', () => {
     const admin = await signupOrg('Canal');
     const ch = await connectChannel(admin);
     const [row] = await db.select().from(channels).where(eq(channels.id, ch.id));
-    expect(row!.accessTokenEnc).toMatch(/^v1\./);
+    expect(row!.accessTokenEnc).toMatch(/^v2\.[0-9a-f]{8}\./);
     expect(row!.accessTokenEnc).not.toContain(ch.accessToken);
     const list = await api('GET', '/api/v1/channels', { token: admin.accessToken });
     expect(list.body.data).toEqual([expect.objectContaining({ id: ch.id, phoneNumberId: ch.phoneNumberId, status: 'active' })]);

@@ -10,7 +10,7 @@ import { channels } from '../db/schema';
 import { withOrg } from '../db/tx';
 import type { AppEnv } from '../env';
 import { conflict } from '../errors';
-import { seal } from '../lib/secret-box';
+import { channelSecret, seal } from '../lib/secret-box';
 import { validate } from '../middleware/validate';
 
 const digits = (max: number) => z.string().trim().regex(/^\d+$/, 'must be digits only').max(max);
@@ -56,12 +56,15 @@ export function registerChannels(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     authorize(actor, 'channels.manage');
     const body = c.req.valid('json');
-    const accessTokenEnc = await seal(c.env.ENCRYPTION_KEY, body.accessToken);
+    // The id is chosen here: the sealed token is bound to its channel (associated data).
+    const id = crypto.randomUUID();
+    const accessTokenEnc = await seal(c.env, body.accessToken, channelSecret(id));
     try {
       const channel = await withOrg(c.var.db, actor.orgId, async (tx) => {
         const [row] = await tx
           .insert(channels)
           .values({
+            id,
             organizationId: actor.orgId,
             provider: body.provider,
             name: body.name ?? `WhatsApp ${body.displayPhoneNumber}`,
@@ -90,7 +93,7 @@ export function registerChannels(app: Hono<AppEnv>) {
     const patch = {
       ...(body.name ? { name: body.name } : {}),
       ...(body.status ? { status: body.status, disabledAt: body.status === 'disabled' ? new Date() : null } : {}),
-      ...(body.accessToken ? { accessTokenEnc: await seal(c.env.ENCRYPTION_KEY, body.accessToken) } : {}),
+      ...(body.accessToken ? { accessTokenEnc: await seal(c.env, body.accessToken, channelSecret(id)) } : {}),
     };
     const channel = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const [row] = await tx

@@ -9,7 +9,7 @@ import { channels, messageTemplates } from '../db/schema';
 import { withOrg } from '../db/tx';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
-import { open } from '../lib/secret-box';
+import { channelSecret, open } from '../lib/secret-box';
 import { validate } from '../middleware/validate';
 import { GraphError, listTemplates, type TemplatePage } from '../whatsapp/graph';
 
@@ -44,7 +44,7 @@ export function registerTemplates(app: Hono<AppEnv>) {
     );
     if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
     if (!channel.wabaId || !channel.accessTokenEnc) throw new ApiError(422, 'channel_incomplete', 'The channel has no WABA id or token');
-    const cfg = { baseUrl: c.env.META_GRAPH_BASE_URL, accessToken: await open(c.env.ENCRYPTION_KEY, channel.accessTokenEnc) };
+    const cfg = { baseUrl: c.env.META_GRAPH_BASE_URL, accessToken: await open(c.env, channel.accessTokenEnc, channelSecret(channel.id)) };
     const all: TemplatePage['data'] = [];
     try {
       let after: string | undefined;
