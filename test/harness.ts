@@ -54,6 +54,9 @@ export async function api<T = any>(
 
 export const PASSWORD = 'senha-de-teste-123';
 
+/** Tests act as an API client that keeps its refresh token itself (browsers only get the cookie). */
+export const API_CLIENT = { 'x-refresh-token-in-body': 'true' };
+
 export interface Session {
   accessToken: string;
   refreshToken: string;
@@ -67,6 +70,7 @@ export async function signupOrg(name = 'Loja Teste'): Promise<Session> {
   const email = uniqueEmail('admin');
   const res = await api('POST', '/api/v1/auth/signup', {
     body: { organizationName: name, name: 'Admin Teste', email, password: PASSWORD },
+    headers: API_CLIENT,
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return toSession(res.body, email);
@@ -98,7 +102,7 @@ export async function addMember(orgId: string, role: Role, opts: { superAdmin?: 
 }
 
 export async function login(email: string, password: string, organizationId?: string): Promise<Session> {
-  const res = await api('POST', '/api/v1/auth/login', { body: { email, password, organizationId } });
+  const res = await api('POST', '/api/v1/auth/login', { body: { email, password, organizationId }, headers: API_CLIENT });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return toSession(res.body, email);
 }

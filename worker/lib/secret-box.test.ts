@@ -1,5 +1,4 @@
 // Channel tokens at rest: key ids for rotation, bound to their channel (issue 14, point 7).
-import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOrg, testDb } from '../../test/harness';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addMember, api, PASSWORD, signupOrg, uniqueEmail } from '../../test/harness';
+import { addMember, API_CLIENT, api, PASSWORD, signupOrg, uniqueEmail } from '../../test/harness';
 
 describe('sign-up and log-in', () => {
   it('signs up an organisation with its first tenant admin and a refresh cookie', async () => {
     const email = uniqueEmail('Founder');
     const res = await api('POST', '/api/v1/auth/signup', {
       body: { organizationName: 'Padaria São João', name: 'Joana', email: email.toUpperCase(), password: PASSWORD },
+      headers: API_CLIENT,
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -44,10 +45,15 @@ describe('refresh token lifecycle', () => {
     expect(viaBody.body.accessToken).toEqual(expect.any(String));
 
     const viaCookie = await api('POST', '/api/v1/auth/refresh', {
+      body: {},
       headers: { cookie: `conversa_refresh=${viaBody.body.refreshToken}` },
     });
     expect(viaCookie.status).toBe(200);
-    expect(viaCookie.headers.get('set-cookie')).toContain(viaCookie.body.refreshToken);
+    // A cookie client is a browser: the rotated token comes back in the cookie only.
+    const rotated = /conversa_refresh=([^;]+)/.exec(viaCookie.headers.get('set-cookie') ?? '')?.[1];
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(viaBody.body.refreshToken);
+    expect(viaCookie.body.refreshToken).toBeUndefined();
 
     const me = await api('GET', '/api/v1/auth/me', { token: viaCookie.body.accessToken });
     expect(me.status).toBe(200);

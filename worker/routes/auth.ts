@@ -2,7 +2,9 @@
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { byActor, recordAudit } from '../audit/record';
-import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../auth/cookie';
+import { clearRefreshCookie, readRefreshCookie } from '../auth/cookie';
+import { deliverTokens } from '../auth/token-delivery';
+import { cookieGuard } from '../middleware/cookie-guard';
 import { chooseOrganization, checkCredentials, issueTokens, markLoggedIn, signup, tokenResponse } from '../auth/login';
 import { completePasswordReset, requestPasswordReset } from '../auth/password-reset';
 import { findSessionByToken, revokeFamily, revokeUserSessions, rotateSession } from '../auth/sessions';
@@ -30,8 +32,7 @@ export function registerAuth(app: Hono<AppEnv>) {
     const { user, orgId } = await signup(c.var.db, body, clientMeta(c));
     const { org, all } = await chooseOrganization(c.var.db, user, orgId);
     const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user, org, all, clientMeta(c));
-    setRefreshCookie(c, result.refreshToken);
-    return c.json(result, 201);
+    return c.json(deliverTokens(c, result), 201);
   });
 
   app.post('/api/v1/auth/login', authIpRateLimit, validate('json', loginBody), async (c) => {
@@ -42,12 +43,12 @@ export function registerAuth(app: Hono<AppEnv>) {
     const { org, all, viaSuperAdmin } = await chooseOrganization(c.var.db, user, body.organizationId);
     const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user, org, all, clientMeta(c));
     await markLoggedIn(c.var.db, user, org.id, viaSuperAdmin, clientMeta(c));
-    setRefreshCookie(c, result.refreshToken);
-    return c.json(result);
+    return c.json(deliverTokens(c, result));
   });
 
-  app.post('/api/v1/auth/refresh', validate('json', refreshBody), async (c) => {
-    const token = c.req.valid('json').refreshToken ?? readRefreshCookie(c);
+  app.post('/api/v1/auth/refresh', cookieGuard, validate('json', refreshBody), async (c) => {
+    const presented = c.req.valid('json').refreshToken;
+    const token = presented ?? readRefreshCookie(c);
     if (!token) throw unauthorized('No refresh token', 'invalid_refresh_token');
     const rotated = await rotateSession(c.var.db, token, clientMeta(c));
     if (!rotated.ok) {
@@ -75,11 +76,10 @@ export function registerAuth(app: Hono<AppEnv>) {
     }
     const acting = org ?? (await chooseOrganization(c.var.db, user, rotated.session.organizationId!)).org;
     const result = await tokenResponse(c.env.JWT_SECRET, user, acting, orgs, rotated.token, rotated.session.id);
-    setRefreshCookie(c, result.refreshToken);
-    return c.json(result);
+    return c.json(deliverTokens(c, result, { presentedInBody: presented !== undefined }));
   });
 
-  app.post('/api/v1/auth/logout', validate('json', refreshBody), async (c) => {
+  app.post('/api/v1/auth/logout', cookieGuard, validate('json', refreshBody), async (c) => {
     const token = c.req.valid('json').refreshToken ?? readRefreshCookie(c);
     const session = token ? await findSessionByToken(c.var.db, token) : undefined;
     if (session) {
@@ -117,7 +117,7 @@ export function registerAuth(app: Hono<AppEnv>) {
     });
   });
 
-  app.post('/api/v1/auth/switch-organization', authenticate, validate('json', switchOrganizationBody), async (c) => {
+  app.post('/api/v1/auth/switch-organization', cookieGuard, authenticate, validate('json', switchOrganizationBody), async (c) => {
     const actor = c.var.actor;
     const [user] = await c.var.db.select().from(users).where(eq(users.id, actor.userId));
     const { org, all, viaSuperAdmin } = await chooseOrganization(c.var.db, user!, c.req.valid('json').organizationId);
@@ -135,8 +135,7 @@ export function registerAuth(app: Hono<AppEnv>) {
       metadata: { from: actor.orgId },
       ...clientMeta(c),
     });
-    setRefreshCookie(c, result.refreshToken);
-    return c.json(result);
+    return c.json(deliverTokens(c, result));
   });
 
   app.post('/api/v1/auth/password-reset/request', authIpRateLimit, validate('json', passwordResetRequestBody), async (c) => {

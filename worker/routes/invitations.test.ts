@@ -2,7 +2,7 @@
 // account (with a name) or as an existing one (with its own password).
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { addMember, api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session, outbox, type OutboxMail } from '../../test/harness';
+import { addMember, API_CLIENT, api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session, outbox, type OutboxMail } from '../../test/harness';
 import { invitations, type Role } from '../db/schema';
 
 const { db } = testDb();
@@ -24,7 +24,7 @@ async function invite(admin: Session, email: string, role: Role) {
 }
 
 const lookup = (token: string) => api('GET', `/api/v1/invitations/lookup?token=${encodeURIComponent(token)}`);
-const accept = (body: { token: string; password: string; name?: string }) => api('POST', '/api/v1/invitations/accept', { body });
+const accept = (body: { token: string; password: string; name?: string }) => api('POST', '/api/v1/invitations/accept', { body, headers: API_CLIENT });
 
 async function auditOf(admin: Session, action: string) {
   const res = await api('GET', `/api/v1/audit-logs?action=${action}`, { token: admin.accessToken });

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { byActor, recordAudit } from '../audit/record';
-import { setRefreshCookie } from '../auth/cookie';
+import { deliverTokens } from '../auth/token-delivery';
 import { chooseOrganization, issueTokens } from '../auth/login';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
@@ -32,8 +32,7 @@ export function registerInvitationAcceptance(app: Hono<AppEnv>) {
     const [user] = await c.var.db.select().from(users).where(eq(users.id, userId));
     const { org, all } = await chooseOrganization(c.var.db, user!, organizationId);
     const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user!, org, all, clientMeta(c));
-    setRefreshCookie(c, result.refreshToken);
-    return c.json(result, 201);
+    return c.json(deliverTokens(c, result), 201);
   });
 }
 

@@ -1,6 +1,6 @@
 // Members and roles: listing, role changes (live, audited), the last-admin rule, removal that ends access at once.
 import { describe, expect, it } from 'vitest';
-import { addMember, api, PASSWORD, signupOrg, type Session } from '../../test/harness';
+import { addMember, API_CLIENT, api, PASSWORD, signupOrg, type Session } from '../../test/harness';
 
 const patchRole = (admin: Session, userId: string, role: string) =>
   api('PATCH', `/api/v1/members/${userId}`, { token: admin.accessToken, body: { role } });
@@ -16,7 +16,7 @@ async function audit(admin: Session, action: string) {
 async function superAdminIn(orgId: string): Promise<Session> {
   const home = await signupOrg('Plataforma');
   const root = await addMember(home.orgId, 'agent', { superAdmin: true });
-  const entered = await api('POST', '/api/v1/auth/switch-organization', { token: root.accessToken, body: { organizationId: orgId } });
+  const entered = await api('POST', '/api/v1/auth/switch-organization', { token: root.accessToken, body: { organizationId: orgId }, headers: API_CLIENT });
   expect(entered.status).toBe(200);
   return { ...root, accessToken: entered.body.accessToken, refreshToken: entered.body.refreshToken, orgId };
 }

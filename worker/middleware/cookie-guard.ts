@@ -1,0 +1,29 @@
+// The endpoints a browser authenticates with the refresh cookie alone (refresh, logout, switch-organization) are
+// the ones a forged cross-site request could use. Two checks: the body must be declared JSON (an HTML form or a
+// `text/plain` fetch cannot do that without a CORS preflight, which other origins do not pass), and a browser's
+// Origin, when sent, must be the web app's (APP_URL, comma-separated for several) or the API's own.
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+
+export function trustedOrigins(appUrl: string | undefined, requestUrl: string): string[] {
+  const listed = (appUrl ?? '').split(',').flatMap((u) => {
+    try {
+      return [new URL(u.trim()).origin];
+    } catch {
+      return [];
+    }
+  });
+  return [...listed, new URL(requestUrl).origin];
+}
+
+export const cookieGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the request as JSON (Content-Type: application/json)');
+  }
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !trustedOrigins(c.env.APP_URL, c.req.url).includes(origin)) {
+    throw new ApiError(403, 'forbidden_origin', 'Requests from this origin are not accepted');
+  }
+  await next();
+};
