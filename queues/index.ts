@@ -8,6 +8,7 @@ import { processWebhooks, type IngestItem } from './ingest';
 import { fetchMediaBatch } from './media';
 import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
 import { redeliverNotifications } from './notify';
+import { sendPasswordResets } from './password-reset';
 import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';
 import { deadLetterNow, retryBase, retryDelay } from './retry';
@@ -36,6 +37,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     const reactions: Typed<'outbound.reaction'>[] = [];
     const records: Typed<'outbound.record'>[] = [];
     const notifications: Typed<'realtime.notify'>[] = [];
+    const resets: Typed<'auth.password_reset'>[] = [];
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
@@ -50,6 +52,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
       else if (body.type === 'outbound.reaction') reactions.push({ message, body });
       else if (body.type === 'outbound.record') records.push({ message, body });
       else if (body.type === 'realtime.notify') notifications.push({ message, body });
+      else if (body.type === 'auth.password_reset') resets.push({ message, body });
       else if (body.type === 'queue.probe') {
         probes.push(body.token);
         message.ack();
@@ -61,6 +64,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     if (outbound.length) await sendOutboundBatch(outbound, env, db, log);
     if (reactions.length) await sendReactionBatch(reactions, env, db, log);
     if (notifications.length) await redeliverNotifications(notifications, env, log);
+    if (resets.length) await sendPasswordResets(resets, env, db, log);
   } catch (err) {
     // Unexpected and unclassified (e.g. the routing read with the database down): the whole batch waits and retries;
     // messages already acked or retried keep that outcome.

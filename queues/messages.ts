@@ -60,6 +60,18 @@ export const realtimeNotifyMessage = z.object({
   events: z.array(z.object({ type: z.string(), data: z.unknown() })).min(1),
 });
 
+/**
+ * A password reset asked for: looked up and mailed by the consumer, so the request answers at once and does the same
+ * work whether or not the account exists (no enumeration by timing or by a mail outage).
+ */
+export const passwordResetMessage = z.object({
+  type: z.literal('auth.password_reset'),
+  email: z.string().max(320),
+  ip: z.string().max(100),
+  userAgent: z.string().max(500).nullable(),
+  requestedAt: z.string(),
+});
+
 /** Acknowledged and noted in this isolate: lets a caller wait until everything queued before it was handled (queues/activity.ts). */
 export const queueProbeMessage = z.object({
   type: z.literal('queue.probe'),
@@ -73,6 +85,7 @@ export const queueMessage = z.discriminatedUnion('type', [
   outboundReactionMessage,
   outboundRecordMessage,
   realtimeNotifyMessage,
+  passwordResetMessage,
   queueProbeMessage,
 ]);
 export type QueueMessage = z.infer<typeof queueMessage>;

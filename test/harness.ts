@@ -3,6 +3,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { hashPassword } from '../worker/auth/password';
+import { drainQueues } from './drain';
 import { createDb } from '../worker/db/client';
 import { memberships, organizations, users, type Role } from '../worker/db/schema';
 
@@ -116,8 +117,9 @@ export interface OutboxMail {
   createdAt: string;
 }
 
-/** Mail the dev/test outbox provider "sent" to an address, newest first. */
+/** Mail the dev/test outbox provider "sent" to an address, newest first (after the queues sent what they hold). */
 export async function outbox(to: string): Promise<OutboxMail[]> {
+  await drainQueues();
   const res = await api<{ data: OutboxMail[] }>('GET', `/dev/outbox.json?to=${encodeURIComponent(to)}`);
   expect(res.status).toBe(200);
   return res.body.data;

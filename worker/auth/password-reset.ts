@@ -13,7 +13,7 @@ import { hashPassword } from './password';
 import { revokeUserSessions } from './sessions';
 import { hashToken, randomToken } from './tokens';
 
-const RESET_TTL_MS = 60 * 60 * 1000;
+export const RESET_TTL_MS = 60 * 60 * 1000;
 
 export async function requestPasswordReset(
   db: Db,

@@ -6,13 +6,12 @@ import { clearRefreshCookie, readRefreshCookie } from '../auth/cookie';
 import { deliverTokens } from '../auth/token-delivery';
 import { cookieGuard } from '../middleware/cookie-guard';
 import { chooseOrganization, checkCredentials, issueTokens, markLoggedIn, signup, tokenResponse } from '../auth/login';
-import { completePasswordReset, requestPasswordReset } from '../auth/password-reset';
+import { completePasswordReset } from '../auth/password-reset';
 import { findSessionByToken, revokeFamily, revokeUserSessions, rotateSession } from '../auth/sessions';
 import { listUserOrganizations } from '../db/queries/users';
 import { sessions, users } from '../db/schema';
 import type { AppEnv } from '../env';
 import { unauthorized } from '../errors';
-import { mailerFor } from '../mail/mailer';
 import { authenticate } from '../middleware/auth';
 import { clientMeta } from '../middleware/client';
 import { authIpRateLimit, enforceLimit } from '../middleware/rate-limit';
@@ -141,8 +140,9 @@ export function registerAuth(app: Hono<AppEnv>) {
   app.post('/api/v1/auth/password-reset/request', authIpRateLimit, validate('json', passwordResetRequestBody), async (c) => {
     const { email } = c.req.valid('json');
     await enforceLimit(c.env.AUTH_RATE_LIMITER, `reset:${email}`);
-    await requestPasswordReset(c.var.db, mailerFor(c.env, c.var.db), c.env.APP_URL, email, clientMeta(c));
-    // Same answer whether or not the account exists.
+    // Looked up and mailed by the outbound consumer: the same work and answer whether or not the account exists.
+    const { ip, userAgent } = clientMeta(c);
+    await c.env.OUTBOUND_QUEUE.send({ type: 'auth.password_reset', email, ip, userAgent: userAgent?.slice(0, 500) ?? null, requestedAt: new Date().toISOString() }, { contentType: 'json' });
     return c.json({ status: 'ok', message: 'If an account exists for this e-mail, a reset link was sent.' }, 202);
   });
 

@@ -1,7 +1,9 @@
 // Password reset end to end: request → mail in the dev outbox → confirm with the token from the link.
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { api, login, PASSWORD, signupOrg, testDb, uniqueEmail, type Session, outbox } from '../../test/harness';
+import { api, login, PASSWORD, signupOrg, testDb, uniqueEmail, uniqueIp, type Session, outbox } from '../../test/harness';
+import worker from '../index';
 import { auditLogs, passwordResets, users } from '../db/schema';
 
 const { db } = testDb();
@@ -178,5 +180,31 @@ describe('password reset', () => {
     await requestReset(ghost);
     const rows = await db.select().from(auditLogs).where(eq(auditLogs.action, 'auth.password_reset_requested'));
     expect(rows.some((r) => JSON.stringify(r.metadata).includes(ghost))).toBe(false);
+  });
+});
+
+describe('password reset requests reveal nothing', () => {
+  it('answer 202 the same for known and unknown e-mails without touching the database or the mail provider', async () => {
+    const admin = await signupOrg('Reset Cego');
+    // Database unreachable and mail provider down: the answer cannot depend on either, so it cannot tell accounts apart.
+    const down = { ...env, DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/postgres', MAIL_PROVIDER: 'http', MAIL_API_BASE_URL: 'http://127.0.0.1:1', MAIL_API_KEY: 'x' };
+    const ask = async (email: string) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request('http://conversa.test/api/v1/auth/password-reset/request', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() },
+          body: JSON.stringify({ email }),
+        }),
+        down,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return { status: res.status, body: await res.text() };
+    };
+    const known = await ask(admin.email);
+    const unknown = await ask(uniqueEmail('ninguem'));
+    expect(known.status).toBe(202);
+    expect(unknown).toEqual(known);
   });
 });
