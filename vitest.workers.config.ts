@@ -18,6 +18,7 @@ export default defineConfig({
           APP_ENV: 'test',
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
           QUEUE_RETRY_BASE_SECONDS: '0',
+          QUEUE_DB_WAIT_SECONDS: '0',
           DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
           DB_WS_PROXY: process.env.DB_WS_PROXY ?? '',
           META_GRAPH_BASE_URL: process.env.META_GRAPH_BASE_URL ?? devVars.META_GRAPH_BASE_URL ?? '',

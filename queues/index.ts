@@ -11,6 +11,7 @@ import { redeliverNotifications } from './notify';
 import { sendPasswordResets } from './password-reset';
 import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';
+import { databaseAnswers, noteFailure } from './db-gate';
 import { deadLetterNow, retryBase, retryDelay } from './retry';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
@@ -29,6 +30,18 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
       });
       await receiveDeadLetters(env, db, batch.queue, letters.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })), log);
       batch.ackAll();
+      return;
+    }
+    if (!(await databaseAnswers(db, env))) {
+      // Still down: the batch waits out its backoff untouched (probes need no database).
+      log.warn('database still unreachable: batch retried', { attempts: Math.max(...batch.messages.map((m) => m.attempts)) });
+      for (const m of batch.messages) {
+        const probe = queueMessage.safeParse(m.body);
+        if (probe.success && probe.data.type === 'queue.probe') {
+          probes.push(probe.data.token);
+          m.ack();
+        } else m.retry({ delaySeconds: retryDelay(m.attempts, retryBase(env)) });
+      }
       return;
     }
     const webhooks: IngestItem[] = [];
@@ -69,6 +82,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     // Unexpected and unclassified (e.g. the routing read with the database down): the whole batch waits and retries;
     // messages already acked or retried keep that outcome.
     log.error('queue batch failed', errorFields(err));
+    noteFailure(err);
     batch.retryAll({ delaySeconds: retryDelay(Math.max(...batch.messages.map((m) => m.attempts)), retryBase(env)) });
   } finally {
     done(probes);

@@ -5,6 +5,7 @@
 // the first failure, with their reason.
 import type { Env } from '../worker/env';
 import { rootMessage } from '../worker/lib/log';
+import { noteFailure } from './db-gate';
 import type { DeadLetterEnvelope } from './messages';
 
 /** Seconds; tests set QUEUE_RETRY_BASE_SECONDS=0 to retry at once. */
@@ -48,6 +49,7 @@ export function isTransient(err: unknown): boolean {
 
 /** Retry a message after a failure: backoff when transient, straight to the dead-letter queue when not. */
 export async function retryOrDeadLetter(env: Env, queue: string, message: Message<unknown>, err: unknown): Promise<void> {
+  noteFailure(err);
   if (isTransient(err)) message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
   else await deadLetterNow(env, queue, message, reasonOf(err));
 }

@@ -9,6 +9,8 @@ export interface Env {
   APP_ENV: string;
   /** Base of the queue consumers' exponential backoff, in seconds (default 2; tests use 0). */
   QUEUE_RETRY_BASE_SECONDS?: string;
+  /** How long a consumer waits for a database that was just down before retrying its batch (default 30). */
+  QUEUE_DB_WAIT_SECONDS?: string;
   /** debug | info | warn | error | silent (default info; tests use silent, LOG_LEVEL=warn npm test to see logs). */
   LOG_LEVEL?: string;
   /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */

@@ -53,5 +53,28 @@ describe('migrations', () => {
       const row = rls.rows.find((r) => r.relname === table);
       expect(row, table).toMatchObject({ relrowsecurity: true, polname: 'tenant_isolation' });
     }
+    // Tables whose organization_id may be null (platform rows) too: a tenant sees its rows, nobody else's.
+    const nullable = withOrg.rows.filter((r) => r.is_nullable === 'YES').map((r) => r.table_name);
+    expect(nullable.length).toBeGreaterThan(0);
+    for (const table of nullable) {
+      const reachable = await pool.query(`select has_table_privilege('app_user', $1, 'SELECT') as ok`, [table]);
+      if (!reachable.rows[0].ok) continue;
+      const row = rls.rows.find((r) => r.relname === table);
+      expect(row, table).toMatchObject({ relrowsecurity: true, polname: 'tenant_isolation' });
+    }
+  });
+
+  it('give app_user nothing on auth tables and no password hashes', async () => {
+    for (const table of ['sessions', 'password_resets', 'mail_outbox', 'unroutable_events']) {
+      const r = await pool.query(
+        `select bool_or(has_table_privilege('app_user', $1, p)) as any from unnest(array['SELECT','INSERT','UPDATE','DELETE']) p`,
+        [table],
+      );
+      expect(r.rows[0].any, table).toBe(false);
+    }
+    const hash = await pool.query(`select has_column_privilege('app_user', 'users', 'password_hash', 'SELECT') as ok`);
+    expect(hash.rows[0].ok).toBe(false);
+    const audit = await pool.query(`select has_table_privilege('app_user', 'audit_logs', 'UPDATE') or has_table_privilege('app_user', 'audit_logs', 'DELETE') as ok`);
+    expect(audit.rows[0].ok).toBe(false);
   });
 });

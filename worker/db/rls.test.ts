@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, testDb } from '../../test/harness';
-import { contacts } from './schema';
-import { asSystem, withOrg } from './tx';
+import { auditLogs, contacts, memberships, organizations, passwordResets, sessions, users } from './schema';
+import { asSystem, withOrg, type Tx } from './tx';
 
 describe('row-level security', () => {
   const { db, pool } = testDb();
@@ -71,5 +71,47 @@ describe('row-level security', () => {
     } finally {
       await one.end();
     }
+  });
+});
+
+describe('least privilege for tenant transactions', () => {
+  const { db, pool } = testDb();
+  afterAll(() => pool.end());
+
+  it('reach no password hash, session or reset token, and only their own organisation, members, audit and dead letters', async () => {
+    const a = await createOrg(db, 'Priv A');
+    const b = await createOrg(db, 'Priv B');
+    const email = `membro-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const outsider = `fora-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const [member] = await db.insert(users).values({ email, name: 'Membro', passwordHash: 'hash-secreto' }).returning();
+    const [other] = await db.insert(users).values({ email: outsider, name: 'Fora', passwordHash: 'hash-secreto' }).returning();
+    await db.insert(memberships).values([
+      { organizationId: a.id, userId: member!.id, role: 'agent' },
+      { organizationId: b.id, userId: other!.id, role: 'agent' },
+    ]);
+    await db.insert(auditLogs).values([
+      { organizationId: a.id, action: 'label.created', actorType: 'user' },
+      { organizationId: b.id, action: 'label.created', actorType: 'user' },
+      { organizationId: null, action: 'auth.login_failed', actorType: 'user' },
+    ]);
+
+    const denied = (fn: (tx: Tx) => Promise<unknown>) => expect(withOrg(db, a.id, fn)).rejects.toMatchObject({ cause: { code: '42501' } });
+    await denied((tx) => tx.select({ h: users.passwordHash }).from(users));
+    await denied((tx) => tx.select().from(sessions));
+    await denied((tx) => tx.select().from(passwordResets));
+    await denied((tx) => tx.update(auditLogs).set({ action: 'x' }));
+    await denied((tx) => tx.delete(auditLogs));
+
+    await withOrg(db, a.id, async (tx) => {
+      const seen = await tx.select({ email: users.email }).from(users).where(inArray(users.email, [email, outsider]));
+      expect(seen).toEqual([{ email }]);
+      expect((await tx.select({ id: organizations.id }).from(organizations)).map((o) => o.id)).toEqual([a.id]);
+      const audit = await tx.select({ org: auditLogs.organizationId }).from(auditLogs);
+      expect(new Set(audit.map((r) => r.org))).toEqual(new Set([a.id]));
+      expect(await tx.update(organizations).set({ name: 'Tomada' }).where(eq(organizations.id, b.id)).returning()).toEqual([]);
+    });
+    await expect(
+      withOrg(db, a.id, (tx) => tx.insert(auditLogs).values({ organizationId: b.id, action: 'label.created', actorType: 'user' })),
+    ).rejects.toThrow();
   });
 });

@@ -1,9 +1,10 @@
 // GET /api/v1/audit-logs: the organisation's audit trail for tenant admins, newest first, filterable.
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { auditLogs, users } from '../db/schema';
+import { asSystem, withOrg } from '../db/tx';
 import type { AppEnv } from '../env';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { validate } from '../middleware/validate';
@@ -26,7 +27,7 @@ export function registerAuditLogs(app: Hono<AppEnv>) {
     authorize(actor, 'audit.read');
     const q = c.req.valid('query');
     const cursor = decodeCursor(q.cursor);
-    // audit_logs is a platform table (some entries have no tenant): the organisation filter is explicit here.
+    // Under the tenant's RLS (entries without a tenant are visible to no tenant); the filter says it too.
     const where: (SQL | undefined)[] = [
       eq(auditLogs.organizationId, actor.orgId),
       // A prefix such as "auth." selects a family of actions.
@@ -41,25 +42,31 @@ export function registerAuditLogs(app: Hono<AppEnv>) {
         ? or(lt(auditLogs.createdAt, cursor.createdAt), and(eq(auditLogs.createdAt, cursor.createdAt), lt(auditLogs.id, cursor.id)))
         : undefined,
     ];
-    const rows = await c.var.db
-      .select({
-        id: auditLogs.id,
-        action: auditLogs.action,
-        actorUserId: auditLogs.actorUserId,
-        actorType: auditLogs.actorType,
-        actorEmail: users.email,
-        targetType: auditLogs.targetType,
-        targetId: auditLogs.targetId,
-        ip: auditLogs.ip,
-        userAgent: auditLogs.userAgent,
-        metadata: auditLogs.metadata,
-        createdAt: auditLogs.createdAt,
-      })
-      .from(auditLogs)
-      .leftJoin(users, eq(users.id, auditLogs.actorUserId))
-      .where(and(...where))
-      .orderBy(desc(auditLogs.createdAt), desc(auditLogs.id))
-      .limit(q.limit + 1);
-    return c.json(page(rows, q.limit));
+    const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
+      tx
+        .select({
+          id: auditLogs.id,
+          action: auditLogs.action,
+          actorUserId: auditLogs.actorUserId,
+          actorType: auditLogs.actorType,
+          targetType: auditLogs.targetType,
+          targetId: auditLogs.targetId,
+          ip: auditLogs.ip,
+          userAgent: auditLogs.userAgent,
+          metadata: auditLogs.metadata,
+          createdAt: auditLogs.createdAt,
+        })
+        .from(auditLogs)
+        .where(and(...where))
+        .orderBy(desc(auditLogs.createdAt), desc(auditLogs.id))
+        .limit(q.limit + 1),
+    );
+    // The actors' e-mails, also of people who have left the organisation (whom the tenant's RLS no longer shows):
+    // read as the system, for exactly the ids on this page.
+    const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => !!id))];
+    const emails = actorIds.length
+      ? new Map((await asSystem(c.var.db, (tx) => tx.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, actorIds)))).map((u) => [u.id, u.email]))
+      : new Map<string, string>();
+    return c.json(page(rows.map((r) => ({ ...r, actorEmail: r.actorUserId ? (emails.get(r.actorUserId) ?? null) : null })), q.limit));
   });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { organizations } from '../db/schema';
+import { withOrg } from '../db/tx';
 import type { AppEnv } from '../env';
 import { notFound } from '../errors';
 import { validate } from '../middleware/validate';
@@ -39,7 +40,7 @@ export function registerOrganization(app: Hono<AppEnv>) {
   app.get('/api/v1/organization', async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'organization.read');
-    const [org] = await c.var.db.select(publicColumns).from(organizations).where(eq(organizations.id, actor.orgId));
+    const [org] = await withOrg(c.var.db, actor.orgId, (tx) => tx.select(publicColumns).from(organizations).where(eq(organizations.id, actor.orgId)));
     if (!org) throw notFound('Organization');
     return c.json({ organization: org, role: actor.role });
   });
@@ -54,7 +55,7 @@ export function registerOrganization(app: Hono<AppEnv>) {
     if (body.timezone && !isTimeZone(body.timezone)) {
       return c.json({ error: { code: 'validation_failed', message: 'Invalid json: timezone: unknown time zone' } }, 400);
     }
-    const org = await c.var.db.transaction(async (tx) => {
+    const org = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const [updated] = await tx.update(organizations).set(body).where(eq(organizations.id, actor.orgId)).returning(publicColumns);
       await recordAudit(tx, { action: 'organization.updated', ...byActor(actor), targetType: 'organization', targetId: actor.orgId, metadata: body });
       return updated;
