@@ -110,14 +110,18 @@ export async function parseCsvStream(
     // One piece may hold more rows than a batch.
     for (let at = 0; at === 0 || at < r.length; at += batchSize) await onBatch(r.slice(at, at + batchSize), at === 0 ? e : [], fields);
   };
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = csvDecoder();
   let pending = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        pending += decoder.end();
+        break;
+      }
       if (!value) continue;
-      pending += value;
+      pending += decoder.push(value);
       if (pending.length < PIECE) continue;
       source.emit('data', pending);
       pending = '';
@@ -131,6 +135,50 @@ export async function parseCsvStream(
   } finally {
     reader.releaseLock();
   }
+}
+
+/**
+ * Text from the file's bytes, whatever Excel saved: UTF-8 (with or without BOM) or, failing that, Windows-1252 —
+ * what Excel in Portuguese writes for "CSV (separado por vírgulas)". UTF-8 is decoded strictly: the first byte that
+ * is not UTF-8 switches to Windows-1252 while everything before was plain ASCII (both read it alike); after real
+ * UTF-8 text it means a mixed file, refused rather than imported with broken accents.
+ */
+export function csvDecoder() {
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let latin: TextDecoder | null = null;
+  let asciiSoFar = true;
+  // A multi-byte sequence cut at a piece's end waits inside the strict decoder: when that turns out not to be UTF-8,
+  // those bytes (the trailing run of bytes ≥ 0x80 of the previous piece, as all text so far was ASCII) are re-read.
+  let previous: Uint8Array = new Uint8Array(0);
+  const decode = (bytes: Uint8Array, stream: boolean): string => {
+    if (latin) return latin.decode(bytes, { stream });
+    try {
+      const text = utf8.decode(bytes, { stream });
+      if (asciiSoFar && /[^\x00-\x7f]/.test(text)) asciiSoFar = false;
+      previous = bytes;
+      return text;
+    } catch {
+      // Valid multi-byte UTF-8 in this piece before the bad byte: real UTF-8 text too, so a mixed file.
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      if (/[^\x00-\x7f\ufffd]/.test(lenient)) asciiSoFar = false;
+      if (!asciiSoFar) {
+        throw new ApiError(422, 'invalid_encoding', 'The file mixes UTF-8 with another encoding; save it again as "CSV UTF-8" and import it again');
+      }
+      let cut = previous.length;
+      while (cut > 0 && previous[cut - 1]! >= 0x80) cut--;
+      const carried = previous.subarray(cut);
+      const joined = new Uint8Array(carried.length + bytes.length);
+      joined.set(carried);
+      joined.set(bytes, carried.length);
+      latin = new TextDecoder('windows-1252');
+      return latin.decode(joined, { stream });
+    }
+  };
+  return {
+    push: (bytes: Uint8Array) => decode(bytes, true),
+    end: () => decode(new Uint8Array(0), false),
+    encoding: () => (latin ? 'windows-1252' : 'utf-8'),
+  };
 }
 
 // ---- contact import -----------------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ export const ptBR = {
   'error.invalid_attributes': 'Campo personalizado inválido: {message}',
   'error.invalid_attribute_filter': 'Filtro inválido: {message}',
   'error.invalid_csv': 'CSV inválido: {message}',
+  'error.invalid_encoding': 'O arquivo mistura UTF-8 com outra codificação. No Excel, salve de novo como "CSV UTF-8" e importe outra vez.',
   'error.lost_reason_required': 'Um negócio perdido precisa de um motivo.',
   'error.legal_hold': 'Uma conversa deste contato está sob retenção legal; nada foi apagado. Retire a retenção antes de excluir.',
 } as const;
@@ -257,6 +258,7 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.invalid_attributes': 'Invalid custom field: {message}',
   'error.invalid_attribute_filter': 'Invalid filter: {message}',
   'error.invalid_csv': 'Invalid CSV: {message}',
+  'error.invalid_encoding': 'The file mixes UTF-8 with another encoding. Save it again from Excel as "CSV UTF-8" and import it again.',
   'error.lost_reason_required': 'A lost deal needs a reason.',
   'error.legal_hold': 'A conversation of this contact is under legal hold; nothing was deleted. Lift the hold before deleting.',
 };
