@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { contactLabels, contacts, type Contact } from '../db/schema';
+import { contactLabels, contacts, organizations, type Contact } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import { applyAttributes, attributeDefinitions, labelsOf, toE164, waIdOf, type AttributeDefs } from './contacts';
@@ -200,6 +200,10 @@ const COLUMN_ALIASES: Record<string, 'name' | 'phone' | 'email' | 'labels' | 'ig
   whatsapp_id: 'ignore',
   profile_name: 'ignore',
   created_at: 'ignore',
+  // The Excel (pt-BR) export's headers.
+  'id do whatsapp': 'ignore',
+  'nome no whatsapp': 'ignore',
+  'criado em': 'ignore',
 };
 
 export const IMPORT_BATCH = 200;
@@ -227,7 +231,7 @@ function readRow(rec: CsvRecord, defs: AttributeDefs): ImportRow | RowError {
     if (role === 'ignore') continue;
     if (role) byRole[role] ||= cell(raw);
     else {
-      const key = column.startsWith('attributes.') ? column.slice('attributes.'.length) : column;
+      const key = attributeKey(column);
       if (defs.has(key) && cell(raw) !== '') attributes[key] = cell(raw);
     }
   }
@@ -255,7 +259,13 @@ function readRow(rec: CsvRecord, defs: AttributeDefs): ImportRow | RowError {
 }
 
 export function ignoredColumns(fields: string[], defs: AttributeDefs): string[] {
-  return fields.filter((f) => !COLUMN_ALIASES[f] && !defs.has(f.startsWith('attributes.') ? f.slice('attributes.'.length) : f));
+  return fields.filter((f) => !COLUMN_ALIASES[f] && !defs.has(attributeKey(f)));
+}
+
+/** An attribute column: `key`, `attributes.key`, or the Excel export's `key (Label)`. */
+function attributeKey(column: string): string {
+  const key = column.startsWith('attributes.') ? column.slice('attributes.'.length) : column;
+  return /^[a-z][a-z0-9_]* \(.*\)$/s.test(key) ? key.slice(0, key.indexOf(' ')) : key;
 }
 
 export function assertImportHeader(fields: string[]) {
@@ -378,12 +388,43 @@ const EXPORT_PAGE = 500;
 const FORMULA = /^[=@\t\r]|^[+-](?!\d+$)/;
 
 /** CSV text of every live contact of the organisation, a page at a time (header first). */
-export async function* exportContactsCsv(inTx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, orgId: string): AsyncGenerator<string> {
-  const defs = await inTx((tx) => attributeDefinitions(tx, orgId));
+/**
+ * `csv`: plain CSV (comma, English column keys, ISO times in UTC). `excel`: what Excel in Portuguese opens right by
+ * double-click — `;` between cells, a UTF-8 BOM, Portuguese headers, times in the organisation's time zone. Both
+ * import back (the Portuguese headers are import aliases).
+ */
+export type ExportFormat = 'csv' | 'excel';
+
+const EXCEL_HEADERS: Record<string, string> = {
+  id: 'ID',
+  name: 'Nome',
+  phone: 'Telefone',
+  email: 'E-mail',
+  whatsapp_id: 'ID do WhatsApp',
+  profile_name: 'Nome no WhatsApp',
+  labels: 'Etiquetas',
+  created_at: 'Criado em',
+};
+
+export async function* exportContactsCsv(
+  inTx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  orgId: string,
+  opts: { format?: ExportFormat } = {},
+): AsyncGenerator<string> {
+  const excel = opts.format === 'excel';
+  const [defs, [org]] = await inTx((tx) =>
+    Promise.all([attributeDefinitions(tx, orgId), tx.select({ timeZone: organizations.timezone }).from(organizations).where(eq(organizations.id, orgId))]),
+  );
   const keys = [...defs.keys()];
   const fields = ['id', 'name', 'phone', 'email', 'whatsapp_id', 'profile_name', 'labels', 'created_at', ...keys];
+  const delimiter = excel ? ';' : ',';
+  const when = excel
+    ? new Intl.DateTimeFormat('pt-BR', { timeZone: org?.timeZone ?? 'America/Sao_Paulo', dateStyle: 'short', timeStyle: 'short' })
+    : null;
+  // Attribute columns keep their key (the importer matches keys); Excel users get the label in parentheses.
+  const heading = excel ? fields.map((f) => EXCEL_HEADERS[f] ?? `${f} (${defs.get(f)?.label ?? f})`) : fields;
   // With no rows papaparse ends the header line itself.
-  yield Papa.unparse({ fields, data: [] }, { escapeFormulae: FORMULA }).replace(/\r\n$/, '') + '\r\n';
+  yield (excel ? '\uFEFF' : '') + Papa.unparse({ fields: heading, data: [] }, { escapeFormulae: FORMULA, delimiter }).replace(/\r\n$/, '') + '\r\n';
   let after: { createdAt: Date; id: string } | undefined;
   for (;;) {
     const pageRows = await inTx(async (tx) => {
@@ -410,10 +451,10 @@ export async function* exportContactsCsv(inTx: <T>(fn: (tx: Tx) => Promise<T>) =
       c.waId ?? '',
       c.profileName ?? '',
       (pageRows.labels.get(c.id) ?? []).map((l) => l.name).join('; '),
-      c.createdAt.toISOString(),
+      when ? when.format(c.createdAt) : c.createdAt.toISOString(),
       ...keys.map((k) => (c.attributes[k] === undefined || c.attributes[k] === null ? '' : String(c.attributes[k]))),
     ]);
-    yield Papa.unparse({ fields, data }, { header: false, escapeFormulae: FORMULA }) + '\r\n';
+    yield Papa.unparse({ fields, data }, { header: false, escapeFormulae: FORMULA, delimiter }) + '\r\n';
     const last = pageRows.rows[pageRows.rows.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };
     if (pageRows.rows.length < EXPORT_PAGE) return;

@@ -63,3 +63,35 @@ describe('CSV import encodings', () => {
     expect(u.encoding()).toBe('utf-8');
   });
 });
+
+describe('CSV export for Excel (pt-BR)', () => {
+  it('writes a BOM, semicolons, Portuguese headers and São Paulo time, and imports back', async () => {
+    const s = await signupOrg('Exporta');
+    expect((await api('POST', '/api/v1/contact-attributes', { token: s.accessToken, body: { key: 'cidade', label: 'Cidade', type: 'text' } })).status).toBe(201);
+    const made = await api('POST', '/api/v1/contacts', { token: s.accessToken, body: { name: 'Ana; "Aninha" Conceição', phone: phone(), attributes: { cidade: 'São Paulo' } } });
+    expect(made.status).toBe(201);
+    const res = await SELF.fetch('http://conversa.test/api/v1/contacts/export?format=excel', {
+      headers: { authorization: `Bearer ${s.accessToken}`, 'cf-connecting-ip': uniqueIp() },
+    });
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    const [header, row] = text.split('\r\n');
+    expect(header).toBe('ID;Nome;Telefone;E-mail;ID do WhatsApp;Nome no WhatsApp;Etiquetas;Criado em;cidade (Cidade)');
+    expect(row).toContain('"Ana; ""Aninha"" Conceição"');
+    expect(row).toContain(';São Paulo');
+    // dd/mm/aaaa hh:mm in the organisation's time zone (UTC−3), not ISO UTC.
+    const createdAt = new Date(made.body.contact.createdAt);
+    const local = new Intl.DateTimeFormat('pt-BR', { timeZone: 'America/Sao_Paulo', dateStyle: 'short', timeStyle: 'short' }).format(createdAt);
+    expect(local).toMatch(/^\d{2}\/\d{2}\/\d{4}/);
+    expect(row).toContain(`;${local};`);
+
+    const other = await signupOrg('Importa');
+    expect((await api('POST', '/api/v1/contact-attributes', { token: other.accessToken, body: { key: 'cidade', label: 'Cidade', type: 'text' } })).status).toBe(201);
+    const back = await importBytes(other, bytes);
+    expect(back.body).toMatchObject({ created: 1, failed: 0 });
+    const list = await api('GET', '/api/v1/contacts?limit=10', { token: other.accessToken });
+    expect(list.body.data[0]).toMatchObject({ name: 'Ana; "Aninha" Conceição', attributes: { cidade: 'São Paulo' } });
+  });
+});

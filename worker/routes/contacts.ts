@@ -49,6 +49,7 @@ const listQuery = z.object({
   limit: limitParam,
 });
 const mergeBody = z.object({ otherId: z.uuid() });
+const exportQuery = z.object({ format: z.enum(['csv', 'excel']).default('csv') });
 const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) });
 const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limitParam });
 
@@ -126,16 +127,17 @@ export function registerContacts(app: Hono<AppEnv>) {
   });
 
   // Before /:id, which would take "export" and "import" for ids.
-  app.get('/api/v1/contacts/export', async (c) => {
+  app.get('/api/v1/contacts/export', validate('query', exportQuery), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'contacts.import');
+    const { format } = c.req.valid('query');
     await withOrg(c.var.db, actor.orgId, (tx) =>
       recordAudit(tx, { action: 'contact.exported', ...byActor(actor), targetType: 'organization', targetId: actor.orgId }),
     );
     // The body streams after this handler returns, when the request's database handle is closed: the export has its
     // own, ended with the stream.
     const { db, pool } = createDb({ url: c.env.DATABASE_URL, wsProxy: c.env.DB_WS_PROXY });
-    const chunks = exportContactsCsv((fn) => withOrg(db, actor.orgId, fn), actor.orgId);
+    const chunks = exportContactsCsv((fn) => withOrg(db, actor.orgId, fn), actor.orgId, { format });
     const encoder = new TextEncoder();
     let finish!: () => void;
     c.executionCtx.waitUntil(new Promise<void>((resolve) => (finish = resolve)).then(() => pool.end().catch(() => {})));
@@ -162,7 +164,7 @@ export function registerContacts(app: Hono<AppEnv>) {
     });
     const day = new Date().toISOString().slice(0, 10);
     return new Response(stream, {
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="contatos-${day}.csv"` },
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="contatos-${day}${format === 'excel' ? '-excel' : ''}.csv"` },
     });
   });
 

@@ -30,15 +30,16 @@ export function CsvTools({ onImported, onOutcome }: { onImported: () => void; on
     }
   };
 
-  const download = async () => {
+  // Excel (pt-BR): `;`, BOM, Portuguese headers, local times — opens right in Excel by double-click.
+  const download = async (format: 'csv' | 'excel') => {
     setBusy('export');
     onOutcome(null);
     try {
-      const blob = await apiBlob('/api/v1/contacts/export');
+      const blob = await apiBlob(`/api/v1/contacts/export?format=${format}`);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `contatos-${new Date().toISOString().slice(0, 10)}.csv`;
+      a.download = `contatos-${new Date().toISOString().slice(0, 10)}${format === 'excel' ? '-excel' : ''}.csv`;
       document.body.append(a);
       a.click();
       a.remove();
@@ -64,7 +65,10 @@ export function CsvTools({ onImported, onOutcome }: { onImported: () => void; on
         />
         {busy === 'import' ? t('crm.importing') : t('crm.import')}
       </label>
-      <button type="button" class="btn" disabled={busy !== null} onClick={() => void download()} data-testid="export-contacts">
+      <button type="button" class="btn" disabled={busy !== null} onClick={() => void download('excel')} data-testid="export-contacts-excel">
+        {t('crm.exportExcel')}
+      </button>
+      <button type="button" class="btn" disabled={busy !== null} onClick={() => void download('csv')} data-testid="export-contacts">
         {t('crm.export')}
       </button>
     </>
