@@ -77,6 +77,10 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await dialog.getByTestId('deal-title').fill('Uniformes 2027');
     await dialog.getByTestId('deal-value').fill('1.500,00');
     await dialog.getByTestId('deal-contact-input').fill('Bela Vista');
+    // Typed but not chosen: saving would leave the deal without its contact, so the dialog says so and stays.
+    await dialog.getByTestId('deal-save').click();
+    await dialog.getByText('Escolha o contato na lista de sugestões').waitFor();
+    expect(await dialog.isVisible()).toBe(true);
     await dialog.getByTestId('deal-contact-result').filter({ hasText: 'Loja Bela Vista' }).click();
     await expect.poll(() => dialog.getByTestId('deal-contact-picked').textContent()).toBe('Loja Bela Vista');
     await dialog.getByTestId('deal-save').click();

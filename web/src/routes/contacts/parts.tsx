@@ -42,12 +42,15 @@ export function ContactPicker({
   value,
   onChange,
   exclude,
+  onTyping,
 }: {
   id: string;
   label: string;
   value: Pick<Contact, 'id' | 'name'> | null;
   onChange: (c: Contact | null) => void;
   exclude?: string;
+  /** What is typed in the search box and not chosen yet ('' once a contact is chosen or the box is cleared). */
+  onTyping?: (text: string) => void;
 }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Contact[] | null>(null);
@@ -57,6 +60,7 @@ export function ContactPicker({
 
   const search = (text: string) => {
     setQ(text);
+    onTyping?.(text);
     clearTimeout(timer.current);
     if (!text.trim()) {
       setResults(null);
@@ -97,7 +101,10 @@ export function ContactPicker({
           {results.length === 0 && <li class="muted small">{t('crm.noResults')}</li>}
           {results.map((c) => (
             <li key={c.id}>
-              <button type="button" class="crm-result" onClick={() => onChange(c)} data-testid={`${id}-result`}>
+              <button type="button" class="crm-result" onClick={() => {
+                onTyping?.('');
+                onChange(c);
+              }} data-testid={`${id}-result`}>
                 <span>{contactName(c)}</span>
                 <span class="muted small">{formatPhone(c.phone)}</span>
               </button>

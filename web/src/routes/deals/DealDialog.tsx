@@ -63,7 +63,9 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
   const [status, setStatus] = useState<DealStatus>(deal?.status ?? 'open');
   const [lostReason, setLostReason] = useState(deal?.lostReason ?? '');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ field: 'value' | 'lostReason' | 'form'; text: string } | null>(null);
+  const [error, setError] = useState<{ field: 'value' | 'lostReason' | 'contact' | 'form'; text: string } | null>(null);
+  // A name typed in the contact search but no suggestion chosen: saving would silently leave the deal without one.
+  const [contactTyped, setContactTyped] = useState('');
   const owners = team.value ?? [{ id: me.id, name: me.name ?? me.email, role: '' }];
 
   const submit = async (e: Event) => {
@@ -72,6 +74,10 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
     const cents = value.trim() ? parseMoney(value) : 0;
     if (cents === null) {
       setError({ field: 'value', text: t('crm.badValue') });
+      return;
+    }
+    if (!contact && contactTyped.trim()) {
+      setError({ field: 'contact', text: t('crm.chooseContact') });
       return;
     }
     if (status === 'lost' && !lostReason.trim()) {
@@ -154,7 +160,14 @@ function DealForm({ deal, stages, close }: { deal: DealCard | null; stages: Stag
           </select>
         </label>
       </div>
-      <ContactPicker id="deal-contact" label={t('crm.contact')} value={contact} onChange={(c) => setContact(c && { id: c.id, name: c.name ?? c.profileName ?? c.phone })} />
+      <ContactPicker
+        id="deal-contact"
+        label={t('crm.contact')}
+        value={contact}
+        onTyping={setContactTyped}
+        onChange={(c) => setContact(c && { id: c.id, name: c.name ?? c.profileName ?? c.phone })}
+      />
+      <FieldError id="deal-contact-error" text={error?.field === 'contact' ? error.text : null} />
       <div class="field-row">
         <label class="field">
           <span>{t('crm.stage')}</span>
