@@ -201,6 +201,10 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
     // The matched words are marked, as text (the snippet is never parsed as HTML).
     const marked = await hit.locator('mark').allTextContents();
     expect(marked.map((m) => m.toLowerCase())).toContain('pagamentos');
+    // Announced to screen readers in Portuguese, singular for one (not "1 mensagens e 1 contatos").
+    await expect
+      .poll(() => page.getByTestId('search-results').getByRole('status').textContent())
+      .toBe('1 mensagem e 1 contato encontrado.');
     expect(await page.getByTestId('conversation').count()).toBe(0);
     await screenshot(page, 'inbox-search');
     await hit.click();

@@ -59,7 +59,22 @@ export function suggestLocale(value: string | null | undefined) {
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const text = DICTS[locale.value][key] ?? ptBR[key] ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return text
+    .replace(PLURAL, (m, name: string, forms: string) => (name in params ? plural(Number(params[name]), forms) : m))
+    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+// `{n, plural, one {# contato} other {# contatos}}` (the ICU subset we need): the form Intl.PluralRules picks for
+// the locale, `#` being the number. Portuguese and English both say "1 contato" but "0 contatos".
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const rules = new Map<string, Intl.PluralRules>();
+
+function plural(n: number, forms: string): string {
+  const byName = new Map([...forms.matchAll(/(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g)].map((f) => [f[1]!, f[2]!]));
+  let r = rules.get(locale.value);
+  if (!r) rules.set(locale.value, (r = new Intl.PluralRules(locale.value)));
+  const form = byName.get(`=${n}`) ?? byName.get(r.select(n)) ?? byName.get('other') ?? '';
+  return form.replace(/#/g, new Intl.NumberFormat(locale.value).format(n));
 }
 
 /** A readable message for an API error: our translation of its code, else the server's own message. */

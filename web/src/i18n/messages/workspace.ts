@@ -10,7 +10,7 @@ export const ptBR = {
 
   'search.searching': 'Buscando…',
   'search.none': 'Nada encontrado para “{q}”.',
-  'search.summary': '{messages} mensagens e {contacts} contatos encontrados.',
+  'search.summary': '{messages, plural, one {# mensagem} other {# mensagens}} e {contacts, plural, one {# contato encontrado} other {# contatos encontrados}}.',
   'search.messages': 'Mensagens',
   'search.contacts': 'Contatos',
 
@@ -134,7 +134,7 @@ export const en: Record<keyof typeof ptBR, string> = {
 
   'search.searching': 'Searching…',
   'search.none': 'Nothing found for “{q}”.',
-  'search.summary': '{messages} messages and {contacts} contacts found.',
+  'search.summary': '{messages, plural, one {# message} other {# messages}} and {contacts, plural, one {# contact} other {# contacts}} found.',
   'search.messages': 'Messages',
   'search.contacts': 'Contacts',
 
