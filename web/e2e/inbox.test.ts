@@ -63,6 +63,14 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
     const photo = page.getByTestId('message').filter({ hasText: 'Foto da caixa' });
     await expect.poll(() => photo.locator('img').getAttribute('src'), { timeout: 20_000 }).toMatch(/^blob:/);
     expect(await photo.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+    // A voice note this browser cannot decode (the fake's placeholder bytes): said so, with the file to download,
+    // instead of a player that silently does nothing.
+    await e2e.stack.fakeMeta.sendCustomerMessage({ phoneNumberId: DEMO_NUMBER.phoneNumberId, from: MARIA.phone, name: MARIA.name, type: 'voice' });
+    const note = page.getByTestId('media-audio-error').last();
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toContain('não consegue tocar este áudio');
+    expect(await note.getByTestId('media-download').getAttribute('href')).toMatch(/^blob:/);
   });
 
   it('replies (quoting the customer) and sees the ticks advance to read; notes stay private', async () => {

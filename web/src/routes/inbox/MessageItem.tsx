@@ -248,7 +248,7 @@ function Media({ m }: { m: ChatMessage }) {
     case 'video':
       return <video class={box} src={src} controls preload="metadata" data-testid="media" />;
     case 'audio':
-      return <audio class="media-audio" src={src} controls preload="metadata" data-testid="media" />;
+      return <AudioPlayer src={src} name={name} mime={media.mimeType ?? null} />;
     default:
       return (
         <a class="media-doc" href={src} download={name} data-testid="media">
@@ -260,6 +260,46 @@ function Media({ m }: { m: ChatMessage }) {
         </a>
       );
   }
+}
+
+const SPEEDS = [1, 1.5, 2] as const;
+
+/**
+ * A voice note or audio file: played at 1×, 1.5× or 2× like WhatsApp; when this browser cannot play it (e.g. an
+ * Opus file in an old Safari) it says so and offers the file, instead of a player that silently does nothing.
+ */
+function AudioPlayer({ src, name, mime }: { src: string; name: string; mime: string | null }) {
+  const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(1);
+  const [unplayable, setUnplayable] = useState(() => mime !== null && document.createElement('audio').canPlayType(mime) === '');
+  const next = SPEEDS[(SPEEDS.indexOf(speed) + 1) % SPEEDS.length]!;
+  if (unplayable) {
+    return (
+      <div class="media-audio media-audio-error" role="note" data-testid="media-audio-error">
+        <IconAlert /> <span>{t('chat.media.audioUnplayable')}</span>{' '}
+        <a href={src} download={name} data-testid="media-download">
+          {t('chat.media.download', { name })}
+        </a>
+      </div>
+    );
+  }
+  return (
+    <span class="media-audio-wrap">
+      <audio
+        class="media-audio"
+        src={src}
+        controls
+        preload="metadata"
+        data-testid="media"
+        ref={(el) => {
+          if (el) el.playbackRate = speed;
+        }}
+        onError={() => setUnplayable(true)}
+      />
+      <button type="button" class="btn btn-small audio-speed" onClick={() => setSpeed(next)} aria-label={t('chat.media.speed', { speed: `${next}×` })} data-testid="audio-speed">
+        {`${speed}×`}
+      </button>
+    </span>
+  );
 }
 
 function Ticks({ m }: { m: ChatMessage }) {
