@@ -172,7 +172,7 @@ describe.skipIf(!browserAvailable('web/e2e/crm.test.ts'))('CRM screens', () => {
     await card(column(m, third!.name), 'Uniformes 2027').getByRole('button', { name: 'Uniformes 2027' }).click();
     const edit = m.getByTestId('deal-dialog');
     await edit.getByTestId('deal-value').waitFor();
-    expect(await edit.getByTestId('deal-value').inputValue()).toBe('1500,00');
+    expect(await edit.getByTestId('deal-value').inputValue()).toBe('1.500,00');
     await edit.getByTestId('deal-value').fill('2.750,50');
     await edit.getByTestId('deal-owner').selectOption({ label: 'Alice Agente' });
     await edit.getByTestId('deal-close-date').fill('2027-01-31');

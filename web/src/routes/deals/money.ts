@@ -39,7 +39,7 @@ export function parseMoney(input: string): number | null {
   return Number.isSafeInteger(cents) ? cents : null;
 }
 
-/** Cents as the value input shows them: "1234,56" (no thousands separator, easy to edit). */
+/** Cents as the value input shows them, as Brazilians write amounts: "4.800,00" (parseMoney reads it back). */
 export function centsToInput(cents: number): string {
-  return (cents / 100).toFixed(2).replace('.', ',');
+  return new Intl.NumberFormat('pt-BR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100);
 }
