@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { useDismiss } from '../lib/dismiss';
 import { fold } from '../lib/format';
 import { loadLabels, orgLabels } from '../state/catalog';
+import { isAdmin } from '../state/session';
 import { IconCheck } from './icons';
 
 interface PickerProps {
@@ -82,7 +83,15 @@ export function LabelPicker({ label, applied, onToggle, testId }: PickerProps) {
           {all === null ? (
             <p class="picker-note">{t('common.loading')}</p>
           ) : all.length === 0 ? (
-            <p class="picker-note">{t('labels.noneYet')}</p>
+            <p class="picker-note">
+              {isAdmin.value ? (
+                <a href="/settings/labels" data-testid="labels-create-link">
+                  {t('labels.createFirst')}
+                </a>
+              ) : (
+                t('labels.noneYet')
+              )}
+            </p>
           ) : shown.length === 0 ? (
             <p class="picker-note">{t('labels.noMatch')}</p>
           ) : (
