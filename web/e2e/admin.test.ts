@@ -29,6 +29,11 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     const form = page.getByTestId('org-form');
     await form.getByLabel('Nome da organização').waitFor();
     expect(await form.getByLabel('Nome da organização').inputValue()).toBe('Loja Demo');
+    // Time zones read as places with their offset, Brazil's first — not raw IANA identifiers.
+    const zone = form.getByLabel('Fuso horário');
+    expect(await zone.inputValue()).toBe('America/Sao_Paulo');
+    expect(await zone.locator('option:checked').textContent()).toBe('São Paulo (GMT-3)');
+    expect(await zone.locator('optgroup').first().getAttribute('label')).toBe('Brasil');
     await form.getByLabel('Apagar dados antigos automaticamente').check();
     await form.getByLabel('Manter dados por (dias)').fill('365');
     await form.getByRole('button', { name: 'Salvar' }).click();

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch } from '../../api/client';
 import type { Organization } from '../../api/types';
-import { errorText, t } from '../../i18n';
+import { errorText, locale, t } from '../../i18n';
 import { Heading, Notice } from './common';
 
 type Form = Pick<Organization, 'name' | 'locale' | 'timezone' | 'retentionEnabled' | 'retentionDays' | 'graceDays'>;
@@ -10,6 +10,43 @@ function zones(current: string): string[] {
   const all = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   return all.includes(current) ? all : [current, ...all];
 }
+
+/** "São Paulo (GMT-3)" for America/Sao_Paulo: the city as people say it, and today's offset. */
+const labels = new Map<string, string>();
+function zoneLabel(zone: string, lang: string): string {
+  const key = `${lang}|${zone}`;
+  let label = labels.get(key);
+  if (label === undefined) labels.set(key, (label = formatZone(zone, lang)));
+  return label;
+}
+
+function formatZone(zone: string, lang: string): string {
+  const city = zone.split('/').pop()!.replace(/_/g, ' ');
+  let offset = '';
+  try {
+    offset = new Intl.DateTimeFormat(lang, { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  } catch {
+    // An identifier this browser does not know: shown as is.
+  }
+  const named = CITY_NAMES[zone] ?? city;
+  return offset ? `${named} (${offset})` : named;
+}
+
+/** Brazilian zones by the name people use (the IANA ids have no accents). */
+const CITY_NAMES: Record<string, string> = {
+  'America/Sao_Paulo': 'São Paulo',
+  'America/Belem': 'Belém',
+  'America/Cuiaba': 'Cuiabá',
+  'America/Maceio': 'Maceió',
+  'America/Araguaina': 'Araguaína',
+  'America/Porto_Velho': 'Porto Velho',
+  'America/Rio_Branco': 'Rio Branco',
+  'America/Boa_Vista': 'Boa Vista',
+  'America/Campo_Grande': 'Campo Grande',
+  'America/Santarem': 'Santarém',
+  'America/Noronha': 'Fernando de Noronha',
+  'America/Eirunepe': 'Eirunepé',
+};
 
 export function OrganizationSettings() {
   const [org, setOrg] = useState<Organization | null>(null);
@@ -80,11 +117,24 @@ export function OrganizationSettings() {
         <label class="field">
           <span>{t('org.timezone')}</span>
           <select value={form.timezone} onChange={(e) => set('timezone', e.currentTarget.value)}>
-            {zones(form.timezone).map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
+            <optgroup label={t('org.timezonesBrazil')}>
+              {zones(form.timezone)
+                .filter((z) => z in CITY_NAMES)
+                .map((z) => (
+                  <option key={z} value={z}>
+                    {zoneLabel(z, locale.value)}
+                  </option>
+                ))}
+            </optgroup>
+            <optgroup label={t('org.timezonesOther')}>
+              {zones(form.timezone)
+                .filter((z) => !(z in CITY_NAMES))
+                .map((z) => (
+                  <option key={z} value={z}>
+                    {zoneLabel(z, locale.value)}
+                  </option>
+                ))}
+            </optgroup>
           </select>
         </label>
       </div>
