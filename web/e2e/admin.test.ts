@@ -71,6 +71,9 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     await page.getByText('3 modelos sincronizados.').waitFor();
     const table = page.getByTestId('templates-table');
     for (const name of ['hello_world', 'pedido_enviado', 'retomar_atendimento']) await table.getByText(name, { exact: true }).waitFor();
+    // Meta's codes in Portuguese: no APPROVED / UTILITY on a Brazilian screen.
+    expect(await table.textContent()).not.toMatch(/APPROVED|UTILITY|MARKETING/);
+    await table.getByText('Aprovado').first().waitFor();
     await screenshot(page, 'settings-templates', { scrollTop: '.settings-body' });
   });
 

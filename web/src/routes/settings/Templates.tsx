@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../../api/client';
 import type { Channel, Page, Template } from '../../api/types';
-import { errorText, t } from '../../i18n';
+import { errorText, t, type MessageKey } from '../../i18n';
 import { forgetTemplates } from '../../state/content';
 import { Heading, Notice } from './common';
 
@@ -79,9 +79,9 @@ export function Templates() {
                     <code>{tp.name}</code>
                   </td>
                   <td>{tp.language}</td>
-                  <td>{tp.category ?? '—'}</td>
+                  <td>{tp.category ? known(`templates.category.${tp.category.toUpperCase()}`, tp.category) : '—'}</td>
                   <td>
-                    <span class={`chip chip-tpl-${(tp.status ?? '').toLowerCase()}`}>{tp.status ?? '—'}</span>
+                    <span class={`chip chip-tpl-${(tp.status ?? '').toLowerCase()}`}>{tp.status ? known(`templates.status.${tp.status.toUpperCase()}`, tp.status) : '—'}</span>
                   </td>
                   <td class="cell-wrap">{bodyOf(tp)}</td>
                   {channels.length > 1 && <td>{channelName(tp.channelId)}</td>}
@@ -93,4 +93,10 @@ export function Templates() {
       )}
     </div>
   );
+}
+
+/** Meta's category and status codes in words; a code Meta adds later is shown as it comes. */
+function known(key: string, raw: string): string {
+  const text = t(key as MessageKey);
+  return text === key ? raw : text;
 }
