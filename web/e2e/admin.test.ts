@@ -150,6 +150,11 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     const table = page.getByTestId('audit-table');
     await table.locator('tr[data-action="organization.updated"]').first().waitFor();
     expect(await table.locator('tbody tr').count()).toBe(30);
+    // In words, with readable details — not the raw code and JSON.
+    const updated = table.locator('tr[data-action="organization.updated"]').first();
+    expect(await updated.textContent()).toContain('Alterou as configurações da organização');
+    expect(await updated.getByTestId('audit-meta').textContent()).toMatch(/^timezone:?America\/(Sao_Paulo|Recife)$/);
+    expect(await updated.textContent()).not.toContain('{"');
     await screenshot(page, 'settings-audit', { scrollTop: '.settings-body' });
     await page.getByTestId('audit-more').click();
     await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(30);

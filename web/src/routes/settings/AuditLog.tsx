@@ -142,10 +142,24 @@ export function AuditLog() {
                     {e.ip && <span class="muted small block">{e.ip}</span>}
                   </td>
                   <td>
-                    <code>{e.action}</code>
+                    {actionText(e.action)}
+                    <code class="muted small block">{e.action}</code>
                   </td>
                   <td class="small">{e.targetType ? `${e.targetType}${e.targetId ? ` ${e.targetId.slice(0, 8)}…` : ''}` : '—'}</td>
-                  <td class="small cell-wrap">{Object.keys(e.metadata ?? {}).length ? <code class="meta">{JSON.stringify(e.metadata)}</code> : '—'}</td>
+                  <td class="small cell-wrap">
+                    {Object.keys(e.metadata ?? {}).length ? (
+                      <dl class="audit-meta" data-testid="audit-meta">
+                        {Object.entries(e.metadata ?? {}).map(([k, v]) => (
+                          <div key={k}>
+                            <dt>{k}</dt>
+                            <dd>{detailText(v)}</dd>
+                          </div>
+                        ))}
+                      </dl>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -159,4 +173,20 @@ export function AuditLog() {
       )}
     </div>
   );
+}
+
+/** The action in words ("Criou uma etiqueta"); an action this screen does not know yet shows its code. */
+function actionText(action: string): string {
+  const key = `audit.act.${action}`;
+  const text = t(key as MessageKey);
+  return text === key ? action : text;
+}
+
+/** A detail value as text: lists joined, yes/no, nested objects as "key: value" pairs. */
+function detailText(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+  if (Array.isArray(v)) return v.map(detailText).join(', ');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${detailText(x)}`).join('; ');
+  return String(v);
 }
