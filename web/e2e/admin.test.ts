@@ -50,11 +50,11 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     const list = page.getByTestId('channel-list');
     await list.getByText('+55 (11) 4000-0001').waitFor();
     expect(await page.getByTestId('webhook-url').inputValue()).toBe(`${e2e.webUrl}/webhooks/whatsapp`);
-    expect(await page.getByTestId('webhook-box').textContent()).toContain('META_VERIFY_TOKEN');
+    expect(await page.getByTestId('webhook-box').textContent()).toContain('peça à equipe técnica');
 
     const form = page.getByTestId('channel-form');
-    await form.getByLabel('ID do número de telefone').fill('100000000000077');
-    await form.getByLabel('ID da conta do WhatsApp Business (WABA)').fill('200000000000077');
+    await form.getByLabel('Identificação do número').fill('100000000000077');
+    await form.getByLabel('Identificação da conta do WhatsApp Business').fill('200000000000077');
     await form.getByLabel('Número exibido').fill('+55 11 4000-0077');
     await form.getByLabel('Token de acesso').fill('token-de-teste-0123456789');
     await form.getByRole('button', { name: 'Conectar' }).click();

@@ -71,7 +71,7 @@ export function Channels() {
         <p class="field">
           <span>{t('channels.verifyToken')}</span>
           <span class="muted">
-            <code>META_VERIFY_TOKEN</code> — {t('channels.verifyTokenValue')}
+            {t('channels.verifyTokenValue')} <span class="small">({t('channels.forTechTeam')} <code>META_VERIFY_TOKEN</code>)</span>
           </span>
         </p>
       </section>
