@@ -35,6 +35,9 @@ export type RotateResult =
   | { ok: true; token: string; session: Session }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'reuse'; session?: Session };
 
+/** How long a just-rotated refresh token may still be presented once more without counting as reuse. */
+export const REFRESH_REUSE_GRACE_MS = 30_000;
+
 export async function rotateSession(
   db: Db,
   token: string,
@@ -68,7 +71,14 @@ export async function rotateSession(
     if (!known) return { ok: false, reason: 'invalid' };
     if (known.revokedAt) return { ok: false, reason: 'revoked', session: known };
     if (!known.rotatedAt) return { ok: false, reason: 'expired', session: known };
-    // Rotated but still live: the token was used before by someone else.
+    // Rotated moments ago: the answer that carried its successor was most likely lost (a tab reloaded or closed
+    // mid-refresh, a dropped connection), so the browser still holds this one. Within the grace window it gets a
+    // new successor in the same family instead of ending every session of the login.
+    if (Date.now() - known.rotatedAt.getTime() < REFRESH_REUSE_GRACE_MS && known.expiresAt > new Date()) {
+      const next = await createSession(tx, { userId: known.userId, organizationId: known.organizationId!, familyId: known.familyId, ...meta });
+      return { ok: true, ...next };
+    }
+    // Rotated a while ago and still presented: the token was used before by someone else.
     await revokeFamily(tx, known.familyId, 'reuse_detected');
     return { ok: false, reason: 'reuse', session: known };
   });

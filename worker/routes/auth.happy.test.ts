@@ -1,5 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { addMember, API_CLIENT, api, PASSWORD, signupOrg, uniqueEmail } from '../../test/harness';
+import { addMember, API_CLIENT, api, PASSWORD, signupOrg, testDb, uniqueEmail } from '../../test/harness';
+import { REFRESH_REUSE_GRACE_MS } from '../auth/sessions';
+import { hashToken } from '../auth/tokens';
+import { sessions } from '../db/schema';
+
+const { db } = testDb();
+async function backdateRotation(token: string, ms: number) {
+  await db.update(sessions).set({ rotatedAt: new Date(Date.now() - ms) }).where(eq(sessions.tokenHash, await hashToken(token)));
+}
 
 describe('sign-up and log-in', () => {
   it('signs up an organisation with its first tenant admin and a refresh cookie', async () => {
@@ -59,10 +68,25 @@ describe('refresh token lifecycle', () => {
     expect(me.status).toBe(200);
   });
 
+  it('gives a just-rotated token a new successor once its answer was lost (a tab reloaded mid-refresh)', async () => {
+    const s = await signupOrg();
+    const first = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
+    expect(first.status).toBe(200);
+    // The browser never saw `first` and presents the old token again, seconds later: still logged in.
+    const retry = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.refreshToken).not.toBe(first.body.refreshToken);
+    expect((await api('GET', '/api/v1/auth/me', { token: retry.body.accessToken })).status).toBe(200);
+    // The successor that did arrive somewhere is still valid too (same login).
+    expect((await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(200);
+  });
+
   it('revokes the whole family when a rotated token is used again', async () => {
     const s = await signupOrg();
     const first = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
     expect(first.status).toBe(200);
+    // Rotated longer ago than the grace a lost answer gets.
+    await backdateRotation(s.refreshToken, REFRESH_REUSE_GRACE_MS + 1_000);
 
     // The old token comes back: someone copied it.
     const reuse = await api('POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
