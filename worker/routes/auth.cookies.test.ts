@@ -58,5 +58,10 @@ describe('cookie-authenticated endpoints', () => {
     expect(fromApp.status).toBe(200);
     const noOrigin = await api('POST', '/api/v1/auth/refresh', { body: {}, headers: { cookie: `conversa_refresh=${cookieOf(fromApp)}` } });
     expect(noOrigin.status).toBe(200);
+    // An API client posting the cookie with no body at all; the same from a foreign page is refused by its Origin.
+    const bare = await api('POST', '/api/v1/auth/refresh', { headers: { cookie: `conversa_refresh=${cookieOf(noOrigin)}` } });
+    expect(bare.status).toBe(200);
+    const bareForeign = await api('POST', '/api/v1/auth/refresh', { headers: { cookie: `conversa_refresh=${cookieOf(bare)}`, origin: 'https://evil.example' } });
+    expect(bareForeign.status).toBe(403);
   });
 });
