@@ -38,6 +38,8 @@ import { registerReactions } from './routes/reactions';
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
 /** A contact CSV is read as a stream in batches; 10 MiB is well over 100,000 typical rows. */
+const TICKETED = /^\/api\/v1\/(inbox|conversations\/[0-9a-f-]{36})\/ws$/i;
+
 export const CSV_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function createApp() {
@@ -67,8 +69,9 @@ export function createApp() {
   // An unknown path is a 404 for everyone (middleware are registered as ALL; routes have a method).
   app.use('/api/*', async (c, next) => {
     const routed = matchedRoutes(c).some((r) => r.method !== 'ALL');
-    // WebSocket upgrades carry a realtime ticket instead of a Bearer token (browsers cannot set headers there).
-    const ticketed = c.req.path.endsWith('/ws') && c.req.method === 'GET';
+    // WebSocket upgrades carry a realtime ticket instead of a Bearer token (browsers cannot set headers there):
+    // exactly the two socket routes, which check the ticket themselves — not any path that happens to end in /ws.
+    const ticketed = c.req.method === 'GET' && TICKETED.test(c.req.path);
     if (!routed || ticketed || PUBLIC_API.some((p) => c.req.path.startsWith(p))) return next();
     return authenticate(c, next);
   });

@@ -213,3 +213,15 @@ describe('the organisation inbox', () => {
     bystander.close();
   });
 });
+
+describe('ticketed socket routes', () => {
+  it('are exactly the inbox and conversation sockets; any other GET …/ws needs a Bearer token', async () => {
+    const { createApp } = await import('../app');
+    const sockets = [...new Set(createApp().routes.filter((r) => r.method === 'GET' && r.path.endsWith('/ws')).map((r) => r.path))].sort();
+    expect(sockets).toEqual(['/api/v1/conversations/:id/ws', '/api/v1/inbox/ws']);
+    // Not a socket route, though it ends in /ws: authenticated like the rest of the API.
+    const res = await api('GET', '/api/v1/conversations/not-a-uuid/ws');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toMatch(/token|unauthorized/);
+  });
+});
