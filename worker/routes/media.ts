@@ -28,13 +28,33 @@ export function registerMedia(app: Hono<AppEnv>) {
     }
     const object = await c.env.MEDIA.get(row.key);
     if (!object) throw new ApiError(404, 'media_unavailable', 'Media is not available');
-    const headers = new Headers({
-      'content-type': row.mime ?? object.httpMetadata?.contentType ?? 'application/octet-stream',
-      'content-length': String(object.size),
-      'cache-control': 'private, max-age=3600',
-      'x-content-type-options': 'nosniff',
-    });
-    if (row.filename) headers.set('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(row.filename)}`);
-    return new Response(object.body, { headers });
+    return new Response(object.body, { headers: mediaHeaders(row.mime ?? object.httpMetadata?.contentType ?? null, row.filename, object.size) });
+  });
+}
+
+/**
+ * Media comes from customers: whatever type their phone (or an attacker) declared. Only types a browser renders
+ * as plain media are served inline; anything else — HTML, SVG, XML, scripts, unknown — is a download of opaque
+ * bytes, so it can never run as a page of our origin. Every response is also sandboxed by CSP and never sniffed.
+ */
+const INLINE_TYPES = new Set([
+  'image/jpeg', 'image/png', 'image/webp', 'image/gif',
+  'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr', 'audio/opus', 'audio/wav',
+  'video/mp4', 'video/3gpp', 'video/webm',
+  'application/pdf',
+]);
+
+export function mediaHeaders(declared: string | null, filename: string | null, size: number): Headers {
+  const base = (declared ?? '').split(';')[0]!.trim().toLowerCase();
+  const inline = INLINE_TYPES.has(base);
+  const name = filename ? `; filename*=UTF-8''${encodeURIComponent(filename)}` : '';
+  return new Headers({
+    // The declared parameters (e.g. "codecs=opus") are kept for inline media; a download is opaque bytes.
+    'content-type': inline ? declared! : 'application/octet-stream',
+    'content-disposition': `${inline ? 'inline' : 'attachment'}${name}`,
+    'content-length': String(size),
+    'cache-control': 'private, max-age=3600',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'",
   });
 }
