@@ -6,6 +6,7 @@ import { RESET_TTL_MS, requestPasswordReset } from '../worker/auth/password-rese
 import type { Env } from '../worker/env';
 import type { Logger } from '../worker/lib/log';
 import { mailerFor } from '../worker/mail/mailer';
+import { appLinkBase } from '../worker/lib/origins';
 import type { Typed } from '.';
 import { retryOrDeadLetter } from './retry';
 import { QUEUE_NAMES } from './messages';
@@ -18,7 +19,7 @@ export async function sendPasswordResets(items: Typed<'auth.password_reset'>[], 
       continue;
     }
     try {
-      await requestPasswordReset(db, mailerFor(env, db), env.APP_URL, body.email, { ip: body.ip, userAgent: body.userAgent });
+      await requestPasswordReset(db, mailerFor(env, db), appLinkBase(env.APP_URL), body.email, { ip: body.ip, userAgent: body.userAgent });
       message.ack();
     } catch (err) {
       await retryOrDeadLetter(env, QUEUE_NAMES.outbound, message, err);

@@ -1,4 +1,6 @@
 // The HTTP surface: middleware, one register call per resource router, one error shape.
+import { cors } from 'hono/cors';
+import { appOrigins } from './lib/origins';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -37,9 +39,10 @@ import { registerReactions } from './routes/reactions';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
-/** A contact CSV is read as a stream in batches; 10 MiB is well over 100,000 typical rows. */
+/** The two socket routes, authenticated by their realtime ticket instead of a Bearer token. */
 const TICKETED = /^\/api\/v1\/(inbox|conversations\/[0-9a-f-]{36})\/ws$/i;
 
+/** A contact CSV is read as a stream in batches; 10 MiB is well over 100,000 typical rows. */
 export const CSV_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function createApp() {
@@ -52,6 +55,19 @@ export function createApp() {
   // Meta's webhooks: verified and queued at the edge, no database on this path.
   registerWhatsAppWebhook(app);
 
+  // The web app may live on another origin (Pages) than the API: CORS for APP_URL's origins only, with credentials
+  // (the refresh cookie); any other origin gets no CORS headers, so browsers keep its pages out.
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin, c) => (appOrigins(c.env.APP_URL).includes(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Refresh-Token-In-Body'],
+      exposeHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'],
+      maxAge: 600,
+    }),
+  );
   app.use('/api/*', apiRateLimit, database);
   const refuse = (max: number) => () => {
     throw tooLarge(max);

@@ -6,16 +6,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { appOrigins } from '../lib/origins';
 
-export function trustedOrigins(appUrl: string | undefined, requestUrl: string): string[] {
-  const listed = (appUrl ?? '').split(',').flatMap((u) => {
-    try {
-      return [new URL(u.trim()).origin];
-    } catch {
-      return [];
-    }
-  });
-  return [...listed, new URL(requestUrl).origin];
+function trustedOrigins(appUrl: string | undefined, requestUrl: string): string[] {
+  return [...appOrigins(appUrl), new URL(requestUrl).origin];
 }
 
 export const cookieGuard: MiddlewareHandler<AppEnv> = async (c, next) => {

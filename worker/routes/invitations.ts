@@ -1,4 +1,5 @@
 // /api/v1/invitations: invite by e-mail (admin), list, revoke; look up and accept (public, by token).
+import { appLinkBase } from '../lib/origins';
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { z } from 'zod';
@@ -62,7 +63,7 @@ export function registerInvitations(app: Hono<AppEnv>) {
     // Mail after commit: the link must never point at an invitation that was rolled back.
     const [org] = await c.var.db.select().from(organizations).where(eq(organizations.id, actor.orgId));
     const [inviter] = await c.var.db.select().from(users).where(eq(users.id, actor.userId));
-    const link = `${c.env.APP_URL.replace(/\/$/, '')}/accept-invite?token=${encodeURIComponent(token)}`;
+    const link = `${appLinkBase(c.env.APP_URL)}/accept-invite?token=${encodeURIComponent(token)}`;
     const mail = invitationMail(localeOf(org?.locale), org?.name ?? '', inviter?.name ?? inviter?.email ?? '', link);
     await mailerFor(c.env, c.var.db).send({ to: email, kind: 'invitation', ...mail });
     return c.json({ invitation }, 201);
