@@ -4,6 +4,7 @@ import type { Env } from './env';
 import { moveDeadLetters } from './jobs/dead-letters';
 import { sweepOutbound } from './jobs/outbound-sweeper';
 import { settlePendingStatuses } from './jobs/pending-statuses';
+import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
@@ -36,6 +37,11 @@ const deadLetters = withDb(async (env, db, log) => {
   if (moved > 0) log.info('parked dead letters moved to the table', { moved });
 });
 
+const snoozes = withDb(async (env, db, log) => {
+  const { woken } = await wakeSnoozedConversations(env, db, log);
+  if (woken > 0) log.info('snoozed conversations woke up', { woken });
+});
+
 const pendingStatuses = withDb(async (env, db, log) => {
   const result = await settlePendingStatuses(env, db, log);
   if (result.applied + result.expired > 0) log.info('pending statuses settled', result);
@@ -43,8 +49,9 @@ const pendingStatuses = withDb(async (env, db, log) => {
 
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts), dead letters parked in
-  // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts).
-  '* * * * *': [outboundSweeper, deadLetters, pendingStatuses],
+  // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts),
+  // snoozed conversations whose time has come (jobs/snooze-wakeup.ts).
+  '* * * * *': [outboundSweeper, snoozes, deadLetters, pendingStatuses],
   // Daily 03:00 UTC (00:00 in São Paulo).
   '0 3 * * *': [retention],
 };

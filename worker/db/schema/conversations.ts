@@ -48,6 +48,8 @@ export const conversations = pgTable(
     uniqueIndex('conversations_active_uq')
       .on(t.organizationId, t.channelId, t.contactId)
       .where(sql`${t.status} <> 'resolved' and ${t.deletedAt} is null`),
+    // The every-minute wake-up finds due snoozes across organisations without scanning every conversation.
+    index('conversations_snoozed_due_idx').on(t.snoozedUntil).where(sql`${t.status} = 'snoozed'`),
   ],
 );
 export type Conversation = typeof conversations.$inferSelect;
