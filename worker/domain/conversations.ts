@@ -10,6 +10,9 @@ import { messageDto } from './dto';
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/** When the conversation last had a message (its creation before the first one): the inbox's order. */
+const lastActivity = () => sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`.mapWith(conversations.lastMessageAt);
+
 export function windowOpen(lastInboundAt: Date | null, now = Date.now()): boolean {
   return lastInboundAt !== null && now - lastInboundAt.getTime() < WINDOW_MS;
 }
@@ -49,24 +52,21 @@ export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
       ),
     );
   }
-  // Newest activity first; the cursor is (updated_at, id) of the last row shown.
+  // Latest message first (the customer's or ours), as in WhatsApp: assigning, labelling or resolving does not move
+  // a conversation above one that just received a message. The cursor is (that time, id) of the last row shown.
+  const activity = lastActivity();
   if (f.cursor) {
-    where.push(
-      or(
-        lt(conversations.updatedAt, f.cursor.createdAt),
-        and(eq(conversations.updatedAt, f.cursor.createdAt), lt(conversations.id, f.cursor.id)),
-      ),
-    );
+    where.push(or(lt(activity, f.cursor.createdAt), and(eq(activity, f.cursor.createdAt), lt(conversations.id, f.cursor.id))));
   }
   const ids = await tx
-    .select({ id: conversations.id, updatedAt: conversations.updatedAt })
+    .select({ id: conversations.id, activity })
     .from(conversations)
     .where(and(...where))
-    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .orderBy(desc(activity), desc(conversations.id))
     .limit(f.limit + 1);
   const summaries = ids.length ? await conversationSummaries(tx, actor.orgId, ids.map((r) => r.id)) : [];
   const byId = new Map(summaries.map((s) => [s.id, s]));
-  return ids.map((r) => ({ ...byId.get(r.id)!, createdAt: r.updatedAt }));
+  return ids.map((r) => ({ ...byId.get(r.id)!, createdAt: r.activity }));
 }
 
 export async function findConversation(tx: Tx, orgId: string, id: string) {

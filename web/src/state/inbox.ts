@@ -61,8 +61,10 @@ export function matchesFilters(row: ConversationRow): boolean {
   return true;
 }
 
+/** The list's order, as the API's: latest message first (an assignment or a label does not move a row). */
+const activity = (r: ConversationRow) => r.lastMessageAt ?? r.updatedAt;
 const newestFirst = (a: ConversationRow, b: ConversationRow) =>
-  a.updatedAt === b.updatedAt ? (a.id < b.id ? 1 : -1) : a.updatedAt < b.updatedAt ? 1 : -1;
+  activity(a) === activity(b) ? (a.id < b.id ? 1 : -1) : activity(a) < activity(b) ? 1 : -1;
 
 function notify(changed: ConversationRow[]) {
   for (const row of changed) rowListeners.forEach((fn) => fn(row));
@@ -124,7 +126,7 @@ export async function refreshList(): Promise<void> {
   const fresh = new Set(page.data.map((r) => r.id));
   const last = page.data[page.data.length - 1];
   // Rows beyond the first page stay; rows that were on it and are gone no longer match the filters.
-  const kept = page.nextCursor && last ? rows.value.filter((r) => !fresh.has(r.id) && r.updatedAt < last.updatedAt) : [];
+  const kept = page.nextCursor && last ? rows.value.filter((r) => !fresh.has(r.id) && activity(r) < activity(last)) : [];
   rows.value = [...page.data, ...kept].sort(newestFirst);
   if (pagesLoaded <= 1) nextCursor.value = page.nextCursor;
   listStatus.value = 'ready';
