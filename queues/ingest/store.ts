@@ -6,6 +6,8 @@ import type { Db } from '../../worker/db/client';
 import { contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
 import { contactsByAlias } from '../../worker/domain/contact-aliases';
+import { messageTime } from '../../worker/domain/dto';
+import { previewText } from '../../worker/domain/preview';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { loadNotification, type Notification } from '../notify';
 import { applyStatuses, keepPending } from './statuses';
@@ -27,23 +29,6 @@ export interface StoreResult {
   pendingStatuses: StatusEvent[];
   /** What the rooms will be told, read in the same transaction (published only after commit). */
   prefetched?: Notification;
-}
-
-const PREVIEW_LABEL: Record<string, string> = {
-  image: '📷 Imagem',
-  audio: '🎤 Áudio',
-  video: '🎬 Vídeo',
-  document: '📄 Documento',
-  sticker: 'Figurinha',
-  location: '📍 Localização',
-  contacts: '👤 Contato',
-  reaction: 'Reação',
-  unsupported: 'Mensagem não suportada',
-};
-
-export function previewOf(kind: string, body: string | null): string {
-  const text = body?.trim() || PREVIEW_LABEL[kind] || '';
-  return [...text].slice(0, 140).join('');
 }
 
 export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
@@ -270,23 +255,28 @@ function touchConversations(orgId: string, created: Message[]) {
     list.push(m);
     byConversation.set(m.conversationId, list);
   }
+  const at = (m: Message) => messageTime(m).getTime();
   const rows = [...byConversation]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([conversationId, list]) => {
-      const latest = list.reduce((a, b) => ((a.providerTimestamp ?? a.createdAt) >= (b.providerTimestamp ?? b.createdAt) ? a : b));
-      const at = latest.providerTimestamp ?? latest.createdAt;
-      return sql`(${conversationId}::uuid, ${at.toISOString()}::timestamptz, ${previewOf(latest.kind, latest.body)}::text, ${list.length}::int)`;
+      // The latest by WhatsApp's time; of two in the same second, the one that came later (ids grow with arrival).
+      const latest = list.reduce((a, b) => (at(b) > at(a) || (at(b) === at(a) && b.id > a.id) ? b : a));
+      const first = Math.min(...list.map(at));
+      return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewText(latest.kind, latest.body)}::text, ${list.length}::int, ${new Date(first).toISOString()}::timestamptz)`;
     });
   return sql`
     update conversations c set
            last_inbound_at = greatest(c.last_inbound_at, v.at),
            last_message_at = greatest(c.last_message_at, v.at),
-           last_message_preview = v.preview,
+           -- Only forward in message time: an older message arriving late keeps the newer preview.
+           last_message_preview = case when c.last_message_at is null or v.at >= c.last_message_at then v.preview else c.last_message_preview end,
+           -- Waiting for an answer since the oldest customer message after the last reply.
+           waiting_since = coalesce(c.waiting_since, v.first_at),
            unread_count = c.unread_count + v.n,
            -- A customer writing again wakes a snoozed conversation.
            status = case when c.status = 'snoozed' then 'open'::conversation_status else c.status end,
            snoozed_until = null,
            updated_at = ${new Date().toISOString()}::timestamptz
-      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n)
+      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n, first_at)
      where c.organization_id = ${orgId} and c.id = v.id`;
 }

@@ -1,6 +1,6 @@
 // Reading conversations and their messages, with the role rules applied in the query itself: an agent's list
 // holds only its own and unassigned conversations.
-import { and, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/policy';
 import { contacts, conversationLabels, conversations, labels, messageColumns, messageReactions, messages, type Label } from '../db/schema';
@@ -10,14 +10,26 @@ import { messageDto } from './dto';
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** When the conversation last had a message (its creation before the first one): the inbox's order. */
-const lastActivity = () => sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`.mapWith(conversations.lastMessageAt);
-
 export function windowOpen(lastInboundAt: Date | null, now = Date.now()): boolean {
   return lastInboundAt !== null && now - lastInboundAt.getTime() < WINDOW_MS;
 }
 
+/** The inbox's orders: last message (customer or agent; creation for one without messages), waiting longest, newest. */
+export const CONVERSATION_SORTS = ['last_message', 'waiting', 'created'] as const;
+export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
+
+/** "Not waiting" in the waiting order: after every waiting conversation (the index uses the same expression). */
+const NOT_WAITING = sql.raw(`'9999-12-31 23:59:59.999+00'::timestamptz`);
+
+/** Each order's key (a time) and direction; the keyset cursor is (key, id) of the last row shown. */
+function sortKey(sort: ConversationSort): { key: SQL<Date>; ascending: boolean } {
+  if (sort === 'waiting') return { key: sql<Date>`coalesce(${conversations.waitingSince}, ${NOT_WAITING})`.mapWith(conversations.createdAt), ascending: true };
+  if (sort === 'created') return { key: sql<Date>`${conversations.createdAt}`.mapWith(conversations.createdAt), ascending: false };
+  return { key: sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`.mapWith(conversations.createdAt), ascending: false };
+}
+
 export interface ListFilter {
+  sort?: ConversationSort;
   status?: 'open' | 'pending' | 'resolved' | 'snoozed';
   /** "me", "unassigned", or a user id. */
   assignee?: string;
@@ -52,21 +64,24 @@ export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
       ),
     );
   }
-  // Latest message first (the customer's or ours), as in WhatsApp: assigning, labelling or resolving does not move
-  // a conversation above one that just received a message. The cursor is (that time, id) of the last row shown.
-  const activity = lastActivity();
+  const { key, ascending } = sortKey(f.sort ?? 'last_message');
   if (f.cursor) {
-    where.push(or(lt(activity, f.cursor.createdAt), and(eq(activity, f.cursor.createdAt), lt(conversations.id, f.cursor.id))));
+    const t = f.cursor.createdAt.toISOString();
+    where.push(
+      ascending
+        ? sql`(${key}, ${conversations.id}) > (${t}::timestamptz, ${f.cursor.id}::uuid)`
+        : sql`(${key}, ${conversations.id}) < (${t}::timestamptz, ${f.cursor.id}::uuid)`,
+    );
   }
   const ids = await tx
-    .select({ id: conversations.id, activity })
+    .select({ id: conversations.id, sortAt: key })
     .from(conversations)
     .where(and(...where))
-    .orderBy(desc(activity), desc(conversations.id))
+    .orderBy(...(ascending ? [asc(key), asc(conversations.id)] : [desc(key), desc(conversations.id)]))
     .limit(f.limit + 1);
   const summaries = ids.length ? await conversationSummaries(tx, actor.orgId, ids.map((r) => r.id)) : [];
   const byId = new Map(summaries.map((s) => [s.id, s]));
-  return ids.map((r) => ({ ...byId.get(r.id)!, createdAt: r.activity }));
+  return ids.map((r) => ({ ...byId.get(r.id)!, sortAt: r.sortAt }));
 }
 
 export async function findConversation(tx: Tx, orgId: string, id: string) {
@@ -77,7 +92,10 @@ export async function findConversation(tx: Tx, orgId: string, id: string) {
   return row;
 }
 
-/** A page of a conversation's messages, newest first (the chat scrolls up for older ones). */
+/** The chat's order (messages_org_conv_time_idx): WhatsApp's time of a customer's message, arrival otherwise. */
+const messageAt = sql<Date>`coalesce(${messages.providerTimestamp}, ${messages.createdAt})`;
+
+/** A page of a conversation's messages, newest first by message time (the chat scrolls up for older ones); the cursor is (time, id). */
 export async function listMessages(tx: Tx, orgId: string, conversationId: string, cursor: Cursor | undefined, limit: number) {
   const rows = await tx
     .select(messageColumns)
@@ -86,10 +104,10 @@ export async function listMessages(tx: Tx, orgId: string, conversationId: string
       and(
         eq(messages.organizationId, orgId),
         eq(messages.conversationId, conversationId),
-        cursor ? or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id))) : undefined,
+        cursor ? sql`(${messageAt}, ${messages.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(desc(messageAt), desc(messages.id))
     .limit(limit + 1);
   const reactions = rows.length
     ? await tx
@@ -97,7 +115,7 @@ export async function listMessages(tx: Tx, orgId: string, conversationId: string
         .from(messageReactions)
         .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.messageId, rows.map((r) => r.id))))
     : [];
-  return rows.map((m) => ({ ...messageDto(m, reactions.filter((r) => r.messageId === m.id)), createdAt: m.createdAt }));
+  return rows.map((m) => messageDto(m, reactions.filter((r) => r.messageId === m.id)));
 }
 
 export type LabelRef = Pick<Label, 'id' | 'name' | 'color'>;
@@ -119,11 +137,13 @@ export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]
       channelId: conversations.channelId,
       lastMessageAt: conversations.lastMessageAt,
       lastMessagePreview: conversations.lastMessagePreview,
+      waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
       unreadCount: conversations.unreadCount,
       important: conversations.important,
       contact: { id: contacts.id, name: contacts.name, profileName: contacts.profileName, phone: contacts.phoneE164, waId: contacts.waId },
       labels: labelsOfConversation,
+      createdAt: conversations.createdAt,
       updatedAt: conversations.updatedAt,
     })
     .from(conversations)

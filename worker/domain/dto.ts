@@ -1,6 +1,8 @@
 // What the API and the realtime events show of a row: one shape for REST and WebSocket alike.
 import type { Message } from '../db/schema';
 
+export const messageTime = (m: Pick<Message, 'providerTimestamp' | 'createdAt'>): Date => m.providerTimestamp ?? m.createdAt;
+
 export function messageDto(m: Message, reactions: { emoji: string; contactId: string | null; userId: string | null }[] = []) {
   return {
     id: m.id,
@@ -30,6 +32,9 @@ export function messageDto(m: Message, reactions: { emoji: string; contactId: st
     // Exactly these fields, whatever the caller's query selected alongside (e.g. messageId).
     reactions: reactions.map(({ emoji, contactId, userId }) => ({ emoji, contactId, userId })),
     providerTimestamp: m.providerTimestamp,
+    // The message's time: WhatsApp's for a customer's message, ours (arrival) otherwise. The chat orders by it;
+    // createdAt stays the arrival, for audit.
+    at: messageTime(m),
     sentAt: m.sentAt,
     deliveredAt: m.deliveredAt,
     readAt: m.readAt,

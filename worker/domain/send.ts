@@ -7,16 +7,11 @@ import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
 import { windowOpen } from './conversations';
+import { previewText } from './preview';
+import { templateText } from './template-text';
 
 /** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
 export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
-
-export function templatePreview(t: { name: string; components?: Record<string, unknown>[] }): string {
-  const params = (t.components ?? [])
-    .flatMap((c) => ((c.parameters as { text?: string }[] | undefined) ?? []).map((p) => p.text))
-    .filter(Boolean);
-  return `[${t.name}]${params.length ? ' ' + params.join(' · ') : ''}`;
-}
 
 export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string) {
   if (clientId) {
@@ -59,7 +54,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     ...(body.type === 'text' || body.type === 'note'
       ? { kind: 'text' as const, body: body.text }
       : body.type === 'template'
-        ? { kind: 'template' as const, body: templatePreview(body.template), payload: { template: body.template } }
+        ? { kind: 'template' as const, body: await templateText(tx, actor.orgId, conversation.channelId, body.template), payload: { template: body.template } }
         : {
             kind: body.type,
             body: body.caption ?? null,
@@ -69,14 +64,21 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
           }),
   };
   const [message] = await tx.insert(messages).values(values).returning(messageColumns);
+  // A private note is not part of the customer conversation: the list keeps the last message the customer saw
+  // (its time and preview). Anything else sent is the answer the customer was waiting for.
   await tx
     .update(conversations)
     .set({
-      lastMessageAt: sql`now()`,
-      // A private note is not part of the customer conversation: the list keeps showing the last real message.
-      ...(isNote ? {} : { lastMessagePreview: [...(message!.body ?? '')].slice(0, 140).join('') }),
-      // Replying is reading: the agent has seen what they answer.
-      unreadCount: isNote ? sql`${conversations.unreadCount}` : 0,
+      ...(isNote
+        ? {}
+        : {
+            lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${message!.createdAt.toISOString()}::timestamptz)`,
+            lastMessagePreview: sql`case when ${conversations.lastMessageAt} is null or ${conversations.lastMessageAt} <= ${message!.createdAt.toISOString()}::timestamptz
+              then ${previewText(message!.kind, message!.body)} else ${conversations.lastMessagePreview} end`,
+            waitingSince: null,
+            // Replying is reading: the agent has seen what they answer.
+            unreadCount: 0,
+          }),
       updatedAt: new Date(),
     })
     .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));

@@ -22,11 +22,18 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   }
 }
 
-/** Takes `limit + 1` rows from the query and turns them into `{ data, nextCursor }`. */
-export function page<T extends { createdAt: Date; id: string }>(rows: T[], limit: number) {
+/**
+ * Takes `limit + 1` rows from the query and turns them into `{ data, nextCursor }`; `keyOf` gives the (time, id) the
+ * query's keyset compares, when its order is not created_at.
+ */
+export function page<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => { createdAt: Date; id: string } = (row) => row as unknown as { createdAt: Date; id: string },
+) {
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
 
 export const limitParam = z.coerce.number().int().min(1).max(100).default(50);

@@ -95,7 +95,10 @@ describe('replies to WhatsApp', () => {
       template: { name: 'retomar_contato', language: 'pt_BR', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }] },
     });
     expect(template.status).toBe(202);
-    expect(template.body.message).toMatchObject({ kind: 'template', body: '[retomar_contato] Maria' });
+    // What the customer read, not the template's name.
+    expect(template.body.message).toMatchObject({ kind: 'template', body: 'Olá Maria, podemos continuar seu atendimento?' });
+    const row = (await api('GET', '/api/v1/conversations?limit=100', { token: admin.accessToken })).body.data.find((c: { id: string }) => c.id === conv.id);
+    expect(row.lastMessagePreview).toBe('Olá Maria, podemos continuar seu atendimento?');
     await eventually(async () => (await fake('GET', `/sent?to=${from}`)).body.data.length === 1);
   });
 

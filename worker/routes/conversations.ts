@@ -7,7 +7,7 @@ import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
-import { conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
+import { CONVERSATION_SORTS, conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
 import { messageDto } from '../domain/dto';
 import { storeOutgoing } from '../domain/send';
 import { updateConversation } from '../domain/assignment';
@@ -21,6 +21,8 @@ import { sendMessageBody, updateConversationBody } from '../schemas/messages';
 
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({
+  // Newest last message first (default), oldest unanswered customer message first, or newest created first.
+  sort: z.enum(CONVERSATION_SORTS).default('last_message'),
   status: z.enum(['open', 'pending', 'resolved', 'snoozed']).optional(),
   assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
   label: z.uuid().optional(),
@@ -43,10 +45,10 @@ export function registerConversations(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const q = c.req.valid('query');
     const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
-      listConversations(tx, actor, { status: q.status, assignee: q.assignee, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
+      listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
     );
-    const { data, nextCursor } = page(rows, q.limit);
-    return c.json({ data: data.map(({ createdAt: _, ...rest }) => rest), nextCursor });
+    const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
+    return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor });
   });
 
   app.get('/api/v1/conversations/:id', validate('param', idParam), async (c) => {
@@ -71,7 +73,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     const conversation = await visibleConversation(c, c.req.valid('param').id);
     const q = c.req.valid('query');
     const rows = await withOrg(c.var.db, actor.orgId, (tx) => listMessages(tx, actor.orgId, conversation.id, decodeCursor(q.cursor), q.limit));
-    return c.json(page(rows, q.limit));
+    return c.json(page(rows, q.limit, (m) => ({ createdAt: m.at, id: m.id })));
   });
 
   app.post('/api/v1/conversations/:id/messages', validate('param', idParam), validate('json', sendMessageBody), async (c) => {

@@ -27,6 +27,8 @@ export const conversations = pgTable(
     lastInboundAt: tstz('last_inbound_at'),
     lastMessageAt: tstz('last_message_at'),
     lastMessagePreview: text('last_message_preview'),
+    // The oldest customer message nobody answered yet (null once an agent replies): the "waiting" sort.
+    waitingSince: tstz('waiting_since'),
     unreadCount: integer('unread_count').notNull().default(0),
     important: boolean('important').notNull().default(false),
     // Exempts the conversation (and its messages) from retention purges.
@@ -42,6 +44,12 @@ export const conversations = pgTable(
       t.status,
       t.lastMessageAt.desc().nullsFirst(),
     ),
+    // The inbox's sorts (worker/domain/conversations.ts listConversations): last message (or creation), waiting
+    // longest, newest created; each with the id as tie-breaker, as the keyset cursors compare them.
+    index('conversations_org_status_activity_idx').on(t.organizationId, t.status, sql`(coalesce(${t.lastMessageAt}, ${t.createdAt})) desc`, t.id.desc().nullsFirst()),
+    index('conversations_org_activity_idx').on(t.organizationId, sql`(coalesce(${t.lastMessageAt}, ${t.createdAt})) desc`, t.id.desc().nullsFirst()),
+    index('conversations_org_waiting_idx').on(t.organizationId, sql`coalesce(${t.waitingSince}, '9999-12-31 23:59:59.999+00'::timestamptz)`, t.id),
+    index('conversations_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('conversations_org_assignee_idx').on(t.organizationId, t.assigneeId),
     index('conversations_org_contact_idx').on(t.organizationId, t.contactId),
     // At most one active conversation per channel × contact: makes find-or-open idempotent.

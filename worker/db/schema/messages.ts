@@ -83,6 +83,13 @@ export const messages = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // The chat's order: WhatsApp's own time of an inbound message, arrival otherwise (listMessages).
+    index('messages_org_conv_time_idx').on(
+      t.organizationId,
+      t.conversationId,
+      sql`coalesce(${t.providerTimestamp}, ${t.createdAt}) desc`,
+      t.id.desc().nullsFirst(),
+    ),
     // Outbound messages not yet accepted by Meta: the per-conversation send order and the sweeper read only these.
     index('messages_outbound_unsent_idx')
       .on(t.organizationId, t.conversationId, t.createdAt, t.id)
