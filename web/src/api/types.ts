@@ -61,12 +61,15 @@ export interface ConversationRow {
   channelId: string;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
+  /** The oldest customer message not answered yet (the "waiting" order); null once an agent replied. */
+  waitingSince?: string | null;
   lastInboundAt: string | null;
   unreadCount: number;
   important: boolean;
   contact: ContactSummary;
   /** The conversation's labels (older servers leave them out). */
   labels?: LabelRef[];
+  createdAt?: string;
   updatedAt: string;
 }
 
@@ -107,6 +110,8 @@ export interface Message {
   clientId: string | null;
   reactions: Reaction[];
   providerTimestamp: string | null;
+  /** The message's time: WhatsApp's for a customer's message, arrival otherwise (older servers: createdAt). */
+  at?: string;
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;

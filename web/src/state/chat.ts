@@ -46,8 +46,13 @@ const TYPING_TTL_MS = 8_000;
 
 const RANK: Record<MessageStatus, number> = { received: 0, queued: 0, sent: 1, failed: 1, delivered: 2, read: 3 };
 
-const byTime = (a: ChatMessage, b: ChatMessage) =>
-  a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
+/** A message's time as the chat shows and orders it (the server's `at`: WhatsApp's timestamp of an inbound message). */
+export const messageAt = (m: Pick<Message, 'at' | 'createdAt'>): string => m.at ?? m.createdAt;
+
+const byTime = (a: ChatMessage, b: ChatMessage) => {
+  const [x, y] = [messageAt(a), messageAt(b)];
+  return x === y ? (a.id < b.id ? -1 : 1) : x < y ? -1 : 1;
+};
 
 /** Whether `incoming` should replace `current` (same message): newer wins, and a status never moves back. */
 function supersedes(incoming: Message, current: ChatMessage): boolean {
@@ -371,6 +376,7 @@ export class ChatStore {
       deliveredAt: null,
       readAt: null,
       failedAt: null,
+      at: now,
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
@@ -449,11 +455,15 @@ export class ChatStore {
       const r = await post<{ message: Message }>(`/api/v1/conversations/${this.id}/messages`, request);
       if (this.disposed) return;
       this.merge([r.message]);
-      patchRow(this.id, {
-        lastMessagePreview: (r.message.body ?? '').slice(0, 140),
-        lastMessageAt: r.message.createdAt,
-        ...(r.message.isPrivate ? {} : { unreadCount: 0 }),
-      });
+      // A private note is not part of the customer conversation: the row keeps the last message the customer saw.
+      if (!r.message.isPrivate) {
+        patchRow(this.id, {
+          lastMessagePreview: [...(r.message.body ?? '')].slice(0, 140).join(''),
+          lastMessageAt: messageAt(r.message),
+          waitingSince: null,
+          unreadCount: 0,
+        });
+      }
       this.schedulePoll();
     } catch (err) {
       if (this.disposed) return;

@@ -9,6 +9,19 @@ import { role, userId } from './session';
 
 export type AssigneeFilter = 'mine' | 'unassigned' | 'all';
 export type StatusFilter = ConversationStatus | 'any';
+/** The list's order (`sort=` on the API): last message first, waiting longest first, newest created first. */
+export type SortOrder = 'last_message' | 'waiting' | 'created';
+export const SORT_ORDERS: SortOrder[] = ['last_message', 'waiting', 'created'];
+const SORT_KEY = 'conversa.inboxSort';
+
+function storedSort(): SortOrder {
+  try {
+    const v = localStorage.getItem(SORT_KEY);
+    return SORT_ORDERS.includes(v as SortOrder) ? (v as SortOrder) : 'last_message';
+  } catch {
+    return 'last_message';
+  }
+}
 
 const POLL_MS = 5_000;
 
@@ -16,6 +29,8 @@ export const assigneeFilter = signal<AssigneeFilter>('all');
 export const statusFilter = signal<StatusFilter>('open');
 /** A label id: only conversations with that label (`label=` on the API). */
 export const labelFilter = signal<string | null>(null);
+/** Remembered in localStorage, per browser. */
+export const sortOrder = signal<SortOrder>(storedSort());
 export const rows = signal<ConversationRow[]>([]);
 export const nextCursor = signal<string | null>(null);
 export const listStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
@@ -45,6 +60,7 @@ function query(cursor?: string) {
     assignee: a === 'mine' ? 'me' : a === 'unassigned' ? 'unassigned' : undefined,
     status: statusFilter.value === 'any' ? undefined : statusFilter.value,
     label: labelFilter.value ?? undefined,
+    sort: sortOrder.value,
     cursor,
   };
 }
@@ -61,10 +77,23 @@ export function matchesFilters(row: ConversationRow): boolean {
   return true;
 }
 
-/** The list's order, as the API's: latest message first (an assignment or a label does not move a row). */
-const activity = (r: ConversationRow) => r.lastMessageAt ?? r.updatedAt;
-const newestFirst = (a: ConversationRow, b: ConversationRow) =>
-  activity(a) === activity(b) ? (a.id < b.id ? 1 : -1) : activity(a) < activity(b) ? 1 : -1;
+/** "Not waiting" sorts after every waiting conversation, as on the server. */
+const NOT_WAITING = '9999-12-31T23:59:59.999Z';
+
+/** The row's key under the current order: the same times the server's keyset compares (ISO strings compare as times). */
+function sortKey(row: ConversationRow): string {
+  if (sortOrder.value === 'waiting') return row.waitingSince ?? NOT_WAITING;
+  if (sortOrder.value === 'created') return row.createdAt ?? row.updatedAt;
+  return row.lastMessageAt ?? row.createdAt ?? row.updatedAt;
+}
+
+/** The list's order: what the API returns for `sort`, so live updates land where a reload would put them. */
+export function inListOrder(a: ConversationRow, b: ConversationRow): number {
+  const ascending = sortOrder.value === 'waiting';
+  const [x, y] = [sortKey(a), sortKey(b)];
+  const c = x === y ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : x < y ? -1 : 1;
+  return ascending ? c : -c;
+}
 
 function notify(changed: ConversationRow[]) {
   for (const row of changed) rowListeners.forEach((fn) => fn(row));
@@ -89,7 +118,15 @@ export async function loadList(): Promise<void> {
   }
 }
 
-export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter; label?: string | null }) {
+export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter; label?: string | null; sort?: SortOrder }) {
+  if (next.sort) {
+    sortOrder.value = next.sort;
+    try {
+      localStorage.setItem(SORT_KEY, next.sort);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+  }
   if (next.assignee) assigneeFilter.value = next.assignee;
   if (next.status) statusFilter.value = next.status;
   if (next.label !== undefined) labelFilter.value = next.label;
@@ -126,8 +163,8 @@ export async function refreshList(): Promise<void> {
   const fresh = new Set(page.data.map((r) => r.id));
   const last = page.data[page.data.length - 1];
   // Rows beyond the first page stay; rows that were on it and are gone no longer match the filters.
-  const kept = page.nextCursor && last ? rows.value.filter((r) => !fresh.has(r.id) && activity(r) < activity(last)) : [];
-  rows.value = [...page.data, ...kept].sort(newestFirst);
+  const kept = page.nextCursor && last ? rows.value.filter((r) => !fresh.has(r.id) && inListOrder(r, last) > 0) : [];
+  rows.value = [...page.data, ...kept].sort(inListOrder);
   if (pagesLoaded <= 1) nextCursor.value = page.nextCursor;
   listStatus.value = 'ready';
   listError.value = null;
@@ -139,7 +176,7 @@ export function upsertRow(row: ConversationRow) {
   const others = rows.value.filter((r) => r.id !== row.id);
   const existing = rows.value.find((r) => r.id === row.id);
   if (existing && existing.updatedAt > row.updatedAt) return; // an older event arriving late
-  rows.value = matchesFilters(row) ? [...others, row].sort(newestFirst) : others;
+  rows.value = matchesFilters(row) ? [...others, row].sort(inListOrder) : others;
   notify([row]);
 }
 
@@ -148,7 +185,7 @@ export function patchRow(id: string, patch: Partial<ConversationRow>) {
   const existing = rows.value.find((r) => r.id === id);
   if (!existing) return;
   const next = { ...existing, ...patch };
-  rows.value = matchesFilters(next) ? rows.value.map((r) => (r.id === id ? next : r)).sort(newestFirst) : rows.value.filter((r) => r.id !== id);
+  rows.value = matchesFilters(next) ? rows.value.map((r) => (r.id === id ? next : r)).sort(inListOrder) : rows.value.filter((r) => r.id !== id);
 }
 
 function removeRow(id: string) {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
-import type { ChatMessage, ChatStore } from '../../state/chat';
+import { messageAt, type ChatMessage, type ChatStore } from '../../state/chat';
 import { now } from '../../state/clock';
 import { memberName, memberNameOrLoad, members } from '../../state/members';
 import { isStaff, userId } from '../../state/session';
@@ -258,12 +258,12 @@ function MessageList({ store }: { store: ChatStore }) {
   const items: preact.JSX.Element[] = [];
   let lastDay = '';
   for (const m of messages) {
-    const day = dayKey(m.createdAt);
+    const day = dayKey(messageAt(m));
     if (day !== lastDay) {
       lastDay = day;
       items.push(
         <div class="day-sep" key={`d-${day}`} role="separator">
-          <span>{dayLabel(m.createdAt, now.value)}</span>
+          <span>{dayLabel(messageAt(m), now.value)}</span>
         </div>,
       );
     }

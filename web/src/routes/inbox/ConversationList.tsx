@@ -7,7 +7,7 @@ import { loadLabels, orgLabels } from '../../state/catalog';
 import { now } from '../../state/clock';
 import {
   assigneeFilter, labelFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, setFilters,
-  statusFilter, type AssigneeFilter, type StatusFilter,
+  SORT_ORDERS, sortOrder, statusFilter, type AssigneeFilter, type SortOrder, type StatusFilter,
 } from '../../state/inbox';
 import { memberName } from '../../state/members';
 import { clearSearch, searchText, setSearch } from '../../state/search';
@@ -90,6 +90,21 @@ export function ConversationList() {
                 </option>
               ))}
               {labelFilter.value && !orgLabels.value?.some((l) => l.id === labelFilter.value) && <option value={labelFilter.value}>…</option>}
+            </select>
+          </label>
+          <label class="field-inline">
+            <span class="sr-only">{t('inbox.sort.label')}</span>
+            <select
+              value={sortOrder.value}
+              onChange={(e) => setFilters({ sort: e.currentTarget.value as SortOrder })}
+              data-testid="sort-order"
+              title={t('inbox.sort.label')}
+            >
+              {SORT_ORDERS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`inbox.sort.${s}`)}
+                </option>
+              ))}
             </select>
           </label>
         </div>

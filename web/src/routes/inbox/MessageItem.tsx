@@ -5,7 +5,7 @@ import { t } from '../../i18n';
 import { bytes, dateTime, timeOfDay } from '../../lib/format';
 import { mediaBlobUrl } from '../../lib/media';
 import { RichText } from '../../lib/text';
-import type { ChatMessage } from '../../state/chat';
+import { messageAt, type ChatMessage } from '../../state/chat';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
 import { ReactionButton } from './ReactionButton';
@@ -65,8 +65,8 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
         )}
         <Body m={m} />
         <footer class="msg-meta">
-          <time dateTime={m.createdAt} title={dateTime(m.createdAt)}>
-            {timeOfDay(m.createdAt)}
+          <time dateTime={messageAt(m)} title={dateTime(messageAt(m))}>
+            {timeOfDay(messageAt(m))}
           </time>
           {outbound && !m.isPrivate && <Ticks m={m} />}
         </footer>

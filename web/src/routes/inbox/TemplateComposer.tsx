@@ -60,11 +60,14 @@ export function TemplateComposer({ store, never }: { store: ChatStore; never: bo
     const components: Record<string, unknown>[] = [];
     if (headerVars.length) components.push({ type: 'header', parameters: headerVars.map((v) => param(v, values[`h:${v}`]!.trim())) });
     if (bodyVars.length) components.push({ type: 'body', parameters: bodyVars.map((v) => param(v, values[`b:${v}`]!.trim())) });
-    const texts = [...headerVars.map((v) => values[`h:${v}`]!.trim()), ...bodyVars.map((v) => values[`b:${v}`]!.trim())];
+    // What the customer reads (the server stores the same text): the header and body with their variables filled.
+    const trimmed = (prefix: string, vars: string[]) => Object.fromEntries(vars.map((v) => [v, values[`${prefix}:${v}`]!.trim()]));
+    const headerText = header?.text && (header.format ?? 'TEXT') === 'TEXT' ? fill(header.text, trimmed('h', headerVars)) : null;
+    const bodyText = body?.text ? fill(body.text, trimmed('b', bodyVars)) : `[${tpl.name}]`;
     void store.send({
       type: 'template',
       template: { name: tpl.name, language: tpl.language, ...(components.length ? { components } : {}) },
-      preview: `[${tpl.name}]${texts.length ? ' ' + texts.join(' · ') : ''}`,
+      preview: headerText ? `${headerText}\n${bodyText}` : bodyText,
     });
     setChosen('');
     setValues({});
