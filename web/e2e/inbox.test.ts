@@ -117,6 +117,9 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
     await expect.poll(() => note.getAttribute('id')).not.toMatch(/local-/);
     expect(await note.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 241, 184)');
     expect(e2e.stack.fakeMeta.sentMessages({ to: MARIA.phone })).toHaveLength(sent.length);
+    // The list keeps previewing what the customer saw, never the note.
+    await expect.poll(() => row(page, MARIA.name).textContent()).toContain('Vou verificar agora mesmo');
+    expect(await row(page, MARIA.name).textContent()).not.toContain('conferir com a transportadora');
     await page.getByTestId('mode-reply').click();
     await screenshot(page, 'inbox-chat');
   });

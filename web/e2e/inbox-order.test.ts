@@ -1,0 +1,121 @@
+// Issue 15 in the browser: a snoozed conversation comes back by itself, live; the list keeps the order of the last
+// message (an assignment does not lift a row), offers other orders and remembers the choice; the chat shows
+// messages at WhatsApp's time, not at their arrival.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nodeDb } from '../../scripts/lib/db';
+import { ADMIN, apiAs, browserAvailable, customerSays, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
+
+const PAULA = { phone: '5511955551111', name: 'Paula Dias' };
+const RUI = { phone: '5511955552222', name: 'Rui Nogueira' };
+const SARA = { phone: '5511955553333', name: 'Sara Moura' };
+const TIAGO = { phone: '5511955554444', name: 'Tiago Reis' };
+
+const nextSecond = () => new Promise((r) => setTimeout(r, 1_100));
+const row = (page: Page, name: string) => page.getByTestId('conversation').filter({ hasText: name });
+
+/** The names shown in the list, top to bottom, among those given. */
+async function order(page: Page, names: string[]): Promise<string[]> {
+  const texts = await page.getByTestId('conversation').allTextContents();
+  return texts.map((t) => names.find((n) => t.includes(n))).filter((n): n is string => Boolean(n));
+}
+
+describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order and time (issue 15)', () => {
+  let e2e: E2E;
+  let admin: Person;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    admin = await openBrowser();
+  });
+  beforeEach((ctx) => shootOnFailure(ctx, () => admin?.page));
+  afterAll(async () => {
+    await admin?.close();
+    await e2e?.stop();
+  });
+
+  it('brings a snoozed conversation back, live, when its time comes', async () => {
+    const { page } = admin;
+    await login(page, e2e.webUrl, ADMIN);
+    await customerSays(e2e, PAULA.phone, PAULA.name, 'Me liga depois das 15h, por favor');
+    const paula = row(page, PAULA.name);
+    await paula.waitFor({ timeout: 15_000 });
+    await paula.click();
+    await page.getByRole('button', { name: 'Adiar' }).click();
+    await page.getByRole('button', { name: 'Por 1 hora' }).click();
+    await expect.poll(() => page.getByTestId('chat-status').textContent()).toBe('Adiada');
+    await expect.poll(() => paula.count()).toBe(0);
+
+    // The hour passes (moved back in the database), and the every-minute cron runs.
+    const { pool } = nodeDb(e2e.stack.databaseUrl, e2e.stack.wsProxy);
+    try {
+      await pool.query(`update conversations set snoozed_until = now() - interval '1 second' where status = 'snoozed'`);
+    } finally {
+      await pool.end();
+    }
+    const cron = await fetch(`${e2e.apiUrl}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+    expect(cron.status).toBe(200);
+    // Back in the open list and open in the chat, without a reload.
+    await paula.waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('chat-status').textContent(), { timeout: 15_000 }).toBe('Aberta');
+  });
+
+  it('keeps the last message on top whatever else changes, and remembers another order', async () => {
+    const { page } = admin;
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    await customerSays(e2e, RUI.phone, RUI.name, 'Vocês abrem sábado?');
+    await row(page, RUI.name).waitFor({ timeout: 15_000 });
+    // WhatsApp's timestamps are whole seconds: each message below in a second of its own.
+    await nextSecond();
+    await customerSays(e2e, SARA.phone, SARA.name, 'Quero trocar um produto');
+    await row(page, SARA.name).waitFor({ timeout: 15_000 });
+    const names = [PAULA.name, RUI.name, SARA.name];
+    await expect.poll(() => order(page, names)).toEqual([SARA.name, RUI.name, PAULA.name]);
+
+    // Assigning Rui changes the row (live), not its place.
+    const list = await api.call<{ data: { id: string; contact: { name: string | null } }[] }>('GET', '/api/v1/conversations?limit=100');
+    const rui = list.body.data.find((c) => c.contact.name === RUI.name)!;
+    expect((await api.call('PATCH', `/api/v1/conversations/${rui.id}`, { assigneeId: api.userId })).status).toBe(200);
+    await expect.poll(() => row(page, RUI.name).textContent()).toContain('Com você');
+    expect(await order(page, names)).toEqual([SARA.name, RUI.name, PAULA.name]);
+
+    // A new message does lift it.
+    await nextSecond();
+    await customerSays(e2e, RUI.phone, RUI.name, 'E no domingo?');
+    await expect.poll(() => order(page, names), { timeout: 15_000 }).toEqual([RUI.name, SARA.name, PAULA.name]);
+
+    // Waiting longest first: Paula wrote first and nobody answered anyone yet.
+    await page.getByTestId('sort-order').selectOption('waiting');
+    await expect.poll(() => order(page, names)).toEqual([PAULA.name, RUI.name, SARA.name]);
+    await page.reload();
+    await row(page, SARA.name).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('sort-order').inputValue()).toBe('waiting');
+    await expect.poll(() => order(page, names)).toEqual([PAULA.name, RUI.name, SARA.name]);
+    await screenshot(page, 'inbox-sort-waiting');
+    await page.getByTestId('sort-order').selectOption('last_message');
+    await expect.poll(() => order(page, names)).toEqual([RUI.name, SARA.name, PAULA.name]);
+  });
+
+  it('shows messages at WhatsApp’s time: one delivered late goes where it was written', async () => {
+    const { page } = admin;
+    const now = Math.floor(Date.now() / 1000);
+    await customerSays(e2e, TIAGO.phone, TIAGO.name, 'Segunda mensagem', { timestamp: now - 60 });
+    const tiago = row(page, TIAGO.name);
+    await tiago.waitFor({ timeout: 15_000 });
+    await tiago.click();
+    const chat = page.getByTestId('messages');
+    await chat.getByText('Segunda mensagem').waitFor();
+    // Written ten minutes earlier, delivered now.
+    await customerSays(e2e, TIAGO.phone, TIAGO.name, 'Primeira mensagem', { timestamp: now - 600 });
+    await chat.getByText('Primeira mensagem').waitFor({ timeout: 15_000 });
+    const bodies = await page.getByTestId('message').allTextContents();
+    const [first, second] = [bodies.findIndex((t) => t.includes('Primeira mensagem')), bodies.findIndex((t) => t.includes('Segunda mensagem'))];
+    expect(first).toBeLessThan(second);
+    // The row still previews the latest message by time.
+    await expect.poll(() => tiago.textContent()).toContain('Segunda mensagem');
+    await page.reload();
+    await chat.getByText('Primeira mensagem').waitFor({ timeout: 15_000 });
+    const again = await page.getByTestId('message').allTextContents();
+    expect(again.findIndex((t) => t.includes('Primeira mensagem'))).toBeLessThan(again.findIndex((t) => t.includes('Segunda mensagem')));
+  });
+});
