@@ -60,7 +60,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
         continue;
       }
       const body = parsed.data;
-      if (body.type === 'meta.webhook') webhooks.push({ message, body });
+      if (body.type === 'meta.webhook' || body.type === 'evolution.webhook') webhooks.push({ message, body });
       else if (body.type === 'media.fetch') media.push({ message, body });
       else if (body.type === 'outbound.reaction') reactions.push({ message, body });
       else if (body.type === 'outbound.record') records.push({ message, body });

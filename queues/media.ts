@@ -6,8 +6,8 @@ import { channels, conversations, messageColumns, messages } from '../worker/db/
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { channelSecret, open } from '../worker/lib/secret-box';
-import { downloadMedia, getMediaInfo, GraphError } from '../worker/whatsapp/graph';
+import { GraphError } from '../worker/whatsapp/graph';
+import { providerFor } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
@@ -22,26 +22,27 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
     try {
       const [row] = await withOrg(db, orgId, (tx) =>
         tx
-          .select({ message: messageColumns, token: channels.accessTokenEnc, channelId: channels.id })
+          .select({
+            message: messageColumns,
+            channel: { id: channels.id, provider: channels.provider, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName, token: channels.accessTokenEnc, status: channels.status },
+          })
           .from(messages)
           .innerJoin(conversations, eq(conversations.id, messages.conversationId))
           .innerJoin(channels, eq(channels.id, conversations.channelId))
           .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId))),
       );
       const mediaId = (row?.message.payload?.media as { id?: string } | undefined)?.id;
-      if (!row || row.message.mediaStatus !== 'pending' || !mediaId || !row.token) {
+      if (!row || row.message.mediaStatus !== 'pending' || !mediaId) {
         message.ack();
         continue;
       }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, row.token, channelSecret(row.channelId)) };
-      const info = await getMediaInfo(cfg, mediaId);
-      const file = await downloadMedia(cfg, info.url);
-      const bytes = await file.arrayBuffer();
-      const mime = info.mime_type || file.headers.get('content-type') || 'application/octet-stream';
+      const file = await (await providerFor(env, row.channel)).fetchMedia(mediaId);
+      const bytes = file.bytes;
+      const mime = file.mime || row.message.mediaMime || 'application/octet-stream';
       const key = mediaKey(orgId, messageId);
       await env.MEDIA.put(key, bytes, {
         httpMetadata: { contentType: mime },
-        customMetadata: { filename: row.message.mediaFilename ?? '', sha256: info.sha256 ?? '' },
+        customMetadata: { filename: row.message.mediaFilename ?? '', sha256: file.sha256 ?? '' },
       });
       const [updated] = await withOrg(db, orgId, (tx) =>
         tx

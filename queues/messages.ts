@@ -19,6 +19,18 @@ export const metaWebhookMessage = z
   })
   .refine((m) => Boolean(m.body) !== Boolean(m.bodyKey), 'exactly one of body and bodyKey');
 
+/** An Evolution API webhook for one channel (the URL's channel id, whose secret header was checked). */
+export const evolutionWebhookMessage = z
+  .object({
+    type: z.literal('evolution.webhook'),
+    channelId: z.uuid(),
+    body: z.string().optional(),
+    bodyKey: z.string().optional(),
+    receivedAt: z.string(),
+    requestId: z.string().optional(),
+  })
+  .refine((m) => Boolean(m.body) !== Boolean(m.bodyKey), 'exactly one of body and bodyKey');
+
 /** Download an inbound media file from the Graph API into R2 (retried on its own, apart from the message). */
 export const mediaFetchMessage = z.object({
   type: z.literal('media.fetch'),
@@ -80,6 +92,7 @@ export const queueProbeMessage = z.object({
 
 export const queueMessage = z.discriminatedUnion('type', [
   metaWebhookMessage,
+  evolutionWebhookMessage,
   mediaFetchMessage,
   outboundSendMessage,
   outboundReactionMessage,
@@ -90,6 +103,7 @@ export const queueMessage = z.discriminatedUnion('type', [
 ]);
 export type QueueMessage = z.infer<typeof queueMessage>;
 export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;
+export type EvolutionWebhookMessage = z.infer<typeof evolutionWebhookMessage>;
 
 /**
  * Sent to the dead-letter queue by a consumer that knows a message will never succeed (queues/retry.ts), so its

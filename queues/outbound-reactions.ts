@@ -12,23 +12,24 @@ import { withOrg } from '../worker/db/tx';
 import { claimReactionSend, recordReactionSent, releaseReactionClaim } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { channelSecret, open } from '../worker/lib/secret-box';
-import { GraphError, graphTimeout, sendMessage } from '../worker/whatsapp/graph';
+import { GraphError } from '../worker/whatsapp/graph';
+import { providerFor } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
 import { OUTBOUND_MAX_ATTEMPTS } from './outbound';
-
-export function reactionPayload(to: string, targetWamid: string, emoji: string): Record<string, unknown> {
-  return { recipient_type: 'individual', to, type: 'reaction', reaction: { message_id: targetWamid, emoji } };
-}
 
 export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env: Env, db: Db, log: Logger): Promise<void> {
   for (const { message, body } of items) {
     const { organizationId: orgId, messageId } = body;
     const found = await withOrg(db, orgId, async (tx) => {
       const [row] = await tx
-        .select({ wamid: messages.providerMessageId, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelId: channels.id, channelStatus: channels.status })
+        .select({
+          wamid: messages.providerMessageId,
+          direction: messages.direction,
+          waId: contacts.waId,
+          channel: { id: channels.id, provider: channels.provider, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName, token: channels.accessTokenEnc, status: channels.status },
+        })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -53,12 +54,9 @@ export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env
       continue;
     }
     try {
-      if (!found.token || !found.phoneNumberId || !found.waId || found.channelStatus !== 'active') {
-        throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
-      }
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, found.token, channelSecret(found.channelId)), timeoutMs: graphTimeout(env) };
-      const sent = await sendMessage(cfg, found.phoneNumberId, reactionPayload(found.waId, found.wamid, emoji));
-      const wamid = sent.messages[0]?.id;
+      if (!found.waId) throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O contato não tem WhatsApp.', retryable: false }, null);
+      const provider = await providerFor(env, found.channel);
+      const wamid = await provider.react(found.waId, { wamid: found.wamid, fromMe: found.direction === 'outbound' }, emoji);
       if (reaction && wamid) await withOrg(db, orgId, (tx) => recordReactionSent(tx, orgId, reaction.id, attemptId, wamid));
       message.ack();
     } catch (err) {

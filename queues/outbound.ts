@@ -13,49 +13,19 @@ import { applyPending } from './ingest/statuses';
 import { claimSend, nextInLine, OUTCOME_UNKNOWN, recordFailed, recordSent, releaseClaim, type Claim, type FailedOutcome } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
-import { channelSecret, open } from '../worker/lib/secret-box';
 import { errorReason } from './meta/normalise';
-import { GraphError, graphTimeout, sendMessage, uploadMedia } from '../worker/whatsapp/graph';
+import { GraphError } from '../worker/whatsapp/graph';
+import { providerFor, type OutgoingFile } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
 import { notifyStored } from './notify';
 
 export const OUTBOUND_MAX_ATTEMPTS = 5;
 
-/** The Graph API body for one of our messages. */
-export function graphPayload(m: Message, to: string, replyToWamid: string | null, uploadedMediaId?: string): Record<string, unknown> {
-  const p = (m.payload ?? {}) as Record<string, any>;
-  const context = replyToWamid ? { context: { message_id: replyToWamid } } : {};
-  switch (m.kind) {
-    case 'text':
-      return { recipient_type: 'individual', to, type: 'text', text: { body: m.body ?? '', preview_url: true }, ...context };
-    case 'template': {
-      // Meta wants the language as { code }; we keep the code as a string.
-      const t = p.template as { name: string; language: string; components?: unknown[] };
-      return {
-        recipient_type: 'individual',
-        to,
-        type: 'template',
-        template: { name: t.name, language: { code: t.language }, ...(t.components?.length ? { components: t.components } : {}) },
-        ...context,
-      };
-    }
-    case 'image':
-    case 'video':
-    case 'audio':
-    case 'document':
-    case 'sticker': {
-      const media: Record<string, unknown> = uploadedMediaId ? { id: uploadedMediaId } : { link: p.media?.link };
-      if (m.body && m.kind !== 'audio' && m.kind !== 'sticker') media.caption = m.body;
-      if (m.kind === 'document' && m.mediaFilename) media.filename = m.mediaFilename;
-      return { recipient_type: 'individual', to, type: m.kind, [m.kind]: media, ...context };
-    }
-    default:
-      throw new Error(`cannot send a ${m.kind} message`);
-  }
-}
+type Outcome = { sent: string } | { failed: FailedOutcome } | { retry: true; delaySeconds?: number };
 
-type Outcome = { sent: string } | { failed: FailedOutcome } | { retry: true };
+/** Longest a delivery waits in place for its channel's send slot; a later slot is waited for on the queue. */
+const SLOT_WAIT_IN_PLACE_MS = 5_000;
 
 /** The Graph calls for one claimed message; every error is turned into an outcome here. */
 async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env, db: Db, orgId: string, attempts: number, log: Logger): Promise<Outcome> {
@@ -63,8 +33,14 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
   // Only a send that got no answer can have reached the customer unseen; anything earlier can safely be retried.
   let calledSend = false;
   try {
-    if (!claim.token || !claim.phoneNumberId || !claim.waId || !claim.channelActive) {
-      throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O canal do WhatsApp está desativado ou sem credenciais.', retryable: false }, null);
+    const provider = await providerFor(env, claim.channel);
+    if (!claim.waId) throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O contato não tem WhatsApp.', retryable: false }, null);
+    // Evolution numbers send at most their rate, evenly spaced (ban risk): this message's slot, now or later.
+    if (claim.channel.provider === 'evolution') {
+      const slot = await env.CHANNEL_THROTTLE.get(env.CHANNEL_THROTTLE.idFromName(claim.channel.id)).reserve(m.id, claim.sendRatePerMinute);
+      const wait = slot - Date.now();
+      if (wait > SLOT_WAIT_IN_PLACE_MS) return { retry: true, delaySeconds: Math.ceil(wait / 1000) };
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     let replyToWamid: string | null = null;
     if (m.replyToMessageId) {
@@ -73,22 +49,19 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
       );
       replyToWamid = quoted?.wamid ?? null;
     }
-    const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, claim.token, channelSecret(claim.channelId)), timeoutMs: graphTimeout(env) };
-    // Files the agent uploaded go to WhatsApp first; the message then refers to them by media id.
-    let mediaId: string | undefined;
+    let file: OutgoingFile | undefined;
     const key = (m.payload?.media as { key?: string } | undefined)?.key;
     if (key) {
       const object = await env.MEDIA.get(key);
       if (!object) throw new GraphError(400, 131053, errorReason(131053), 'the uploaded file is gone');
-      const bytes = await object.arrayBuffer();
-      const mime = object.httpMetadata?.contentType ?? 'application/octet-stream';
-      mediaId = (await uploadMedia(cfg, claim.phoneNumberId, { bytes, mime, filename: m.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo' })).id;
+      file = {
+        bytes: await object.arrayBuffer(),
+        mime: object.httpMetadata?.contentType ?? 'application/octet-stream',
+        filename: m.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo',
+      };
     }
     calledSend = true;
-    const sent = await sendMessage(cfg, claim.phoneNumberId, graphPayload(m, claim.waId, replyToWamid, mediaId));
-    const wamid = sent.messages[0]?.id;
-    if (!wamid) throw new GraphError(502, 1, errorReason(1), 'accepted without a message id');
-    return { sent: wamid };
+    return { sent: await provider.send(m, claim.waId, replyToWamid, file) };
   } catch (err) {
     const graph = err instanceof GraphError ? err : null;
     if (!graph && calledSend) {
@@ -157,7 +130,7 @@ export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: En
       const outcome = await attemptSend(claim, env, db, orgId, message.attempts, log);
       if ('retry' in outcome) {
         await withOrg(db, orgId, (tx) => releaseClaim(tx, orgId, messageId, attemptId));
-        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
+        message.retry({ delaySeconds: outcome.delaySeconds ?? retryDelay(message.attempts, retryBase(env)) });
         continue;
       }
       if ('sent' in outcome) {

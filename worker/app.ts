@@ -20,6 +20,7 @@ import { registerDeadLetters } from './routes/dead-letters';
 import { registerMedia } from './routes/media';
 import { registerTemplates } from './routes/templates';
 import { registerUploads, UPLOAD_MAX_BYTES } from './routes/uploads';
+import { registerEvolutionWebhook } from './webhooks/evolution';
 import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
 import { registerDevOutbox } from './routes/dev-outbox';
@@ -54,6 +55,7 @@ export function createApp() {
   registerDevOutbox(app);
   // Meta's webhooks: verified and queued at the edge, no database on this path.
   registerWhatsAppWebhook(app);
+  registerEvolutionWebhook(app);
 
   // The web app may live on another origin (Pages) than the API: CORS for APP_URL's origins only, with credentials
   // (the refresh cookie); any other origin gets no CORS headers, so browsers keep its pages out.

@@ -1,5 +1,6 @@
 import type { ConversationRoom } from '../durable-objects/conversation';
 import type { OrgInbox } from '../durable-objects/inbox';
+import type { ChannelThrottle } from '../durable-objects/channel-throttle';
 import type { Db } from './db/client';
 import type { Actor } from './auth/actor';
 import type { Logger } from './lib/log';
@@ -22,6 +23,15 @@ export interface Env {
   META_GRAPH_BASE_URL: string;
   /** How long a Graph send may take before it is abandoned, in ms (default 15000, worker/whatsapp/graph.ts). */
   GRAPH_TIMEOUT_MS?: string;
+  /** Evolution API server for QR-connected numbers (worker/whatsapp/evolution.ts) and its global key (a secret). */
+  EVOLUTION_API_URL?: string;
+  EVOLUTION_API_KEY?: string;
+  /** Derives each Evolution channel's webhook secret header (worker/webhooks/evolution-secret.ts); a secret. */
+  EVOLUTION_WEBHOOK_KEY?: string;
+  /** Where Evolution posts webhooks: this worker's public origin (default: the origin of the request creating the channel). */
+  WEBHOOK_BASE_URL?: string;
+  /** Tests only: the local fake Evolution's control API. */
+  FAKE_EVOLUTION_URL?: string;
   /** Tests only: the local fake Meta's control API. */
   FAKE_META_URL?: string;
   JWT_SECRET: string;
@@ -42,6 +52,7 @@ export interface Env {
   DEAD_LETTER_QUEUE: Queue;
   CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
   ORG_INBOX: DurableObjectNamespace<OrgInbox>;
+  CHANNEL_THROTTLE: DurableObjectNamespace<ChannelThrottle>;
   MEDIA: R2Bucket;
 }
 

@@ -7,19 +7,24 @@ import type { Db } from '../../worker/db/client';
 import { channels, unroutableEvents } from '../../worker/db/schema';
 import type { Env } from '../../worker/env';
 import { errorFields, type Logger } from '../../worker/lib/log';
-import { parseWebhook, type MessageEvent, type MetaEvent, type StatusEvent } from '../meta/normalise';
-import { QUEUE_NAMES, type MetaWebhookMessage } from '../messages';
-import { notifyStored } from '../notify';
+import { parseEvolutionWebhook, type ChannelStateEvent, type EvolutionEvent, type RevokedEvent } from '../evolution/normalise';
+import { parseWebhook, type MessageEvent, type MetaEvent } from '../meta/normalise';
+import { QUEUE_NAMES, type EvolutionWebhookMessage, type MetaWebhookMessage } from '../messages';
+import { notifyStored, publishToInbox } from '../notify';
+import { withOrg } from '../../worker/db/tx';
+import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
-import { storeOrgEvents, type OrgEvents } from './store';
+import { routeKey, storeOrgEvents, type OrgEvents } from './store';
 
 export interface IngestItem {
   message: Message<unknown>;
-  body: MetaWebhookMessage;
+  body: MetaWebhookMessage | EvolutionWebhookMessage;
 }
 
+type Event = MetaEvent | EvolutionEvent;
+
 export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
-  const parsed: { item: IngestItem; events: MetaEvent[] }[] = [];
+  const parsed: { item: IngestItem; events: Event[] }[] = [];
   for (const item of items) {
     const raw = item.body.body ?? (await (await env.MEDIA.get(item.body.bodyKey!))?.text());
     if (raw === undefined) {
@@ -27,9 +32,9 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       await deadLetterNow(env, QUEUE_NAMES.ingest, item.message, `webhook body missing from R2 (${item.body.bodyKey})`);
       continue;
     }
-    const result = parseWebhook(raw);
+    const result = item.body.type === 'evolution.webhook' ? parseEvolutionWebhook(raw, item.body.channelId, new Date(item.body.receivedAt)) : parseWebhook(raw);
     if (!result.ok) {
-      // Signed by Meta yet unreadable to us: no retry will change that; the dead-letter table keeps it for replay.
+      // Verified yet unreadable to us: no retry will change that; the dead-letter table keeps it for replay.
       log.error('webhook body not understood', { error: result.error, requestId: item.body.requestId });
       await deadLetterNow(env, QUEUE_NAMES.ingest, item.message, `webhook body not understood: ${result.error}`);
       continue;
@@ -37,34 +42,50 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     parsed.push({ item, events: result.events });
   }
 
-  const phoneIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => e.phoneNumberId).filter((x): x is string => !!x)))];
-  const routes = phoneIds.length
-    ? await db
-        .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId })
-        .from(channels)
-        .where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active')))
-    : [];
-  const routeByPhone = new Map(routes.map((r) => [r.phoneNumberId!, r]));
+  const phoneIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => (e.kind !== 'ignored' && 'phoneNumberId' in e && !e.channelId ? e.phoneNumberId : undefined)).filter((x): x is string => !!x)))];
+  const channelIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => ('channelId' in e ? e.channelId : undefined)).filter((x): x is string => !!x)))];
+  const routes = [
+    ...(phoneIds.length
+      ? await db
+          .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName })
+          .from(channels)
+          .where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active')))
+      : []),
+    ...(channelIds.length
+      ? await db
+          .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName })
+          .from(channels)
+          .where(and(inArray(channels.id, channelIds), eq(channels.provider, 'evolution'), eq(channels.status, 'active')))
+      : []),
+  ];
+  const routeOf = new Map<string, (typeof routes)[number]>(routes.flatMap((r) => [[`channel:${r.id}`, r] as const, ...(r.phoneNumberId ? [[`phone:${r.phoneNumberId}`, r] as const] : [])]));
 
-  const byOrg = new Map<string, OrgEvents & { items: Set<IngestItem> }>();
+  const byOrg = new Map<string, OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[] }>();
   const unroutable: { phoneNumberId: string | null; reason: string; payload: unknown }[] = [];
   for (const { item, events } of parsed) {
     for (const e of events) {
       if (e.kind === 'ignored') continue;
-      const route = routeByPhone.get(e.phoneNumberId);
+      const route = routeOf.get(routeKey(e));
       if (!route) {
-        unroutable.push({ phoneNumberId: e.phoneNumberId, reason: 'unknown_phone_number_id', payload: e });
+        const evolution = 'channelId' in e && e.channelId;
+        unroutable.push({
+          phoneNumberId: evolution ? null : (e as MessageEvent).phoneNumberId,
+          reason: evolution ? 'unknown_or_disabled_evolution_channel' : 'unknown_phone_number_id',
+          payload: e,
+        });
         continue;
       }
       let group = byOrg.get(route.orgId);
       if (!group) {
-        group = { orgId: route.orgId, channelByPhone: new Map(), messages: [], statuses: [], items: new Set() };
+        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [] };
         byOrg.set(route.orgId, group);
       }
-      group.channelByPhone.set(e.phoneNumberId, route.id);
+      group.channelByRoute.set(routeKey(e), route.id);
       group.items.add(item);
       if (e.kind === 'message') group.messages.push(e as MessageEvent);
-      else group.statuses.push(e as StatusEvent);
+      else if (e.kind === 'status') group.statuses.push(e);
+      else if (e.kind === 'channel_state') group.channelStates.push(e);
+      else if (e.kind === 'revoked') group.revoked.push(e);
     }
   }
 
@@ -76,6 +97,14 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   for (const group of byOrg.values()) {
     try {
       const stored = await storeOrgEvents(db, group);
+      const evolutionChannels = [...group.channelByRoute.keys()].filter((k) => k.startsWith('channel:')).map((k) => k.slice('channel:'.length));
+      if (evolutionChannels.length) {
+        const states = group.channelStates;
+        const rows = await withOrg(db, group.orgId, (tx) => applyChannelStates(tx, group.orgId, states, evolutionChannels));
+        const changed = new Set(states.map((s) => s.channelId));
+        const events = rows.filter((r) => changed.has(r.id)).map((r) => ({ type: 'channel.updated', data: { channel: channelDto(r) } }));
+        if (events.length) afterCommit.push(publishToInbox(env, group.orgId, events, log));
+      }
       if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
       afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
       const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');

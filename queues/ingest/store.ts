@@ -5,20 +5,26 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
 import { contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../../worker/db/schema';
 import { withOrg, type Tx } from '../../worker/db/tx';
-import { contactsByAlias } from '../../worker/domain/contact-aliases';
+import { contactsByAlias, recordWaAlias } from '../../worker/domain/contact-aliases';
 import { messageTime } from '../../worker/domain/dto';
 import { previewText } from '../../worker/domain/preview';
+import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { loadNotification, type Notification } from '../notify';
 import { applyStatuses, keepPending } from './statuses';
 
 export interface OrgEvents {
   orgId: string;
-  /** phone_number_id → channel id, for the channels of this organisation that appear in the batch. */
-  channelByPhone: Map<string, string>;
+  /** Route (`phone:<phone_number_id>` for Meta, `channel:<id>` for Evolution) → channel id, for this batch's channels. */
+  channelByRoute: Map<string, string>;
   messages: MessageEvent[];
   statuses: StatusEvent[];
+  /** Evolution: messages their sender deleted for everyone. */
+  revoked?: RevokedEvent[];
 }
+
+/** The route of an event: Meta names its number, Evolution comes on its channel's URL. */
+export const routeKey = (e: { phoneNumberId?: string; channelId?: string }) => (e.channelId ? `channel:${e.channelId}` : `phone:${e.phoneNumberId}`);
 
 export interface StoreResult {
   created: Message[];
@@ -35,6 +41,7 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreRes
   return withOrg(db, batch.orgId, async (tx) => {
     const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
     if (batch.messages.length > 0) await storeMessages(tx, batch, result);
+    if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
     if (batch.statuses.length > 0) {
       const statuses = { updated: result.updated, pending: result.pendingStatuses };
       await applyStatuses(tx, batch.orgId, batch.statuses, statuses);
@@ -57,6 +64,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   if (events.length === 0) return;
   // 1. Contacts: one upsert for every sender in the batch; the profile name follows what WhatsApp shows. A number
   // merged into another contact (and owned by none) reaches that contact through its alias instead.
+  await adoptLidContacts(tx, orgId, events);
   const senders = new Map<string, string | undefined>();
   for (const e of events) senders.set(e.contact.waId, e.contact.profileName ?? senders.get(e.contact.waId));
   const contactByWaId = await contactsByAlias(tx, orgId, [...senders.keys()]);
@@ -88,19 +96,25 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   for (const r of contactRows) contactByWaId.set(r.waId!, r.id);
 
   // 2. Conversations: open one per (channel, contact) unless an unresolved one exists (partial unique index).
-  const pairs = new Map<string, { channelId: string; contactId: string }>();
+  const pairs = new Map<string, { channelId: string; contactId: string; live: boolean }>();
   for (const e of events) {
-    const channelId = batch.channelByPhone.get(e.phoneNumberId)!;
+    const channelId = batch.channelByRoute.get(routeKey(e))!;
     const contactId = contactByWaId.get(e.contact.waId)!;
-    pairs.set(`${channelId}|${contactId}`, { channelId, contactId });
+    const key = `${channelId}|${contactId}`;
+    // A chat seen only in a history sync (Evolution's messages.set) does not open a conversation in the inbox.
+    const live = pairs.get(key)?.live || !isHistory(e);
+    pairs.set(key, { channelId, contactId, live });
   }
-  await tx
-    .insert(conversations)
-    .values([...pairs.values()].map((p) => ({ organizationId: orgId, ...p })))
-    .onConflictDoNothing({
-      target: [conversations.organizationId, conversations.channelId, conversations.contactId],
-      where: sql`status <> 'resolved' and deleted_at is null`,
-    });
+  const livePairs = [...pairs.values()].filter((p) => p.live);
+  if (livePairs.length) {
+    await tx
+      .insert(conversations)
+      .values(livePairs.map(({ channelId, contactId }) => ({ organizationId: orgId, channelId, contactId })))
+      .onConflictDoNothing({
+        target: [conversations.organizationId, conversations.channelId, conversations.contactId],
+        where: sql`status <> 'resolved' and deleted_at is null`,
+      });
+  }
   const convRows = await tx
     .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
     .from(conversations)
@@ -112,8 +126,9 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
       ),
     );
   const convByPair = new Map(convRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
+  await historyConversations(tx, orgId, [...pairs.values()].filter((p) => !convByPair.has(`${p.channelId}|${p.contactId}`)), convByPair);
   const conversationOf = (e: MessageEvent) =>
-    convByPair.get(`${batch.channelByPhone.get(e.phoneNumberId)}|${contactByWaId.get(e.contact.waId)}`)!;
+    convByPair.get(`${batch.channelByRoute.get(routeKey(e))}|${contactByWaId.get(e.contact.waId)}`)!;
 
   // 3. Quoted messages and reaction targets we already have.
   const referenced = new Set<string>();
@@ -131,8 +146,13 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
 
   // 4. Reactions to messages we have change that message; others are kept as messages so none is lost.
   const reactions = events.filter((e) => e.message.reaction && byProviderId.has(e.message.reaction.targetProviderId));
-  const toInsert = events.filter((e) => !reactions.includes(e));
+  // Reactions from the business's own phone (Evolution) have no reactor we keep: neither a contact nor an agent.
+  const ownReactions = events.filter((e) => e.fromMe && e.message.reaction);
+  // Our own sends echoed back by Evolution before their id was recorded: the queued message takes the id instead.
+  const adopted = await adoptEchoes(tx, orgId, events.filter((e) => e.fromMe && !e.message.reaction), conversationOf);
+  const toInsert = events.filter((e) => !reactions.includes(e) && !ownReactions.includes(e) && !adopted.has(e));
   for (const e of reactions) {
+    if (e.fromMe) continue;
     const target = byProviderId.get(e.message.reaction!.targetProviderId)!;
     const contactId = contactByWaId.get(e.contact.waId)!;
     const emoji = e.message.reaction!.emoji;
@@ -164,7 +184,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
           return {
             organizationId: orgId,
             conversationId: conversationOf(e),
-            direction: 'inbound' as const,
+            direction: e.fromMe ? ('outbound' as const) : ('inbound' as const),
             kind: m.kind,
             body: m.body,
             payload: { ...m.payload, providerType: m.providerType, ...(m.media ? { media: m.media } : {}), ...(m.referral ? { referral: m.referral } : {}), ...(m.errors ? { errors: m.errors } : {}) },
@@ -174,7 +194,9 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
             providerMessageId: m.providerMessageId,
             replyToProviderId: m.replyToProviderId ?? null,
             replyToMessageId: m.replyToProviderId ? (byProviderId.get(m.replyToProviderId)?.id ?? null) : null,
-            status: 'received' as const,
+            // Typed on the business's phone: already sent; its delivery statuses follow as for ours.
+            status: e.fromMe ? ('sent' as const) : ('received' as const),
+            ...(e.fromMe && { sentAt: m.timestamp }),
             errorCode: m.errors?.[0]?.code ?? null,
             errorTitle: m.errors?.[0]?.title ?? null,
             providerTimestamp: m.timestamp,
@@ -256,27 +278,133 @@ function touchConversations(orgId: string, created: Message[]) {
     byConversation.set(m.conversationId, list);
   }
   const at = (m: Message) => messageTime(m).getTime();
+  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
   const rows = [...byConversation]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([conversationId, list]) => {
       // The latest by WhatsApp's time; of two in the same second, the one that came later (ids grow with arrival).
       const latest = list.reduce((a, b) => (at(b) > at(a) || (at(b) === at(a) && b.id > a.id) ? b : a));
-      const first = Math.min(...list.map(at));
-      return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewText(latest.kind, latest.body)}::text, ${list.length}::int, ${new Date(first).toISOString()}::timestamptz)`;
+      // History (a sync of old chats) moves the list entry but is neither unread nor waiting for an answer.
+      const live = list.filter((m) => !(m.payload as { history?: boolean } | null)?.history);
+      const inbound = live.filter((m) => m.direction === 'inbound').map(at);
+      const outbound = live.filter((m) => m.direction === 'outbound').map(at);
+      const lastOut = outbound.length ? Math.max(...outbound) : undefined;
+      // Written from the business's phone (Evolution): customer messages before it are answered.
+      const waiting = inbound.filter((t) => lastOut === undefined || t > lastOut);
+      return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewText(latest.kind, latest.body)}::text,
+        ${waiting.length}::int, ${iso(waiting.length ? Math.min(...waiting) : undefined)}::timestamptz,
+        ${iso(inbound.length ? Math.max(...inbound) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
     });
   return sql`
     update conversations c set
-           last_inbound_at = greatest(c.last_inbound_at, v.at),
+           last_inbound_at = greatest(c.last_inbound_at, v.last_in),
            last_message_at = greatest(c.last_message_at, v.at),
            -- Only forward in message time: an older message arriving late keeps the newer preview.
            last_message_preview = case when c.last_message_at is null or v.at >= c.last_message_at then v.preview else c.last_message_preview end,
            -- Waiting for an answer since the oldest customer message after the last reply.
-           waiting_since = coalesce(c.waiting_since, v.first_at),
-           unread_count = c.unread_count + v.n,
+           waiting_since = case when v.answered then v.first_waiting else coalesce(c.waiting_since, v.first_waiting) end,
+           unread_count = case when v.answered then v.n else c.unread_count + v.n end,
            -- A customer writing again wakes a snoozed conversation.
-           status = case when c.status = 'snoozed' then 'open'::conversation_status else c.status end,
-           snoozed_until = null,
+           status = case when c.status = 'snoozed' and v.n_in > 0 then 'open'::conversation_status else c.status end,
+           snoozed_until = case when v.n_in > 0 then null else c.snoozed_until end,
            updated_at = ${new Date().toISOString()}::timestamptz
-      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n, first_at)
+      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n, first_waiting, last_in, answered, n_in)
      where c.organization_id = ${orgId} and c.id = v.id`;
+}
+
+const isHistory = (e: MessageEvent) => (e.message.payload as { history?: boolean }).history === true;
+
+/**
+ * Evolution: a customer known only by their LID (…@lid) whose phone number now appears takes that number, so their
+ * conversation continues; when the number already has its own contact, the LID becomes an alias of it.
+ */
+async function adoptLidContacts(tx: Tx, orgId: string, events: MessageEvent[]) {
+  const pairs = new Map<string, string>();
+  for (const e of events) if (e.contact.lid) pairs.set(e.contact.lid, e.contact.waId);
+  for (const [lid, waId] of pairs) {
+    const [lidContact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.organizationId, orgId), eq(contacts.waId, lid)));
+    if (!lidContact) continue;
+    const [phoneContact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.organizationId, orgId), eq(contacts.waId, waId)));
+    if (phoneContact) {
+      await recordWaAlias(tx, orgId, lid, phoneContact.id);
+      continue;
+    }
+    await tx
+      .update(contacts)
+      .set({ waId, phoneE164: /^\d{6,15}$/.test(waId) ? `+${waId}` : null, updatedAt: new Date() })
+      .where(and(eq(contacts.organizationId, orgId), eq(contacts.id, lidContact.id)));
+    await recordWaAlias(tx, orgId, lid, lidContact.id);
+  }
+}
+
+/** Chats seen only in a history sync: their latest conversation (resolved), or a new resolved one. */
+async function historyConversations(
+  tx: Tx,
+  orgId: string,
+  missing: { channelId: string; contactId: string }[],
+  convByPair: Map<string, string>,
+) {
+  if (missing.length === 0) return;
+  const existing = await tx
+    .selectDistinctOn([conversations.channelId, conversations.contactId], { id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.organizationId, orgId),
+        inArray(conversations.contactId, missing.map((p) => p.contactId)),
+        sql`${conversations.deletedAt} is null`,
+      ),
+    )
+    .orderBy(conversations.channelId, conversations.contactId, sql`${conversations.createdAt} desc`);
+  for (const r of existing) convByPair.set(`${r.channelId}|${r.contactId}`, r.id);
+  const fresh = missing.filter((p) => !convByPair.has(`${p.channelId}|${p.contactId}`));
+  if (fresh.length === 0) return;
+  const created = await tx
+    .insert(conversations)
+    .values(fresh.map((p) => ({ organizationId: orgId, ...p, status: 'resolved' as const, resolvedAt: new Date() })))
+    .returning({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId });
+  for (const r of created) convByPair.set(`${r.channelId}|${r.contactId}`, r.id);
+}
+
+/**
+ * Evolution echoes our own API sends (messages.upsert fromMe, send.message), sometimes before the outbound consumer
+ * has recorded the id Evolution answered with. Such an echo is the conversation's message being sent right now (leased,
+ * no id yet, same text): that message takes the id, and the echo is not stored a second time.
+ */
+async function adoptEchoes(
+  tx: Tx,
+  orgId: string,
+  echoes: MessageEvent[],
+  conversationOf: (e: MessageEvent) => string,
+): Promise<Set<MessageEvent>> {
+  const adopted = new Set<MessageEvent>();
+  for (const e of echoes) {
+    const conversationId = conversationOf(e);
+    if (!conversationId) continue;
+    const [row] = await tx.execute<{ id: string }>(sql`
+      update messages set provider_message_id = ${e.message.providerMessageId}, updated_at = now()
+       where id = (select id from messages
+                    where organization_id = ${orgId} and conversation_id = ${conversationId} and direction = 'outbound'
+                      and provider_message_id is null and status = 'queued' and send_lease_until is not null
+                      and not is_private and coalesce(body, '') = ${e.message.body ?? ''}
+                    order by created_at limit 1 for update skip locked)
+      returning id`).then((r) => r.rows);
+    if (row) adopted.add(e);
+  }
+  return adopted;
+}
+
+/** Deleted for everyone by their sender: the text and file go, a marker stays in the chat. */
+async function revokeMessages(tx: Tx, orgId: string, revoked: RevokedEvent[], result: StoreResult) {
+  const ids = [...new Set(revoked.map((r) => r.providerMessageId))];
+  const rows = await tx
+    .update(messages)
+    .set({
+      body: null,
+      payload: sql`coalesce(${messages.payload}, '{}'::jsonb) - 'media' || jsonb_build_object('revoked', true, 'revokedAt', ${new Date().toISOString()}::text)`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
+    .returning(messageColumns);
+  result.updated.push(...rows);
 }

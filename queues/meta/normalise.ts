@@ -25,7 +25,11 @@ export { shouldApplyStatus, statusRank, type MetaStatusValue, type TrackedStatus
 
 export interface MessageEvent {
   kind: 'message';
+  /** Meta routes by phone_number_id; Evolution by the channel of its webhook URL (`channelId`, phoneNumberId ''). */
   phoneNumberId: string;
+  channelId?: string;
+  /** Evolution: typed on the business's own phone (or sent through the API): stored as our outbound message. */
+  fromMe?: boolean;
   displayPhoneNumber?: string;
   /** entry.id: the WhatsApp Business Account. */
   wabaId: string;
@@ -36,6 +40,8 @@ export interface MessageEvent {
     /** Business-scoped user id (BSUID), when Meta sends one. */
     userId?: string;
     username?: string;
+    /** Evolution: the sender's LID (…@lid) when their phone number (waId) is known too: the LID contact merges into it. */
+    lid?: string;
   };
   message: NormalisedMessage;
 }
@@ -43,6 +49,7 @@ export interface MessageEvent {
 export interface StatusEvent {
   kind: 'status';
   phoneNumberId: string;
+  channelId?: string;
   wabaId: string;
   providerMessageId: string;
   status: MetaStatusValue;

@@ -22,6 +22,8 @@ export type AuditAction =
   | 'member.removed'
   | 'organization.updated'
   | 'channel.connected'
+  | 'channel.reconnected'
+  | 'channel.removed'
   | 'channel.updated'
   | 'template.synced'
   | 'dead_letter.replayed'

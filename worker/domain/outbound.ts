@@ -4,6 +4,7 @@
 // waits while an earlier one is unsent, and the earlier one's outcome hands the turn on (nextInLine).
 import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { channels, contacts, conversations, messageColumns, messageReactions, messages, type Message } from '../db/schema';
+import type { ChannelRef } from '../whatsapp/provider';
 import type { Tx } from '../db/tx';
 
 /** Long enough for a media upload (60 s) and a send (15 s) with their database writes around them. */
@@ -30,7 +31,7 @@ export const unsent = and(
 );
 
 export type Claim =
-  | { kind: 'claimed'; message: Message; waId: string | null; phoneNumberId: string | null; token: string | null; channelId: string; channelActive: boolean }
+  | { kind: 'claimed'; message: Message; waId: string | null; channel: ChannelRef; sendRatePerMinute: number }
   /** Sent, failed or gone: a redelivery, nothing to do. */
   | { kind: 'done' }
   /** Another delivery holds the lease (or held it and died: the sweeper resolves that). */
@@ -40,7 +41,12 @@ export type Claim =
 
 export async function claimSend(tx: Tx, orgId: string, messageId: string, attemptId: string, leaseMs = SEND_LEASE_MS): Promise<Claim> {
   const [row] = await tx
-    .select({ message: messageColumns, waId: contacts.waId, phoneNumberId: channels.phoneNumberId, token: channels.accessTokenEnc, channelId: channels.id, channelStatus: channels.status })
+    .select({
+      message: messageColumns,
+      waId: contacts.waId,
+      channel: { id: channels.id, provider: channels.provider, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName, token: channels.accessTokenEnc, status: channels.status },
+      sendRatePerMinute: channels.sendRatePerMinute,
+    })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -68,7 +74,7 @@ export async function claimSend(tx: Tx, orgId: string, messageId: string, attemp
     .set({ sendLeaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`, sendAttemptId: attemptId })
     .where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)))
     .returning(messageColumns);
-  return { kind: 'claimed', message: claimed!, waId: row.waId, phoneNumberId: row.phoneNumberId, token: row.token, channelId: row.channelId, channelActive: row.channelStatus === 'active' };
+  return { kind: 'claimed', message: claimed!, waId: row.waId, channel: row.channel, sendRatePerMinute: row.sendRatePerMinute };
 }
 
 /**
@@ -94,7 +100,8 @@ export async function recordSent(tx: Tx, orgId: string, messageId: string, attem
         eq(messages.organizationId, orgId),
         eq(messages.id, messageId),
         eq(messages.sendAttemptId, attemptId),
-        isNull(messages.providerMessageId),
+        // Evolution may echo the send back first; the ingest then already gave the message this id.
+        or(isNull(messages.providerMessageId), eq(messages.providerMessageId, wamid)),
         or(eq(messages.status, 'queued'), eq(messages.errorTitle, OUTCOME_UNKNOWN.errorTitle)),
       ),
     )

@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import { messageColumns, messageReactions, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
+import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { messageDto } from './dto';
 
@@ -69,7 +70,7 @@ export async function reactToMessage(tx: Tx, actor: Actor, conversation: Convers
   const current = await businessReaction(tx, orgId, messageId);
   const previous = current?.userId ? { emoji: current.emoji, userId: current.userId } : null;
   if ((current?.emoji ?? '') === emoji) return { message: target, changed: false, previous };
-  if (!windowOpen(conversation.lastInboundAt)) {
+  if ((await capabilitiesOf(tx, orgId, conversation.channelId)).window24h && !windowOpen(conversation.lastInboundAt)) {
     throw new ApiError(422, 'window_closed', 'The 24-hour customer service window is closed: reactions cannot be sent now');
   }
   const message = await writeBusinessReaction(tx, orgId, messageId, emoji ? { emoji, userId: actor.userId } : null);

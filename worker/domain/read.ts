@@ -3,12 +3,11 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { notifyStored } from '../../queues/notify';
 import type { Db } from '../db/client';
-import { channels, conversations, messages } from '../db/schema';
+import { channels, contacts, conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
-import { channelSecret, open } from '../lib/secret-box';
-import { markRead } from '../whatsapp/graph';
+import { providerFor } from '../whatsapp/provider';
 
 export async function markConversationRead(env: Env, db: Db, orgId: string, conversationId: string, log: Logger): Promise<boolean> {
   const found = await withOrg(db, orgId, async (tx) => {
@@ -16,22 +15,23 @@ export async function markConversationRead(env: Env, db: Db, orgId: string, conv
       .update(conversations)
       .set({ unreadCount: 0 })
       .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)))
-      .returning({ id: conversations.id, channelId: conversations.channelId });
+      .returning({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId });
     if (!conv) return null;
     const [last] = await tx
-      .select({ wamid: messages.providerMessageId })
+      .select({ wamid: messages.providerMessageId, waId: contacts.waId })
       .from(messages)
+      .innerJoin(contacts, eq(contacts.id, conv.contactId))
       .where(and(eq(messages.organizationId, orgId), eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound')))
       .orderBy(desc(messages.createdAt))
       .limit(1);
     const [channel] = await tx.select().from(channels).where(eq(channels.id, conv.channelId));
-    return { wamid: last?.wamid ?? null, channel };
+    return { wamid: last?.wamid ?? null, waId: last?.waId ?? null, channel };
   });
   if (!found) return false;
-  if (found.wamid && found.channel?.accessTokenEnc && found.channel.phoneNumberId && found.channel.status === 'active') {
+  if (found.wamid && found.waId && found.channel?.status === 'active') {
     try {
-      const cfg = { baseUrl: env.META_GRAPH_BASE_URL, accessToken: await open(env, found.channel.accessTokenEnc, channelSecret(found.channel.id)) };
-      await markRead(cfg, found.channel.phoneNumberId, found.wamid);
+      const provider = await providerFor(env, { ...found.channel, token: found.channel.accessTokenEnc });
+      await provider.markRead(found.waId, found.wamid);
     } catch (err) {
       // The receipt is a courtesy to the customer; our own read state is already saved.
       log.warn('read receipt to WhatsApp failed', errorFields(err));

@@ -6,6 +6,7 @@ import { conversations, messageColumns, messages, type Conversation, type Messag
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
+import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { previewText } from './preview';
 import { templateText } from './template-text';
@@ -22,7 +23,11 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     if (existing) return { message: existing, created: false };
   }
   const freeForm = body.type !== 'template' && body.type !== 'note';
-  if (freeForm && !windowOpen(conversation.lastInboundAt)) {
+  const channel = await capabilitiesOf(tx, actor.orgId, conversation.channelId);
+  if (body.type === 'template' && !channel.templates) {
+    throw new ApiError(422, 'templates_unsupported', 'This number is connected through WhatsApp Web (Evolution): it has no templates; send a message instead');
+  }
+  if (freeForm && channel.window24h && !windowOpen(conversation.lastInboundAt)) {
     throw new ApiError(
       422,
       'window_closed',

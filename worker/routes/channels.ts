@@ -1,5 +1,6 @@
-// /api/v1/channels: connect a WhatsApp number (Meta Cloud API), list, rename, disable.
-import { and, asc, eq } from 'drizzle-orm';
+// /api/v1/channels: connect a WhatsApp number (Meta Cloud API, or Evolution API by QR code), list, rename, disable,
+// reconnect and remove an Evolution instance.
+import { and, eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { byActor, recordAudit } from '../audit/record';
@@ -12,43 +13,18 @@ import type { AppEnv } from '../env';
 import { conflict } from '../errors';
 import { channelSecret, seal } from '../lib/secret-box';
 import { validate } from '../middleware/validate';
+import { channelColumns, channelDto, listChannels } from '../domain/channels';
+import { connectEvolutionChannel, createEvolutionChannel, removeEvolutionInstance } from '../domain/evolution-channels';
+import { publishToInbox } from '../../queues/notify';
+import { createChannelBody, updateChannelBody } from '../schemas/channels';
 
-const digits = (max: number) => z.string().trim().regex(/^\d+$/, 'must be digits only').max(max);
-
-export const createChannelBody = z.object({
-  provider: z.literal('meta_cloud'),
-  name: z.string().trim().min(1).max(80).optional(),
-  phoneNumberId: digits(32),
-  wabaId: digits(32),
-  displayPhoneNumber: z.string().trim().min(3).max(32),
-  accessToken: z.string().trim().min(10).max(1024),
-});
-const updateChannelBody = z
-  .object({ name: z.string().trim().min(1).max(80), status: z.enum(['active', 'disabled']), accessToken: z.string().trim().min(10).max(1024) })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 const idParam = z.object({ id: z.uuid() });
-
-/** Never returns the token, only whether one is stored. */
-export const channelColumns = {
-  id: channels.id,
-  provider: channels.provider,
-  name: channels.name,
-  phoneNumberId: channels.phoneNumberId,
-  wabaId: channels.wabaId,
-  displayPhoneNumber: channels.displayPhoneNumber,
-  status: channels.status,
-  createdAt: channels.createdAt,
-  updatedAt: channels.updatedAt,
-};
 
 export function registerChannels(app: Hono<AppEnv>) {
   app.get('/api/v1/channels', async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'channels.read');
-    const data = await withOrg(c.var.db, actor.orgId, (tx) =>
-      tx.select(channelColumns).from(channels).where(eq(channels.organizationId, actor.orgId)).orderBy(asc(channels.createdAt)),
-    );
+    const data = await withOrg(c.var.db, actor.orgId, (tx) => listChannels(tx, actor.orgId));
     return c.json({ data, nextCursor: null });
   });
 
@@ -56,6 +32,11 @@ export function registerChannels(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     authorize(actor, 'channels.manage');
     const body = c.req.valid('json');
+    if (body.provider === 'evolution') {
+      const created = await createEvolutionChannel(c.env, c.var.db, actor, body, c.env.WEBHOOK_BASE_URL || new URL(c.req.url).origin);
+      await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel: created.channel } }], c.var.log);
+      return c.json(created, 201);
+    }
     // The id is chosen here: the sealed token is bound to its channel (associated data).
     const id = crypto.randomUUID();
     const accessTokenEnc = await seal(c.env, body.accessToken, channelSecret(id));
@@ -77,7 +58,7 @@ export function registerChannels(app: Hono<AppEnv>) {
         await recordAudit(tx, { action: 'channel.connected', ...byActor(actor), targetType: 'channel', targetId: row!.id, metadata: { phoneNumberId: body.phoneNumberId } });
         return row!;
       });
-      return c.json({ channel }, 201);
+      return c.json({ channel: channelDto(channel) }, 201);
     } catch (err) {
       // The number may belong to this or any other organisation: one number, one tenant.
       if (isUniqueViolation(err)) throw conflict('This WhatsApp number is already connected to an organisation', 'channel_taken');
@@ -94,6 +75,8 @@ export function registerChannels(app: Hono<AppEnv>) {
       ...(body.name ? { name: body.name } : {}),
       ...(body.status ? { status: body.status, disabledAt: body.status === 'disabled' ? new Date() : null } : {}),
       ...(body.accessToken ? { accessTokenEnc: await seal(c.env, body.accessToken, channelSecret(id)) } : {}),
+      ...(body.sendRatePerMinute ? { sendRatePerMinute: body.sendRatePerMinute } : {}),
+      ...(body.silentAfterMinutes ? { silentAfterMinutes: body.silentAfterMinutes } : {}),
     };
     const channel = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const [row] = await tx
@@ -107,12 +90,37 @@ export function registerChannels(app: Hono<AppEnv>) {
           ...byActor(actor),
           targetType: 'channel',
           targetId: id,
-          metadata: { name: body.name, status: body.status, tokenChanged: Boolean(body.accessToken) },
+          metadata: { name: body.name, status: body.status, tokenChanged: Boolean(body.accessToken), sendRatePerMinute: body.sendRatePerMinute, silentAfterMinutes: body.silentAfterMinutes },
         });
       }
       return row;
     });
     if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    const dto = channelDto(channel);
+    await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel: dto } }], c.var.log);
+    return c.json({ channel: dto });
+  });
+
+  // Evolution: a fresh QR code (or the state, once connected); the phone scans it in WhatsApp → Linked devices.
+  app.post('/api/v1/channels/:id/reconnect', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'channels.manage');
+    const { id } = c.req.valid('param');
+    const channel = await connectEvolutionChannel(c.env, c.var.db, actor, id);
+    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel } }], c.var.log);
+    return c.json({ channel });
+  });
+
+  // Disconnects the number: an Evolution instance is logged out and deleted on its server; the channel stays,
+  // disabled, so its conversations keep their history.
+  app.delete('/api/v1/channels/:id', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'channels.manage');
+    const { id } = c.req.valid('param');
+    const channel = await removeEvolutionInstance(c.env, c.var.db, actor, id);
+    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel } }], c.var.log);
     return c.json({ channel });
   });
 }

@@ -8,6 +8,7 @@ import { notFoundAudited } from '../db/cross-tenant';
 import { conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { CONVERSATION_SORTS, conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
+import { capabilitiesOf } from '../domain/channels';
 import { messageDto } from '../domain/dto';
 import { storeOutgoing } from '../domain/send';
 import { updateConversation } from '../domain/assignment';
@@ -54,15 +55,20 @@ export function registerConversations(app: Hono<AppEnv>) {
   app.get('/api/v1/conversations/:id', validate('param', idParam), async (c) => {
     const actor = c.var.actor;
     const conversation = await visibleConversation(c, c.req.valid('param').id);
-    const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversation.id]));
-    const open = windowOpen(conversation.lastInboundAt);
+    const [[summary], channel] = await withOrg(c.var.db, actor.orgId, (tx) =>
+      Promise.all([conversationSummaries(tx, actor.orgId, [conversation.id]), capabilitiesOf(tx, actor.orgId, conversation.channelId)]),
+    );
+    // Evolution (WhatsApp Web) has no 24-hour rule: always open, never expiring.
+    const open = !channel.window24h || windowOpen(conversation.lastInboundAt);
     return c.json({
       conversation: {
         ...summary,
         snoozedUntil: conversation.snoozedUntil,
+        channel,
         window: {
           open,
-          expiresAt: conversation.lastInboundAt ? new Date(conversation.lastInboundAt.getTime() + WINDOW_MS) : null,
+          applies: channel.window24h,
+          expiresAt: channel.window24h && conversation.lastInboundAt ? new Date(conversation.lastInboundAt.getTime() + WINDOW_MS) : null,
         },
       },
     });

@@ -2,16 +2,15 @@
 // and answers 200 only once the body is safely on the ingest queue (otherwise 5xx, so Meta retries).
 import { sameSecret } from '../lib/same-secret';
 import type { Hono } from 'hono';
-import { QUEUE_NAMES, type QueueMessage } from '../../queues/messages';
+import { QUEUE_NAMES } from '../../queues/messages';
 import type { AppEnv } from '../env';
 import { ApiError, errorBody } from '../errors';
 import { errorFields } from '../lib/log';
+import { enqueueWebhook } from './enqueue';
 import { verifyMetaSignature } from './signature';
 
 // Meta's payloads are a few KB; anything near this is not a webhook.
 export const WEBHOOK_MAX_BYTES = 3 * 1024 * 1024;
-// Queue messages are limited to 128 KB: larger bodies wait in R2 and travel by reference.
-const INLINE_MAX_BYTES = 100 * 1024;
 
 export function registerWhatsAppWebhook(app: Hono<AppEnv>) {
   app.get('/webhooks/whatsapp', async (c) => {
@@ -36,15 +35,7 @@ export function registerWhatsAppWebhook(app: Hono<AppEnv>) {
     const receivedAt = new Date().toISOString();
     const requestId = c.get('requestId');
     try {
-      let message: QueueMessage;
-      if (raw.byteLength <= INLINE_MAX_BYTES) {
-        message = { type: 'meta.webhook', body: new TextDecoder().decode(raw), receivedAt, requestId };
-      } else {
-        const key = `webhooks/raw/${receivedAt.slice(0, 10)}/${crypto.randomUUID()}.json`;
-        await c.env.MEDIA.put(key, raw, { httpMetadata: { contentType: 'application/json' } });
-        message = { type: 'meta.webhook', bodyKey: key, receivedAt, requestId };
-      }
-      await c.env.INGEST_QUEUE.send(message, { contentType: 'json' });
+      await enqueueWebhook(c.env, raw, { type: 'meta.webhook', receivedAt, requestId });
     } catch (err) {
       c.var.log.error('webhook enqueue failed', { ...errorFields(err), queue: QUEUE_NAMES.ingest });
       return c.json(errorBody('enqueue_failed', 'Could not accept the event now; retry'), 503);

@@ -1,0 +1,45 @@
+// Evolution API's webhook, one URL per channel. The acknowledgement path checks the channel's secret header (in
+// constant time, no database), refuses a body it cannot read with 400, acknowledges events Conversa does not use
+// without queueing them, and answers 200 only once the body is on the ingest queue (otherwise 503: Evolution retries).
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { parseEvolutionWebhook } from '../../queues/evolution/normalise';
+import { QUEUE_NAMES } from '../../queues/messages';
+import type { AppEnv } from '../env';
+import { ApiError, errorBody } from '../errors';
+import { errorFields } from '../lib/log';
+import { enqueueWebhook } from './enqueue';
+import { EVOLUTION_SECRET_HEADER, validEvolutionSecret } from './evolution-secret';
+
+/** History syncs (messages.set) carry many messages; still a bound. */
+export const EVOLUTION_WEBHOOK_MAX_BYTES = 20 * 1024 * 1024;
+
+const channelIdParam = z.uuid();
+
+export function registerEvolutionWebhook(app: Hono<AppEnv>) {
+  app.post('/webhooks/evolution/:channelId', async (c) => {
+    const channelId = c.req.param('channelId');
+    // A malformed id cannot have a valid secret: same answer as a wrong secret, nothing learnt.
+    const presented = c.req.header(EVOLUTION_SECRET_HEADER);
+    if (!channelIdParam.safeParse(channelId).success || !(await validEvolutionSecret(c.env.EVOLUTION_WEBHOOK_KEY, channelId, presented))) {
+      c.var.log.warn('evolution webhook secret rejected');
+      return c.json(errorBody('invalid_secret', `The ${EVOLUTION_SECRET_HEADER} header does not match this channel`), 401);
+    }
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > EVOLUTION_WEBHOOK_MAX_BYTES) throw new ApiError(413, 'payload_too_large', 'Webhook body too large');
+    const raw = await c.req.text();
+    if (raw.length > EVOLUTION_WEBHOOK_MAX_BYTES) throw new ApiError(413, 'payload_too_large', 'Webhook body too large');
+    const parsed = parseEvolutionWebhook(raw, channelId);
+    if (!parsed.ok) return c.json(errorBody('invalid_payload', `Not an Evolution API event we can read: ${parsed.error}`), 400);
+    if (parsed.events.every((e) => e.kind === 'ignored')) return c.json({ received: true, ignored: true }, 200);
+    // Evolution puts the instance's own API key in every body: it is not kept (queue, R2, dead letters).
+    const { apikey: _apikey, ...kept } = JSON.parse(raw) as Record<string, unknown>;
+    try {
+      await enqueueWebhook(c.env, JSON.stringify(kept), { type: 'evolution.webhook', channelId, receivedAt: new Date().toISOString(), requestId: c.get('requestId') });
+    } catch (err) {
+      c.var.log.error('webhook enqueue failed', { ...errorFields(err), queue: QUEUE_NAMES.ingest });
+      return c.json(errorBody('enqueue_failed', 'Could not accept the event now; retry'), 503);
+    }
+    return c.json({ received: true }, 200);
+  });
+}
