@@ -17,6 +17,11 @@ interface ListEntry {
  */
 export class OrgInbox extends FanoutRoom {
   protected override visibleTo(identity: SocketIdentity, event: RealtimeEvent): RealtimeEvent | null {
+    // A QR code links a device to the business's WhatsApp: only admins (who connect numbers) receive it.
+    if (event.type === 'channel.updated' && identity.role !== 'tenant_admin') {
+      const { channel } = event.data as { channel: Record<string, unknown> };
+      return { ...event, data: { channel: { ...channel, qrCode: null } } };
+    }
     if (identity.role !== 'agent' || event.type !== 'conversation.updated') return event;
     const c = event.data as ListEntry;
     if (c.assigneeId === null || c.assigneeId === identity.userId) return event;

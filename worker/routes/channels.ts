@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { byActor, recordAudit } from '../audit/record';
-import { authorize } from '../auth/policy';
+import { authorize, can } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { isUniqueViolation } from '../db/errors';
 import { channels } from '../db/schema';
@@ -24,7 +24,9 @@ export function registerChannels(app: Hono<AppEnv>) {
   app.get('/api/v1/channels', async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'channels.read');
-    const data = await withOrg(c.var.db, actor.orgId, (tx) => listChannels(tx, actor.orgId));
+    const rows = await withOrg(c.var.db, actor.orgId, (tx) => listChannels(tx, actor.orgId));
+    // A QR code links a device to the business's WhatsApp: only those who manage channels see it.
+    const data = can(actor, 'channels.manage') ? rows : rows.map((ch) => ({ ...ch, qrCode: null }));
     return c.json({ data, nextCursor: null });
   });
 

@@ -75,7 +75,9 @@ export interface ConversationRow {
 
 export interface ConversationDetail extends ConversationRow {
   snoozedUntil: string | null;
-  window: { open: boolean; expiresAt: string | null };
+  /** `applies: false` for numbers connected through WhatsApp Web (Evolution): no 24-hour rule, no templates. */
+  window: { open: boolean; expiresAt: string | null; applies?: boolean };
+  channel?: { provider: 'meta_cloud' | 'evolution'; window24h: boolean; templates: boolean };
 }
 
 export interface Reaction {
@@ -168,6 +170,18 @@ export interface Channel {
   wabaId: string | null;
   displayPhoneNumber: string | null;
   status: 'active' | 'disabled';
+  /** Evolution (QR-connected numbers): the instance, its WhatsApp connection and the QR code to scan meanwhile. */
+  instanceName: string | null;
+  connectionState: 'open' | 'connecting' | 'close' | 'refused' | null;
+  qrCode: string | null;
+  qrUpdatedAt: string | null;
+  connectionUpdatedAt: string | null;
+  lastEventAt: string | null;
+  sendRatePerMinute: number;
+  silentAfterMinutes: number;
+  capabilities: { window24h: boolean; templates: boolean };
+  /** "Open" yet nothing received for silentAfterMinutes: check the phone. */
+  silent: boolean;
   createdAt: string;
   updatedAt: string;
 }

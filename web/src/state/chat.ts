@@ -75,8 +75,12 @@ export class ChatStore {
   readonly typing = signal<Record<string, number>>({});
   readonly socketState = signal<SocketState>('idle');
 
+  /** Whether the 24-hour rule applies to this conversation's number (not on Evolution / WhatsApp Web). */
+  readonly windowApplies = computed(() => this.conversation.value?.channel?.window24h !== false);
+
   readonly windowOpen = computed(() => {
     const c = this.conversation.value;
+    if (c && !this.windowApplies.value) return true;
     if (!c?.lastInboundAt) return false;
     return new Date(c.lastInboundAt).getTime() + WINDOW_MS > nowMs.value;
   });

@@ -22,7 +22,7 @@ export function Composer({ store }: { store: ChatStore }) {
   const c = store.conversation.value!;
   const windowOpen = store.windowOpen.value;
   const expiresAt = c.lastInboundAt ? new Date(new Date(c.lastInboundAt).getTime() + 24 * 3600_000).toISOString() : null;
-  const closingSoon = windowOpen && expiresAt && new Date(expiresAt).getTime() - now.value < 2 * 3600_000;
+  const closingSoon = store.windowApplies.value && windowOpen && expiresAt && new Date(expiresAt).getTime() - now.value < 2 * 3600_000;
 
   return (
     <section class={`composer${note ? ' composer-note' : ''}`} aria-label={t('composer.label')} data-testid="composer" data-mode={note ? 'note' : windowOpen ? 'text' : 'template'}>
@@ -35,6 +35,11 @@ export function Composer({ store }: { store: ChatStore }) {
         </button>
         {closingSoon && !note && expiresAt && <span class="composer-hint">{t('composer.windowClosing', { time: relative(expiresAt, now.value) })}</span>}
         {note && <span class="composer-hint">{t('composer.noteHint')}</span>}
+        {!note && !store.windowApplies.value && (
+          <span class="composer-hint" data-testid="no-window-hint">
+            {t('composer.noWindow')}
+          </span>
+        )}
       </div>
       {!note && !windowOpen ? (
         <TemplateComposer store={store} never={!c.lastInboundAt} />

@@ -87,11 +87,13 @@ export function ContactPanel({ store }: { store: ChatStore }) {
         <dt>{t('contact.window')}</dt>
         <dd data-testid="window-state" data-open={open ? 'true' : 'false'}>
           <span class={`window-dot ${open ? 'is-open' : 'is-closed'}`} aria-hidden="true" />
-          {!expires
-            ? t('contact.windowNever')
-            : open
-              ? t('contact.windowOpen', { time: `${dateTime(expires)} (${relative(expires, now.value)})` })
-              : t('contact.windowClosed', { time: dateTime(expires) })}
+          {!store.windowApplies.value
+            ? t('contact.windowNotApplicable')
+            : !expires
+              ? t('contact.windowNever')
+              : open
+                ? t('contact.windowOpen', { time: `${dateTime(expires)} (${relative(expires, now.value)})` })
+                : t('contact.windowClosed', { time: dateTime(expires) })}
         </dd>
         <dt>{t('contact.status')}</dt>
         <dd>{t(`status.${c.status}`)}</dd>

@@ -3,7 +3,12 @@ import { apiOrigin, get, patch, post } from '../../api/client';
 import type { Channel, Page } from '../../api/types';
 import { errorText, t } from '../../i18n';
 import { formatPhone } from '../../lib/format';
+import { onInboxEvent } from '../../state/realtime';
 import { CopyField, Heading, Notice } from './common';
+import { EvolutionChannelCard, EvolutionConnectForm } from './EvolutionChannel';
+
+/** While a QR code waits to be scanned, the list is also re-read this often (in case the live socket is down). */
+const CONNECTING_POLL_MS = 5_000;
 
 const EMPTY = { name: '', phoneNumberId: '', wabaId: '', displayPhoneNumber: '', accessToken: '' };
 
@@ -22,7 +27,23 @@ export function Channels() {
     );
   useEffect(() => {
     void load();
+    // QR codes and connection states arrive live (channel.updated on the inbox socket).
+    return onInboxEvent((e) => {
+      if (e.type === 'channel.updated') upsert((e.data as { channel: Channel }).channel);
+    });
   }, []);
+  const connecting = list?.some((c) => c.provider === 'evolution' && c.status === 'active' && c.connectionState !== 'open') ?? false;
+  useEffect(() => {
+    if (!connecting) return;
+    const timer = setInterval(() => void load(), CONNECTING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [connecting]);
+
+  const upsert = (channel: Channel) =>
+    setList((current) => {
+      const others = (current ?? []).filter((c) => c.id !== channel.id);
+      return [...others, channel].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
 
   const set = (k: keyof typeof EMPTY) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
 
@@ -81,7 +102,10 @@ export function Channels() {
         <p class="muted">{t('channels.none')}</p>
       ) : (
         <ul class="cards" data-testid="channel-list">
-          {list.map((c) => (
+          {list.map((c) =>
+            c.provider === 'evolution' ? (
+              <EvolutionChannelCard key={c.id} channel={c} onChange={upsert} />
+            ) : (
             <li class="card channel" key={c.id}>
               <div>
                 <p class="channel-name">
@@ -94,9 +118,11 @@ export function Channels() {
                 {c.status === 'active' ? t('channels.disable') : t('channels.enable')}
               </button>
             </li>
-          ))}
+            ),
+          )}
         </ul>
       )}
+      <EvolutionConnectForm onCreated={upsert} />
       <form class="card form" onSubmit={connect} data-testid="channel-form">
         <h3>{t('channels.connect')}</h3>
         <p class="muted">{t('channels.connectIntro')}</p>
