@@ -113,7 +113,7 @@ export function parseEvolutionWebhook(rawBody: string, channelId: string, receiv
   const { event, instance, data } = envelope.data;
   // Evolution names events "messages.upsert"; its config and some versions say "MESSAGES_UPSERT".
   const name = event.toLowerCase().replace(/_/g, '.');
-  const at = new Date(envelope.data.date_time ?? '') ;
+  const at = new Date(envelope.data.date_time ?? '');
   const eventAt = Number.isNaN(at.getTime()) ? receivedAt : at;
   try {
     const events = byEvent(name, data, channelId, instance, eventAt);
@@ -341,7 +341,10 @@ function normaliseContent(m: RawMessage, raw: Record<string, unknown>): Content 
 
 function phonesOfVcard(vcard: string | undefined): { phone: string; wa_id?: string }[] {
   if (!vcard) return [];
-  return [...vcard.matchAll(/^TEL[^:]*?(?:waid=(\d+))?[^:]*:(.+)$/gim)].map((m) => ({ phone: m[2]!.trim(), ...(m[1] && { wa_id: m[1] }) }));
+  return [...vcard.matchAll(/^TEL([^:]*):(.+)$/gim)].map((m) => {
+    const waId = /waid=(\d+)/i.exec(m[1]!)?.[1];
+    return { phone: m[2]!.trim(), ...(waId && { wa_id: waId }) };
+  });
 }
 
 function statusEvents(u: z.infer<typeof updateSchema>, channelId: string, at: Date): StatusEvent[] {
