@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'node',
-    include: ['scripts/**/*.test.ts', 'fake-meta/**/*.test.ts'],
+    include: ['scripts/**/*.test.ts', 'fake-meta/**/*.test.ts', 'fake-evolution/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
