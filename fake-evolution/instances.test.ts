@@ -209,8 +209,8 @@ describe('webhook settings', () => {
     receiver.clear();
     await api(fake, 'GET', '/instance/connect/loja-wh'); // still connecting: same QR, no events
     await fake.scan('loja-wh');
-    await fake.customerMessage('loja-wh', { from: '5511987654321', text: 'oi' });
-    await fake.status('loja-wh', fake.sent()[0]?.id ?? (await fake.customerMessage('loja-wh', { from: '5511987654321' })).id, 'READ');
+    const inbound = await fake.customerMessage('loja-wh', { from: '5511987654321', text: 'oi' });
+    await fake.status('loja-wh', inbound.id, 'READ'); // messages.update: not subscribed
     await fake.settled();
     expect(new Set(receiver.received.map((r) => r.json.event))).toEqual(new Set(['connection.update', 'messages.upsert']));
     expect(receiver.received.every((r) => r.headers['x-a'] === '1')).toBe(true);
