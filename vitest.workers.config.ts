@@ -24,6 +24,9 @@ export default defineConfig({
           META_GRAPH_BASE_URL: process.env.META_GRAPH_BASE_URL ?? devVars.META_GRAPH_BASE_URL ?? '',
           // Tests drive the fake Meta's control API (/_fake/…) through this.
           FAKE_META_URL: process.env.FAKE_META_URL ?? '',
+          // The fake Evolution API (scripts/test.ts): the worker's Evolution server, and its control API for tests.
+          EVOLUTION_API_URL: process.env.EVOLUTION_API_URL ?? '',
+          FAKE_EVOLUTION_URL: process.env.FAKE_EVOLUTION_URL ?? '',
         },
       },
     }),

@@ -1,5 +1,6 @@
 // `npm run dev`: the whole product on this machine (scripts/lib/stack.ts). Embedded Postgres unless DATABASE_URL is
-// set, data under .data/; API on PORT (8787), web app on WEB_PORT (5173), fake Meta on FAKE_META_PORT (8790).
+// set, data under .data/; API on PORT (8787), web app on WEB_PORT (5173), fake Meta on FAKE_META_PORT (8790), fake
+// Evolution API on FAKE_EVOLUTION_PORT (8791).
 // Ctrl-C stops everything.
 import { copyFileSync, existsSync } from 'node:fs';
 import { isPortFree } from './lib/ports';
@@ -12,6 +13,7 @@ const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 8787);
 const WEB_PORT = Number(process.env.WEB_PORT ?? 5173);
 const FAKE_META_PORT = Number(process.env.FAKE_META_PORT ?? 8790);
+const FAKE_EVOLUTION_PORT = Number(process.env.FAKE_EVOLUTION_PORT ?? 8791);
 const say = prefixer('dev');
 let stack: Stack | undefined;
 let stopping = false;
@@ -19,7 +21,7 @@ let stopping = false;
 async function main() {
   requireNode22();
   say(`node ${process.version}`);
-  for (const [name, port] of [['PORT', PORT], ['WEB_PORT', WEB_PORT], ['FAKE_META_PORT', FAKE_META_PORT]] as const) {
+  for (const [name, port] of [['PORT', PORT], ['WEB_PORT', WEB_PORT], ['FAKE_META_PORT', FAKE_META_PORT], ['FAKE_EVOLUTION_PORT', FAKE_EVOLUTION_PORT]] as const) {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`${name}=${process.env[name]} is not a valid port.`);
     if (!(await isPortFree(port, HOST))) {
       fail(`Port ${port} on ${HOST} is already in use (${name}). Stop what uses it, or run e.g. ${name}=${port + 10} npm run dev.`);
@@ -37,6 +39,7 @@ async function main() {
     apiPort: PORT,
     webPort: WEB_PORT,
     fakeMetaPort: FAKE_META_PORT,
+    fakeEvolutionPort: FAKE_EVOLUTION_PORT,
     dataDir: '.data/pglite',
     databaseUrl: process.env.DATABASE_URL,
     persistTo: '.data/wrangler',
@@ -51,6 +54,7 @@ async function main() {
     `  Web app        ${stack.webUrl}`,
     `  API            ${stack.apiUrl}   (health: ${stack.apiUrl}/health)`,
     `  Customer phone ${stack.fakeMeta.url}/   (the fake WhatsApp: write to the demo number as a customer)`,
+    `  QR-code phone  ${stack.fakeEvolution.url}/   (the fake Evolution API: scan QR codes, write to QR-connected numbers)`,
     `  Mail outbox    ${stack.apiUrl}/dev/outbox`,
     `  Database       ${stack.embedded ? 'embedded PGlite, data in .data/pglite' : 'DATABASE_URL'}`,
     '',

@@ -10,6 +10,7 @@ import { runMigrations } from './lib/migrate';
 import { startWsProxy } from './lib/ws-proxy';
 import { requireNode22, withSameNode } from './lib/node-version';
 import { startFakeMeta } from '../fake-meta';
+import { startFakeEvolution } from '../fake-evolution';
 import { readFileSync as readText } from 'node:fs';
 import { parseEnv } from 'node:util';
 
@@ -33,6 +34,8 @@ async function main(): Promise<number> {
   // Meta's), since the worker inside vitest has no HTTP address of its own.
   const devVars = parseEnv(readText('.dev.vars.example', 'utf8')) as Record<string, string>;
   const fakeMeta = await startFakeMeta({ webhookUrl: 'http://127.0.0.1:9/unused', appSecret: devVars.META_APP_SECRET!, autoStatuses: false });
+  // Likewise the fake Evolution: tests create instances through the worker and post its webhook bodies themselves.
+  const fakeEvolution = await startFakeEvolution({ apiKey: devVars.EVOLUTION_API_KEY!, autoScanMs: null, autoStatuses: false });
 
   let code = 1;
   try {
@@ -49,6 +52,8 @@ async function main(): Promise<number> {
       DB_WS_PROXY: proxy.address,
       FAKE_META_URL: fakeMeta.url,
       META_GRAPH_BASE_URL: fakeMeta.graphBaseUrl,
+      FAKE_EVOLUTION_URL: fakeEvolution.url,
+      EVOLUTION_API_URL: fakeEvolution.url,
       WRANGLER_SEND_METRICS: 'false',
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     });
@@ -65,6 +70,7 @@ async function main(): Promise<number> {
     if (dbName) await dropDatabase(adminUrl, dbName, proxy.address).catch((e) => console.warn(`[test] drop ${dbName}: ${e}`));
     await proxy.close();
     await fakeMeta.close();
+    await fakeEvolution.close();
     await embedded?.close();
   }
   printSummary();

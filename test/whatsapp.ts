@@ -14,14 +14,17 @@ export interface TestChannel {
   accessToken: string;
 }
 
-export async function fake(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env.FAKE_META_URL}/_fake${path}`, {
+/** A call to a local fake's control API (`<base>/_fake/…`): the fake Meta's, or the fake Evolution's. */
+export async function fakeControl(base: string | undefined, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}/_fake${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
+
+export const fake = (method: string, path: string, body?: unknown) => fakeControl(env.FAKE_META_URL, method, path, body);
 
 /** A fresh number at the fake Meta, connected to the session's organisation through the API. */
 export async function connectChannel(s: Session): Promise<TestChannel> {

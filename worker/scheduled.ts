@@ -6,6 +6,7 @@ import { sweepOutbound } from './jobs/outbound-sweeper';
 import { settlePendingStatuses } from './jobs/pending-statuses';
 import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
+import { flagSilentChannels } from './jobs/silent-channels';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
@@ -47,11 +48,16 @@ const pendingStatuses = withDb(async (env, db, log) => {
   if (result.applied + result.expired > 0) log.info('pending statuses settled', result);
 });
 
+const silentChannels = withDb(async (env, db, log) => {
+  await flagSilentChannels(env, db, log);
+});
+
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts), dead letters parked in
   // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts),
-  // snoozed conversations whose time has come (jobs/snooze-wakeup.ts).
-  '* * * * *': [outboundSweeper, snoozes, deadLetters, pendingStatuses],
+  // snoozed conversations whose time has come (jobs/snooze-wakeup.ts), Evolution numbers gone silent
+  // (jobs/silent-channels.ts).
+  '* * * * *': [outboundSweeper, snoozes, deadLetters, pendingStatuses, silentChannels],
   // Daily 03:00 UTC (00:00 in São Paulo).
   '0 3 * * *': [retention],
 };

@@ -61,3 +61,26 @@ export async function seedDemoChannel(
       .onConflictDoNothing();
   });
 }
+
+export const DEMO_EVOLUTION_INSTANCE = 'loja-demo-qr';
+
+/**
+ * The demo organisation's QR-connected number (Evolution API): the channel row, kept across runs; `npm run dev`
+ * creates its instance at the fake Evolution on every start. Returns the channel id (null without the demo tenant).
+ */
+export async function seedDemoEvolutionChannel(db: Db): Promise<string | null> {
+  return asSystem(db, async (tx) => {
+    const [org] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, 'demo'));
+    if (!org) return null;
+    const [existing] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.instanceName, DEMO_EVOLUTION_INSTANCE));
+    if (existing) {
+      await tx.update(channels).set({ connectionState: 'connecting', qrCode: null, status: 'active' }).where(eq(channels.id, existing.id));
+      return existing.id;
+    }
+    const [row] = await tx
+      .insert(channels)
+      .values({ organizationId: org.id, provider: 'evolution', name: 'WhatsApp Loja Demo (QR code)', instanceName: DEMO_EVOLUTION_INSTANCE, connectionState: 'connecting' })
+      .returning({ id: channels.id });
+    return row!.id;
+  });
+}

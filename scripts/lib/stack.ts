@@ -1,17 +1,20 @@
 // The whole product on this machine, as one call: database (embedded unless a URL is given), migrations, demo
-// tenant, fake Meta, `wrangler dev` (worker, queues, Durable Objects, R2, cron) and Vite. `npm run dev` uses it with
+// tenant, fake Meta, fake Evolution API, `wrangler dev` (worker, queues, Durable Objects, R2, cron) and Vite. `npm run dev` uses it with
 // fixed ports; end-to-end tests use it with free ports and throw-away data.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { DEMO_NUMBER, seedDemo as seedFakeDemo, startFakeMeta, type FakeMeta } from '../../fake-meta';
+import { startFakeEvolution, type FakeEvolution } from '../../fake-evolution';
+import { createInstance } from '../../worker/whatsapp/evolution';
+import { evolutionWebhook } from '../../worker/webhooks/evolution-secret';
 import { driveCrons, wranglerCrons, type CronDriver } from './cron';
 import { isLocalUrl, nodeDb } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-pg';
 import { runMigrations } from './migrate';
 import { freePort } from './ports';
 import { prefixer, startProcess, stopProcess } from './processes';
-import { seedDemo, seedDemoChannel } from './seed';
+import { DEMO_EVOLUTION_INSTANCE, seedDemo, seedDemoChannel, seedDemoEvolutionChannel } from './seed';
 import { startWsProxy, type WsProxy } from './ws-proxy';
 
 export interface StackOptions {
@@ -19,6 +22,9 @@ export interface StackOptions {
   apiPort: number;
   webPort?: number;
   fakeMetaPort?: number;
+  fakeEvolutionPort?: number;
+  /** The fake Evolution's QR code scans itself this long after it is shown (null: only from its phone page or control API). */
+  evolutionAutoScanMs?: number | null;
   /** Embedded Postgres data directory; in memory when absent. Ignored with databaseUrl. */
   dataDir?: string;
   databaseUrl?: string;
@@ -35,6 +41,7 @@ export interface Stack {
   databaseUrl: string;
   wsProxy?: string;
   fakeMeta: FakeMeta;
+  fakeEvolution: FakeEvolution;
   embedded: boolean;
   stop(): Promise<void>;
 }
@@ -52,6 +59,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let embedded: EmbeddedPostgres | undefined;
   let proxy: WsProxy | undefined;
   let fakeMeta: FakeMeta | undefined;
+  let fakeEvolution: FakeEvolution | undefined;
   let crons: CronDriver | undefined;
   let stopping = false;
 
@@ -60,6 +68,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     crons?.stop();
     await Promise.all(children.map((c) => stopProcess(c)));
     await fakeMeta?.close().catch(() => {});
+    await fakeEvolution?.close().catch(() => {});
     await proxy?.close().catch(() => {});
     await embedded?.close().catch(() => {});
   };
@@ -80,6 +89,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const { db, pool } = nodeDb(dbUrl, wsProxy);
     const { created } = await seedDemo(db);
     await seedDemoChannel(db, vars.ENCRYPTION_KEY!, DEMO_NUMBER);
+    const evolutionChannelId = await seedDemoEvolutionChannel(db);
     await pool.end();
     if (!opts.quiet) say(created ? 'migrations applied; demo organisation seeded' : 'migrations applied; demo organisation present');
 
@@ -91,6 +101,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       appSecret: vars.META_APP_SECRET!,
     });
     seedFakeDemo(fakeMeta);
+    fakeEvolution = await startFakeEvolution({
+      host,
+      port: opts.fakeEvolutionPort ?? 0,
+      apiKey: vars.EVOLUTION_API_KEY!,
+      ...(opts.evolutionAutoScanMs !== undefined && { autoScanMs: opts.evolutionAutoScanMs }),
+    });
 
     // No network here: keep wrangler from phoning home for metrics or the Request.cf object.
     const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', FORCE_COLOR: '0' };
@@ -99,6 +115,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...devVars(),
       DATABASE_URL: dbUrl,
       META_GRAPH_BASE_URL: fakeMeta.graphBaseUrl,
+      EVOLUTION_API_URL: fakeEvolution.url,
+      WEBHOOK_BASE_URL: apiUrl,
       APP_URL: `http://${host}:${opts.webPort ?? opts.apiPort}`,
     };
     const wranglerArgs = ['dev', '--ip', host, '--port', String(opts.apiPort), '--inspector-port', String(await freePort()),
@@ -113,6 +131,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const child of children) child.on('exit', (code) => !stopping && opts.onExit?.(String(child.spawnargs[0]), code));
 
     await waitForHealth(`${apiUrl}/health`, 180_000, () => stopping);
+    // The demo's QR-connected number: its instance is created (fresh fake, fresh instance) once the worker can take
+    // its webhooks, so the QR code and the connection reach Settings → Channels.
+    if (evolutionChannelId) {
+      const cfg = { baseUrl: fakeEvolution.url, apiKey: vars.EVOLUTION_API_KEY! };
+      await createInstance(cfg, DEMO_EVOLUTION_INSTANCE, await evolutionWebhook(vars.EVOLUTION_WEBHOOK_KEY!, apiUrl, evolutionChannelId));
+    }
     crons = driveCrons(apiUrl, wranglerCrons(), (cron, err) => say(`cron ${cron} could not be fired: ${err instanceof Error ? err.message : err}`));
     return {
       apiUrl,
@@ -120,6 +144,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       databaseUrl: dbUrl,
       wsProxy,
       fakeMeta,
+      fakeEvolution,
       embedded: Boolean(embedded),
       stop,
     };

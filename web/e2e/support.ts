@@ -72,7 +72,7 @@ export function ensureDevVars() {
   }
 }
 
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(opts: { evolutionAutoScanMs?: number | null } = {}): Promise<E2E> {
   // Fail before the (slow) stack starts: in CI a missing browser is an error, not a skip.
   if (!findChromium()) throw new Error('Chromium is not installed (`command -v chromium` found nothing); the browser tests need it.');
   ensureDevVars();
@@ -82,6 +82,7 @@ export async function startE2E(): Promise<E2E> {
     webPort: await freePort(),
     persistTo,
     quiet: true,
+    ...(opts.evolutionAutoScanMs !== undefined && { evolutionAutoScanMs: opts.evolutionAutoScanMs }),
   });
   // Vite compiles on first request: warm the app up so the first test does not pay for it.
   await fetch(`${stack.webUrl}/`).then((r) => r.text());

@@ -98,3 +98,19 @@ export async function applyChannelStates(tx: Tx, orgId: string, changes: Channel
     .where(and(eq(channels.organizationId, orgId), inArray(channels.id, [...touched])))
     .returning(channelColumns);
 }
+
+/**
+ * Evolution channels that became silent in the last minute (their silence period just ran out): told to the inbox
+ * once per silence by the every-minute job; Settings computes `silent` on every read anyway. Runs as the system
+ * (across organisations); returns the rows with their organisation.
+ */
+export async function newlySilentChannels(tx: Tx, now = new Date()) {
+  return tx
+    .select({ organizationId: channels.organizationId, ...channelColumns })
+    .from(channels)
+    .where(
+      sql`${channels.provider} = 'evolution' and ${channels.status} = 'active' and ${channels.connectionState} = 'open'
+          and greatest(${channels.lastEventAt}, ${channels.connectionUpdatedAt}) + make_interval(mins => ${channels.silentAfterMinutes})
+              between ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz and ${now.toISOString()}::timestamptz`,
+    );
+}

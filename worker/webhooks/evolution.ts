@@ -9,19 +9,25 @@ import type { AppEnv } from '../env';
 import { ApiError, errorBody } from '../errors';
 import { errorFields } from '../lib/log';
 import { enqueueWebhook } from './enqueue';
-import { EVOLUTION_SECRET_HEADER, validEvolutionSecret } from './evolution-secret';
+import { sameSecret } from '../lib/same-secret';
+import { EVOLUTION_SECRET_HEADER, evolutionWebhookSecret } from './evolution-secret';
 
 /** History syncs (messages.set) carry many messages; still a bound. */
 export const EVOLUTION_WEBHOOK_MAX_BYTES = 20 * 1024 * 1024;
 
 const channelIdParam = z.uuid();
 
+async function validSecret(key: string | undefined, channelId: string, presented: string | undefined): Promise<boolean> {
+  if (!key || !presented) return false;
+  return sameSecret(presented, await evolutionWebhookSecret(key, channelId));
+}
+
 export function registerEvolutionWebhook(app: Hono<AppEnv>) {
   app.post('/webhooks/evolution/:channelId', async (c) => {
     const channelId = c.req.param('channelId');
     // A malformed id cannot have a valid secret: same answer as a wrong secret, nothing learnt.
     const presented = c.req.header(EVOLUTION_SECRET_HEADER);
-    if (!channelIdParam.safeParse(channelId).success || !(await validEvolutionSecret(c.env.EVOLUTION_WEBHOOK_KEY, channelId, presented))) {
+    if (!channelIdParam.safeParse(channelId).success || !(await validSecret(c.env.EVOLUTION_WEBHOOK_KEY, channelId, presented))) {
       c.var.log.warn('evolution webhook secret rejected');
       return c.json(errorBody('invalid_secret', `The ${EVOLUTION_SECRET_HEADER} header does not match this channel`), 401);
     }

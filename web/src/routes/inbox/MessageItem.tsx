@@ -26,7 +26,18 @@ interface Props {
 export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onReact }: Props) {
   const outbound = m.direction === 'outbound';
   const failed = m.local?.state === 'failed' || m.status === 'failed';
-  const sender = outbound && m.senderUserId && m.senderUserId !== userId.value ? memberName(m.senderUserId) : null;
+  // Our agents' names on their messages; in a group chat (Evolution), each participant's name on theirs; a message typed
+  // on the business's own phone says so.
+  const participant = m.payload?.sender as { id?: string; name?: string } | undefined;
+  const fromPhone = outbound && !m.senderUserId && m.payload?.provider === 'evolution' && !m.payload?.history;
+  const sender =
+    outbound && m.senderUserId && m.senderUserId !== userId.value
+      ? memberName(m.senderUserId)
+      : !outbound && participant
+        ? (participant.name ?? participant.id ?? null)
+        : fromPhone
+          ? t('chat.fromPhone')
+          : null;
   const cls = ['msg', outbound ? 'msg-out' : 'msg-in', m.isPrivate ? 'msg-note' : '', failed ? 'msg-failed' : '', m.kind === 'system' ? 'msg-system' : '']
     .filter(Boolean)
     .join(' ');
@@ -113,7 +124,7 @@ export function previewOf(m: ChatMessage): string {
 }
 
 function Body({ m }: { m: ChatMessage }) {
-  if (m.deletedAt) return <p class="msg-text muted">{t('chat.deleted')}</p>;
+  if (m.deletedAt || m.payload?.revoked) return <p class="msg-text muted" data-testid="revoked">{t('chat.deleted')}</p>;
   switch (m.kind) {
     case 'image':
     case 'video':
