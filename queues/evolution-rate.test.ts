@@ -27,7 +27,7 @@ describe('Evolution send rate', () => {
       await postEvolution(ch, fx.text('Oi', { from }));
       convIds.push((await conversationOf(admin, from)).id);
     }
-    // Four agents at once (the API allows each user 100 requests a minute), one conversation each.
+    // Four agents at once (the API allows each user 300 requests a minute), one conversation each.
     const senders = await Promise.all(convIds.map(() => addMember(admin.orgId, 'manager')));
     const texts = new Map<string, string[]>();
     for (let i = 0; i < BURST; i++) {

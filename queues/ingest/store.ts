@@ -304,8 +304,8 @@ function touchConversations(orgId: string, created: Message[]) {
            -- Waiting for an answer since the oldest customer message after the last reply.
            waiting_since = case when v.answered then v.first_waiting else coalesce(c.waiting_since, v.first_waiting) end,
            unread_count = case when v.answered then v.n else c.unread_count + v.n end,
-           -- A customer writing again wakes a snoozed conversation.
-           status = case when c.status = 'snoozed' and v.n_in > 0 then 'open'::conversation_status else c.status end,
+           -- A customer writing again wakes a snoozed conversation, and answers a pending one (waiting for them).
+           status = case when c.status in ('snoozed', 'pending') and v.n_in > 0 then 'open'::conversation_status else c.status end,
            snoozed_until = case when v.n_in > 0 then null else c.snoozed_until end,
            updated_at = ${new Date().toISOString()}::timestamptz
       from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n, first_waiting, last_in, answered, n_in)

@@ -221,4 +221,57 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     await page.getByTestId('language').selectOption('pt-BR');
     await page.getByRole('heading', { name: 'Registro de auditoria' }).waitFor();
   });
+
+  it('creates, edits and deletes custom contact fields (CPF, a list of options)', async () => {
+    const { page } = admin;
+    await page.goto(`${e2e.webUrl}/settings/custom-fields`);
+    await page.getByRole('heading', { name: 'Campos personalizados de contato' }).waitFor();
+    await page.getByTestId('field-new').click();
+    await page.getByTestId('field-label').fill('CPF');
+    expect(await page.getByTestId('field-key').inputValue()).toBe('cpf');
+    await page.getByTestId('field-save').click();
+    await page.getByText('Campo “CPF” criado.').waitFor();
+    await page.getByTestId('field-new').click();
+    await page.getByTestId('field-label').fill('Forma de pagamento');
+    expect(await page.getByTestId('field-key').inputValue()).toBe('forma_de_pagamento');
+    await page.getByTestId('field-type').selectOption('list');
+    await page.getByTestId('field-options').fill('Pix\nBoleto\nCartão');
+    await page.getByTestId('field-save').click();
+    await page.getByText('Campo “Forma de pagamento” criado.').waitFor();
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    const defs = await api.call<{ data: { key: string; type: string; options: string[] }[] }>('GET', '/api/v1/contact-attributes');
+    expect(defs.body.data.find((d) => d.key === 'forma_de_pagamento')).toMatchObject({ type: 'list', options: ['Pix', 'Boleto', 'Cartão'] });
+    await page.getByRole('button', { name: 'Editar o campo Forma de pagamento' }).click();
+    await page.getByTestId('field-options').fill('Pix\nBoleto');
+    await page.getByTestId('field-save').click();
+    await page.getByText('Campo “Forma de pagamento” salvo.').waitFor();
+    await screenshot(page, 'settings-custom-fields', { scrollTop: '.settings-body' });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Excluir o campo CPF' }).click();
+    await page.getByText('Campo “CPF” excluído.').waitFor();
+    const after = await api.call<{ data: { key: string; options: string[] }[] }>('GET', '/api/v1/contact-attributes');
+    expect(after.body.data.map((d) => d.key)).not.toContain('cpf');
+    expect(after.body.data.find((d) => d.key === 'forma_de_pagamento')?.options).toEqual(['Pix', 'Boleto']);
+  });
+
+  it('shows the members on a phone without sideways scrolling', async () => {
+    const phone = await openBrowser({ width: 375, height: 740 });
+    try {
+      const { page } = phone;
+      await login(page, e2e.webUrl, ADMIN);
+      await page.goto(`${e2e.webUrl}/settings/members`);
+      const table = page.getByTestId('members-table');
+      await table.getByText('gerente@demo.conversa.local').waitFor();
+      const overflow = await page.evaluate(() => {
+        const wrap = document.querySelector('.table-wrap')!;
+        return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, table: wrap.scrollWidth - wrap.clientWidth };
+      });
+      expect(overflow).toEqual({ page: 0, table: 0 });
+      // Every cell still says what it is, and the role stays editable.
+      await table.getByLabel('Função de Gustavo Gerente').waitFor();
+      await screenshot(page, 'members-phone');
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -118,4 +118,24 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
     const again = await page.getByTestId('message').allTextContents();
     expect(again.findIndex((t) => t.includes('Primeira mensagem'))).toBeLessThan(again.findIndex((t) => t.includes('Segunda mensagem')));
   });
+
+  it('sets "Pendente" from the chat; the Pendente filter lists it; the customer’s answer opens it again', async () => {
+    const { page } = admin;
+    const UGO = { phone: '5511955555555', name: 'Ugo Salles' };
+    await page.getByTestId('status-filter').selectOption('open');
+    await customerSays(e2e, UGO.phone, UGO.name, 'Vou ver com meu sócio e te falo');
+    const ugo = row(page, UGO.name);
+    await ugo.waitFor({ timeout: 15_000 });
+    await ugo.click();
+    await page.getByRole('button', { name: 'Adiar' }).click();
+    await page.getByTestId('mark-pending').click();
+    await expect.poll(() => page.getByTestId('chat-status').textContent()).toBe('Pendente');
+    await page.getByTestId('status-filter').selectOption('pending');
+    await row(page, UGO.name).waitFor({ timeout: 15_000 });
+    await screenshot(page, 'inbox-pending');
+    await customerSays(e2e, UGO.phone, UGO.name, 'Fechado, pode mandar');
+    await expect.poll(() => page.getByTestId('chat-status').textContent(), { timeout: 15_000 }).toBe('Aberta');
+    await expect.poll(() => row(page, UGO.name).count(), { timeout: 15_000 }).toBe(0);
+    await page.getByTestId('status-filter').selectOption('open');
+  });
 });

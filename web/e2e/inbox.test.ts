@@ -301,6 +301,18 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, 'inbox-phone-chat');
+      // The contact details float over the chat: they take the focus, keep Tab inside, close on Escape and give the
+      // focus back to the button that opened them.
+      const toggle = page.getByTestId('contact-toggle');
+      await toggle.click();
+      const panel = page.getByTestId('contact-panel');
+      await panel.getByRole('heading', { name: 'Contato', exact: true }).waitFor();
+      await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="contact-panel"]')))).toBe(true);
+      for (let i = 0; i < 25; i++) await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="contact-panel"]')))).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => panel.count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('contact-toggle');
       await page.getByRole('link', { name: 'Voltar para a lista' }).click();
       await row(page, MARIA.name).waitFor();
       expect(await page.getByTestId('chat').count()).toBe(0);

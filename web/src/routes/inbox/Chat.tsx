@@ -83,6 +83,7 @@ function ChatHeader({ store }: { store: ChatStore }) {
   };
   const resolved = c.status === 'resolved';
   const snoozed = c.status === 'snoozed';
+  const pending = c.status === 'pending';
 
   return (
     <header class="chat-head">
@@ -137,6 +138,11 @@ function ChatHeader({ store }: { store: ChatStore }) {
           </button>
         ) : (
           <>
+            {pending && (
+              <button type="button" class="btn btn-small" disabled={busy} onClick={() => void act({ status: 'open' })} data-testid="reopen">
+                {t('chat.reopen')}
+              </button>
+            )}
             <button type="button" class="btn btn-small btn-primary" disabled={busy} onClick={() => void act({ status: 'resolved' })} data-testid="resolve">
               {t('chat.resolve')}
             </button>
@@ -153,6 +159,20 @@ function ChatHeader({ store }: { store: ChatStore }) {
                       </button>
                     </li>
                   ))}
+                  {!pending && (
+                    <li class="menu-sep">
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setSnoozeOpen(false);
+                          void act({ status: 'pending' });
+                        }}
+                        data-testid="mark-pending"
+                      >
+                        {t('chat.markPending')}
+                      </button>
+                    </li>
+                  )}
                 </ul>
               )}
             </div>

@@ -37,11 +37,35 @@ export function ContactPanel({ store }: { store: ChatStore }) {
   }, [contactId]);
 
   useEffect(() => {
+    // Below 1200 px the pane floats over the chat (a dialog): it takes the focus, keeps Tab inside, closes on Escape
+    // wherever the focus is, and gives the focus back to the button that opened it.
+    const overlay = typeof matchMedia !== 'undefined' && !matchMedia('(min-width: 1200px)').matches;
+    const opener = document.activeElement as HTMLElement | null;
+    if (overlay) ref.current?.querySelector<HTMLElement>('.contact-head button')?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && ref.current?.contains(document.activeElement) && !document.activeElement?.closest('.menu')) contactOpen.value = false;
+      const inside = ref.current?.contains(document.activeElement) ?? false;
+      if (e.key === 'Escape' && !e.defaultPrevented && (overlay || inside) && !document.activeElement?.closest('.menu')) {
+        contactOpen.value = false;
+        return;
+      }
+      if (e.key !== 'Tab' || !overlay || !ref.current) return;
+      const focusable = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])')];
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (!first || !last) return;
+      if (!inside || (e.shiftKey && document.activeElement === first)) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (overlay && opener?.isConnected) opener.focus();
+    };
   }, []);
 
   const defs = attributeDefs.value ?? [];

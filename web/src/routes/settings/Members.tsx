@@ -72,7 +72,7 @@ export function Members() {
         <p aria-busy="true">{t('common.loading')}</p>
       ) : (
         <div class="table-wrap">
-          <table class="table" data-testid="members-table">
+          <table class="table table-stack" data-testid="members-table">
             <thead>
               <tr>
                 <th scope="col">{t('members.name')}</th>
@@ -89,12 +89,14 @@ export function Members() {
                 const name = m.name ?? m.email;
                 return (
                   <tr key={m.userId} data-email={m.email}>
-                    <td>
+                    <td data-label={t('members.name')}>
                       {name}
                       {m.userId === me ? ` (${t('common.you')})` : ''}
                     </td>
-                    <td>{m.email}</td>
-                    <td>
+                    <td data-label={t('members.email')} class="cell-break">
+                      {m.email}
+                    </td>
+                    <td data-label={t('members.role')}>
                       <select
                         aria-label={t('members.changeRole', { name })}
                         value={m.role}
@@ -107,8 +109,8 @@ export function Members() {
                         ))}
                       </select>
                     </td>
-                    <td>{m.lastLoginAt ? dateTime(m.lastLoginAt) : t('members.never')}</td>
-                    <td>
+                    <td data-label={t('members.lastLogin')}>{m.lastLoginAt ? dateTime(m.lastLoginAt) : t('members.never')}</td>
+                    <td class="cell-actions">
                       {m.userId !== me && (
                         <button
                           type="button"

@@ -1,4 +1,5 @@
-// Tenant-admin settings: organisation, users, WhatsApp channels, templates, canned responses, labels, sales pipelines, audit log.
+// Tenant-admin settings: organisation, users, WhatsApp channels, templates, canned responses, labels, custom
+// contact fields, sales pipelines, audit log.
 import { useRoute } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n';
@@ -6,6 +7,7 @@ import { isAdmin } from '../../state/session';
 import { AuditLog } from './AuditLog';
 import { CannedResponses } from './CannedResponses';
 import { Channels } from './Channels';
+import { CustomFields } from './CustomFields';
 import { Labels } from './Labels';
 import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
@@ -19,6 +21,7 @@ const TABS = [
   { id: 'templates', label: 'settings.templates', component: Templates },
   { id: 'canned-responses', label: 'settings.canned', component: CannedResponses },
   { id: 'labels', label: 'settings.labels', component: Labels },
+  { id: 'custom-fields', label: 'settings.fields', component: CustomFields },
   { id: 'pipelines', label: 'settings.pipelines', component: Pipelines },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];

@@ -15,7 +15,8 @@ export function Templates() {
   const load = async () => {
     try {
       const [c, tp] = await Promise.all([get<Page<Channel>>('/api/v1/channels'), get<Page<Template>>('/api/v1/templates')]);
-      setChannels(c.data);
+      // Numbers connected by QR code (Evolution) have no templates.
+      setChannels(c.data.filter((ch) => ch.capabilities?.templates !== false));
       setTemplates(tp.data);
     } catch (err) {
       setError(errorText(err));
