@@ -2,13 +2,13 @@
 // confirmation); the API's validation errors show next to their fields; the variables the composer fills in are
 // listed and insertable.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { del, get, patch, post } from '../../api/client';
+import { get, patch, post } from '../../api/client';
 import type { CannedResponse, CannedResponseBody, Page } from '../../api/types';
 import type { CANNED_VARIABLES } from '../../../../worker/domain/canned-responses';
 import { errorText, t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
 import { forgetCanned } from '../../state/content';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList } from './common';
 
 // The server's list (worker/domain/canned-responses.ts); the type check below fails if the two drift apart.
 const VARIABLES = ['contact.name', 'contact.first_name', 'contact.phone', 'contact.email', 'agent.name', 'agent.first_name', 'organization.name'] as const;
@@ -22,64 +22,47 @@ const CODE_FIELDS = { shortcut_taken: 'shortcut', unknown_variable: 'body' } as 
 
 export function CannedResponses() {
   const [list, setList] = useState<CannedResponse[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [ok, setOk] = useState<string | null>(null);
-  const [editing, setEditing] = useState<CannedResponse | 'new' | null>(null);
-
   const load = async () => {
     try {
       setList((await get<Page<CannedResponse>>('/api/v1/canned-responses')).data);
     } catch (err) {
-      setError(errorText(err));
+      ed.setError(errorText(err));
     }
   };
+  const ed = useEditableList<CannedResponse>(async () => {
+    forgetCanned();
+    await load();
+  });
   useEffect(() => {
     void load();
     void loadAttributeDefs();
   }, []);
-
-  const saved = async (message: string) => {
-    setEditing(null);
-    setOk(message);
-    forgetCanned();
-    await load();
-  };
-
-  const remove = async (r: CannedResponse) => {
-    if (!confirm(t('canned.deleteConfirm', { shortcut: r.shortcut }))) return;
-    setError(null);
-    setOk(null);
-    try {
-      await del(`/api/v1/canned-responses/${r.id}`);
-      await saved(t('canned.deleted', { shortcut: r.shortcut }));
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const remove = (r: CannedResponse) =>
+    ed.remove(t('canned.deleteConfirm', { shortcut: r.shortcut }), `/api/v1/canned-responses/${r.id}`, t('canned.deleted', { shortcut: r.shortcut }));
 
   return (
     <div class="stack">
       <Heading intro={t('canned.intro')}>{t('canned.title')}</Heading>
-      <Notice error={error} ok={ok} />
-      {editing === 'new' ? (
-        <CannedForm onDone={saved} onCancel={() => setEditing(null)} />
+      <Notice error={ed.error} ok={ed.ok} />
+      {ed.editing === 'new' ? (
+        <CannedForm onDone={ed.saved} onCancel={ed.close} />
       ) : (
         <div>
-          <button type="button" class="btn btn-primary" onClick={() => (setOk(null), setEditing('new'))} data-testid="canned-new">
+          <button type="button" class="btn btn-primary" onClick={() => ed.open('new')} data-testid="canned-new">
             {t('canned.new')}
           </button>
         </div>
       )}
       {list === null ? (
-        !error && <p aria-busy="true">{t('common.loading')}</p>
+        !ed.error && <p aria-busy="true">{t('common.loading')}</p>
       ) : list.length === 0 ? (
         <p class="muted">{t('canned.none')}</p>
       ) : (
         <ul class="item-list" data-testid="canned-list">
           {list.map((r) =>
-            editing !== 'new' && editing?.id === r.id ? (
+            ed.isEditing(r) ? (
               <li key={r.id} class="card">
-                <CannedForm initial={r} onDone={saved} onCancel={() => setEditing(null)} />
+                <CannedForm initial={r} onDone={ed.saved} onCancel={ed.close} />
               </li>
             ) : (
               <li key={r.id} class="card item" data-shortcut={r.shortcut}>
@@ -98,7 +81,7 @@ export function CannedResponses() {
                   )}
                 </div>
                 <div class="item-actions">
-                  <button type="button" class="btn btn-small" onClick={() => (setOk(null), setEditing(r))} aria-label={t('canned.editOne', { shortcut: r.shortcut })}>
+                  <button type="button" class="btn btn-small" onClick={() => ed.open(r)} aria-label={t('canned.editOne', { shortcut: r.shortcut })}>
                     {t('action.edit')}
                   </button>
                   <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(r)} aria-label={t('canned.deleteOne', { shortcut: r.shortcut })}>

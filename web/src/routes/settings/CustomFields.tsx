@@ -2,11 +2,11 @@
 // Data de nascimento…). Create (the key follows the name), rename, edit a list's options, delete (with confirmation:
 // every contact's value goes with it). The contact page and the inbox's contact pane show and edit the values.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { del, patch, post } from '../../api/client';
+import { patch, post } from '../../api/client';
 import type { AttributeDefinition } from '../../api/types';
-import { errorText, t } from '../../i18n';
+import { t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
-import { describedBy, Field, fieldErrors, Heading, Notice, SaveCancel, type FieldErrors } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, SaveCancel, useEditableList, type FieldErrors } from './common';
 
 const TYPES = ['text', 'number', 'date', 'boolean', 'list'] as const;
 type AttributeType = (typeof TYPES)[number];
@@ -27,40 +27,22 @@ export const keyOf = (label: string) =>
 const optionsOf = (text: string) => [...new Set(text.split('\n').map((o) => o.trim()).filter(Boolean))];
 
 export function CustomFields() {
-  const [error, setError] = useState<string | null>(null);
-  const [ok, setOk] = useState<string | null>(null);
-  const [editing, setEditing] = useState<AttributeDefinition | 'new' | null>(null);
   const list = attributeDefs.value;
+  const ed = useEditableList<AttributeDefinition>(() => loadAttributeDefs(true));
   useEffect(() => {
     void loadAttributeDefs(true);
   }, []);
-
-  const saved = async (message: string) => {
-    setEditing(null);
-    setOk(message);
-    await loadAttributeDefs(true);
-  };
-  const remove = async (a: AttributeDefinition) => {
-    if (!confirm(t('fields.deleteConfirm', { name: a.label }))) return;
-    setError(null);
-    setOk(null);
-    try {
-      await del(`/api/v1/contact-attributes/${a.id}`);
-      await saved(t('fields.deleted', { name: a.label }));
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const remove = (a: AttributeDefinition) => ed.remove(t('fields.deleteConfirm', { name: a.label }), `/api/v1/contact-attributes/${a.id}`, t('fields.deleted', { name: a.label }));
 
   return (
     <div class="stack">
       <Heading intro={t('fields.intro')}>{t('fields.title')}</Heading>
-      <Notice error={error} ok={ok} />
-      {editing === 'new' ? (
-        <FieldForm onDone={saved} onCancel={() => setEditing(null)} />
+      <Notice error={ed.error} ok={ed.ok} />
+      {ed.editing === 'new' ? (
+        <FieldForm onDone={ed.saved} onCancel={ed.close} />
       ) : (
         <div>
-          <button type="button" class="btn btn-primary" onClick={() => (setOk(null), setEditing('new'))} data-testid="field-new">
+          <button type="button" class="btn btn-primary" onClick={() => ed.open('new')} data-testid="field-new">
             {t('fields.new')}
           </button>
         </div>
@@ -72,9 +54,9 @@ export function CustomFields() {
       ) : (
         <ul class="item-list" data-testid="field-list">
           {list.map((a) =>
-            editing !== 'new' && editing?.id === a.id ? (
+            ed.isEditing(a) ? (
               <li key={a.id} class="card">
-                <FieldForm initial={a} onDone={saved} onCancel={() => setEditing(null)} />
+                <FieldForm initial={a} onDone={ed.saved} onCancel={ed.close} />
               </li>
             ) : (
               <li key={a.id} class="card item" data-key={a.key}>
@@ -89,7 +71,7 @@ export function CustomFields() {
                   {a.description && <p class="item-body">{a.description}</p>}
                 </div>
                 <div class="item-actions">
-                  <button type="button" class="btn btn-small" onClick={() => (setOk(null), setEditing(a))} aria-label={t('fields.editOne', { name: a.label })}>
+                  <button type="button" class="btn btn-small" onClick={() => ed.open(a)} aria-label={t('fields.editOne', { name: a.label })}>
                     {t('action.edit')}
                   </button>
                   <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(a)} aria-label={t('fields.deleteOne', { name: a.label })}>

@@ -1,12 +1,12 @@
 // Settings → Etiquetas: the organisation's labels for contacts and conversations. List, create, edit, delete (with
 // confirmation; taggings go with the label); a colour from a few presets that keep text readable, and a description.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { del, patch, post } from '../../api/client';
+import { patch, post } from '../../api/client';
 import type { Label, LabelBody } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
-import { errorText, t, type MessageKey } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { loadLabels, orgLabels } from '../../state/catalog';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList } from './common';
 
 /** Preset colours: each a visible dot on white (3:1 or more), named for people who cannot tell them apart. */
 export const LABEL_COLORS: readonly { hex: string; name: MessageKey }[] = [
@@ -25,42 +25,22 @@ type Errors = FieldErrors<(typeof FIELDS)[number]>;
 const CODE_FIELDS = { label_exists: 'name' } as const;
 
 export function Labels() {
-  const [error, setError] = useState<string | null>(null);
-  const [ok, setOk] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Label | 'new' | null>(null);
   const list = orgLabels.value;
-
+  const ed = useEditableList<Label>(() => loadLabels(true));
   useEffect(() => {
     void loadLabels(true);
   }, []);
-
-  const saved = async (message: string) => {
-    setEditing(null);
-    setOk(message);
-    await loadLabels(true);
-  };
-
-  const remove = async (l: Label) => {
-    if (!confirm(t('labels.deleteConfirm', { name: l.name }))) return;
-    setError(null);
-    setOk(null);
-    try {
-      await del(`/api/v1/labels/${l.id}`);
-      await saved(t('labels.deleted', { name: l.name }));
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
+  const remove = (l: Label) => ed.remove(t('labels.deleteConfirm', { name: l.name }), `/api/v1/labels/${l.id}`, t('labels.deleted', { name: l.name }));
 
   return (
     <div class="stack">
       <Heading intro={t('labels.intro')}>{t('labels.title')}</Heading>
-      <Notice error={error} ok={ok} />
-      {editing === 'new' ? (
-        <LabelForm onDone={saved} onCancel={() => setEditing(null)} />
+      <Notice error={ed.error} ok={ed.ok} />
+      {ed.editing === 'new' ? (
+        <LabelForm onDone={ed.saved} onCancel={ed.close} />
       ) : (
         <div>
-          <button type="button" class="btn btn-primary" onClick={() => (setOk(null), setEditing('new'))} data-testid="label-new">
+          <button type="button" class="btn btn-primary" onClick={() => ed.open('new')} data-testid="label-new">
             {t('labels.new')}
           </button>
         </div>
@@ -72,9 +52,9 @@ export function Labels() {
       ) : (
         <ul class="item-list" data-testid="label-list">
           {list.map((l) =>
-            editing !== 'new' && editing?.id === l.id ? (
+            ed.isEditing(l) ? (
               <li key={l.id} class="card">
-                <LabelForm initial={l} onDone={saved} onCancel={() => setEditing(null)} />
+                <LabelForm initial={l} onDone={ed.saved} onCancel={ed.close} />
               </li>
             ) : (
               <li key={l.id} class="card item" data-name={l.name}>
@@ -85,7 +65,7 @@ export function Labels() {
                   {l.description && <p class="item-body">{l.description}</p>}
                 </div>
                 <div class="item-actions">
-                  <button type="button" class="btn btn-small" onClick={() => (setOk(null), setEditing(l))} aria-label={t('labels.editOne', { name: l.name })}>
+                  <button type="button" class="btn btn-small" onClick={() => ed.open(l)} aria-label={t('labels.editOne', { name: l.name })}>
                     {t('action.edit')}
                   </button>
                   <button type="button" class="btn btn-small btn-danger" onClick={() => void remove(l)} aria-label={t('labels.deleteOne', { name: l.name })}>

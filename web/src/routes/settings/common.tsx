@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { del } from '../../api/client';
 import { errorText, t } from '../../i18n';
 
 export function Heading({ children, intro }: { children: ComponentChildren; intro?: ComponentChildren }) {
@@ -119,4 +120,36 @@ export function SaveCancel({ busy = false, onCancel, testId }: { busy?: boolean;
       </button>
     </div>
   );
+}
+
+/**
+ * The state of a settings list whose items are edited in place (labels, quick replies, custom fields): which item
+ * (or "new") is open, the last message, and deleting one after a confirmation.
+ */
+export function useEditableList<T extends { id: string }>(reload: () => Promise<void>) {
+  const [error, setError] = useState<string | null>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
+  const saved = async (message: string) => {
+    setEditing(null);
+    setOk(message);
+    await reload();
+  };
+  const remove = async (question: string, path: string, done: string) => {
+    if (!confirm(question)) return;
+    setError(null);
+    setOk(null);
+    try {
+      await del(path);
+      await saved(done);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const open = (item: T | 'new') => {
+    setOk(null);
+    setEditing(item);
+  };
+  const isEditing = (item: T) => editing !== 'new' && editing?.id === item.id;
+  return { error, setError, ok, editing, open, close: () => setEditing(null), saved, remove, isEditing };
 }
