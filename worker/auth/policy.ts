@@ -30,13 +30,16 @@ export const RULES = {
   'members.update_role': { roles: ADMIN },
   'members.remove': { roles: ADMIN },
   'audit.read': { roles: ADMIN },
-  'channels.read': { roles: STAFF },
+  /** Names, numbers and states (agents pick one to start a conversation); never tokens, QR codes only for admins. */
+  'channels.read': { roles: ALL },
   'channels.manage': { roles: ADMIN },
   'templates.manage': { roles: ADMIN },
   'retention.manage': { roles: ADMIN },
   'dead_letters.manage': { roles: ADMIN },
   'reports.read': { roles: STAFF },
   'conversations.list_all': { roles: STAFF },
+  /** Writing first to a contact or a number (a template on Meta); the new conversation is the starter's. */
+  'conversations.start': { roles: ALL },
   'conversation.read': { roles: ALL, agentWhen: ownOrQueue } as Rule<ConversationTarget>,
   'conversation.reply': { roles: ALL, agentWhen: ownOrQueue } as Rule<ConversationTarget>,
   'conversation.update': { roles: ALL, agentWhen: ownOrQueue } as Rule<ConversationTarget>,

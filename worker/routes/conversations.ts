@@ -5,12 +5,13 @@ import { z } from 'zod';
 import { notifyStored } from '../../queues/notify';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { conversations, messages } from '../db/schema';
+import { channels, contacts, conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { CONVERSATION_SORTS, conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
 import { capabilitiesOf } from '../domain/channels';
 import { messageDto } from '../domain/dto';
 import { storeOutgoing } from '../domain/send';
+import { startConversation } from '../domain/start-conversation';
 import { updateConversation } from '../domain/assignment';
 import { closeReassignedSockets } from '../realtime/close-reassigned';
 import type { AppEnv } from '../env';
@@ -18,7 +19,7 @@ import { ApiError } from '../errors';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
-import { sendMessageBody, updateConversationBody } from '../schemas/messages';
+import { sendMessageBody, startConversationBody, updateConversationBody } from '../schemas/messages';
 
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({
@@ -50,6 +51,32 @@ export function registerConversations(app: Hono<AppEnv>) {
     );
     const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
     return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor });
+  });
+
+  // Starts (or continues) a conversation from our side: a contact or a typed number, a channel, a first message.
+  app.post('/api/v1/conversations', validate('json', startConversationBody), async (c) => {
+    const actor = c.var.actor;
+    authorize(actor, 'conversations.start');
+    const body = c.req.valid('json');
+    const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, actor, body));
+    if (result.kind === 'missing') {
+      return result.what === 'channel'
+        ? notFoundAudited(c, channels, channels.id, body.channelId, 'channel')
+        : notFoundAudited(c, contacts, contacts.id, body.contactId!, 'contact');
+    }
+    const { message, conversationId } = result;
+    if (message.status === 'queued' && !message.providerMessageId) {
+      try {
+        await c.env.OUTBOUND_QUEUE.send({ type: 'outbound.send', organizationId: actor.orgId, messageId: message.id }, { contentType: 'json' });
+      } catch (err) {
+        c.var.log.error('outbound enqueue failed', errorFields(err));
+        await withOrg(c.var.db, actor.orgId, (tx) => tx.delete(messages).where(and(eq(messages.organizationId, actor.orgId), eq(messages.id, message.id))));
+        throw new ApiError(503, 'enqueue_failed', 'Could not queue the message now; try again');
+      }
+    }
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
+    const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId]));
+    return c.json({ conversation: summary, message: messageDto(message), created: result.created }, result.created ? 201 : 200);
   });
 
   app.get('/api/v1/conversations/:id', validate('param', idParam), async (c) => {

@@ -59,3 +59,28 @@ export const reactionBody = z.object({
   emoji: z.string().refine((e) => e === '' || isSingleEmoji(e), 'must be one emoji (at most 16 bytes), or "" to remove the reaction'),
 });
 export type ReactionBody = z.infer<typeof reactionBody>;
+
+const templateRef = z.object({
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(15),
+  components: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
+});
+
+/**
+ * POST /api/v1/conversations: a conversation started from our side, with a contact or a typed number, on a channel,
+ * and its first message: an approved template (what opens a conversation on Meta's Cloud API) or text (QR-connected
+ * numbers; on Meta only while the customer's 24-hour window is open).
+ */
+export const startConversationBody = z
+  .object({
+    channelId: z.uuid(),
+    contactId: z.uuid().optional(),
+    phone: z.string().trim().min(3).max(32).optional(),
+    /** For a number no contact has yet: the new contact's name. */
+    name: z.string().trim().min(1).max(120).optional(),
+    template: templateRef.optional(),
+    text: z.string().trim().min(1).max(4096).optional(),
+    clientId,
+  })
+  .refine((b) => Boolean(b.contactId) !== Boolean(b.phone), { message: 'give exactly one of contactId and phone', path: ['contactId'] })
+  .refine((b) => Boolean(b.template) !== Boolean(b.text), { message: 'give exactly one of template and text', path: ['template'] });
