@@ -161,12 +161,13 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
     expect(await msg.getByRole('note').textContent()).toContain('131026');
   });
 
-  it('takes, snoozes, reopens and resolves a conversation', async () => {
+  it('took the conversation by replying; snoozes, reopens and resolves it, each step in the timeline', async () => {
     const { page } = agent;
     const status = page.getByTestId('chat-status');
-    await page.getByRole('button', { name: 'Assumir' }).click();
+    // The reply earlier made the agent its assignee (assign on reply), and the timeline says so.
     await page.locator('.chat-actions').getByText('Com você').waitFor();
     await expect.poll(() => row(page, MARIA.name).textContent()).toContain('Com você');
+    await page.getByTestId('activity').filter({ hasText: 'Você assumiu a conversa' }).waitFor();
 
     await page.getByRole('button', { name: 'Adiar' }).click();
     await page.getByRole('button', { name: 'Por 1 hora' }).click();
@@ -182,6 +183,14 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
     await expect.poll(() => status.textContent()).toBe('Resolvida');
     await page.getByTestId('reopen').click();
     await expect.poll(() => status.textContent()).toBe('Aberta');
+    const trail = await page.getByTestId('activity').allTextContents();
+    expect(trail.map((line) => line.split(' · ')[0])).toEqual([
+      'Você assumiu a conversa',
+      expect.stringMatching(/^Você adiou até /),
+      'Você reabriu a conversa',
+      'Você resolveu a conversa',
+      'Você reabriu a conversa',
+    ]);
   });
 
   it('moves through the list with the keyboard', async () => {

@@ -1,11 +1,12 @@
 // An agent's reply: checked against the 24 h window, stored as queued (idempotent per client id), then handed to
 // the outbound queue. Private notes are stored only.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
-import { conversations, messageColumns, messages, type Conversation, type Message } from '../db/schema';
+import { conversations, messageColumns, messages, organizations, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
+import { recordActivity } from './activity';
 import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { previewText } from './preview';
@@ -20,7 +21,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
       .select(messageColumns)
       .from(messages)
       .where(and(eq(messages.organizationId, actor.orgId), eq(messages.clientId, clientId)));
-    if (existing) return { message: existing, created: false };
+    if (existing) return { message: existing, created: false, trail: [] as Message[] };
   }
   const freeForm = body.type !== 'template' && body.type !== 'note';
   const channel = await capabilitiesOf(tx, actor.orgId, conversation.channelId);
@@ -87,5 +88,22 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
       updatedAt: new Date(),
     })
     .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));
-  return { message: message as Message, created: true };
+  const trail = isNote ? [] : await takeOnReply(tx, actor, conversation);
+  return { message: message as Message, created: true, trail };
+}
+
+/**
+ * Replying to an unassigned conversation makes the replier its assignee (organisation setting, on by default): the
+ * customer now talks to someone, and colleagues see who. Returns the trail's event when it happens.
+ */
+async function takeOnReply(tx: Tx, actor: Actor, conversation: Conversation): Promise<Message[]> {
+  if (conversation.assigneeId !== null) return [];
+  const [org] = await tx.select({ assignOnReply: organizations.assignOnReply }).from(organizations).where(eq(organizations.id, actor.orgId));
+  if (!org?.assignOnReply) return [];
+  const [taken] = await tx
+    .update(conversations)
+    .set({ assigneeId: actor.userId, updatedAt: new Date() })
+    .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id), isNull(conversations.assigneeId)))
+    .returning({ id: conversations.id });
+  return taken ? [await recordActivity(tx, actor, conversation.id, { type: 'assigned', to: actor.userId })] : [];
 }

@@ -51,7 +51,7 @@ async function recipient(tx: Tx, orgId: string, body: Body): Promise<{ id: strin
 }
 
 export type StartResult =
-  | { kind: 'started'; conversationId: string; created: boolean; message: Awaited<ReturnType<typeof storeOutgoing>>['message'] }
+  | ({ kind: 'started'; conversationId: string; created: boolean } & Pick<Awaited<ReturnType<typeof storeOutgoing>>, 'message' | 'trail'>)
   | { kind: 'missing'; what: 'channel' | 'contact' };
 
 export async function startConversation(tx: Tx, actor: Actor, body: Body): Promise<StartResult> {
@@ -87,6 +87,7 @@ export async function startConversation(tx: Tx, actor: Actor, body: Body): Promi
           ),
         );
   const first = body.template ? { type: 'template' as const, template: body.template, clientId: body.clientId } : { type: 'text' as const, text: body.text!, clientId: body.clientId };
-  const { message } = await storeOutgoing(tx, actor, conversation!, first, body.clientId);
-  return { kind: 'started', conversationId: conversation!.id, created: Boolean(inserted), message };
+  // A new conversation is the starter's already; an unassigned one they write in becomes theirs (assign on reply).
+  const { message, trail } = await storeOutgoing(tx, actor, conversation!, first, body.clientId);
+  return { kind: 'started', conversationId: conversation!.id, created: Boolean(inserted), message, trail };
 }

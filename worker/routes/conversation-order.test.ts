@@ -33,8 +33,8 @@ describe('inbox order', () => {
     const third = await api('GET', `/api/v1/conversations?limit=1&cursor=${encodeURIComponent(second.body.nextCursor)}`, { token: admin.accessToken });
     expect([first, second, third].map((p) => p.body.data[0].id)).toEqual([newest.id, middle.id, older.id]);
 
-    // A new message does move it to the top.
-    await say(olderFrom, 'voltei', 0);
+    // A new message does move it to the top (a second later than "terceira": WhatsApp's times are whole seconds).
+    await say(olderFrom, 'voltei', -1);
     await expect.poll(() => order(), { timeout: 10_000 }).toEqual([older.id, newest.id, middle.id]);
   });
 });

@@ -13,6 +13,7 @@ import { messageDto } from '../domain/dto';
 import { storeOutgoing } from '../domain/send';
 import { startConversation } from '../domain/start-conversation';
 import { updateConversation } from '../domain/assignment';
+import { recordChanges } from '../domain/activity';
 import { closeReassignedSockets } from '../realtime/close-reassigned';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
@@ -74,7 +75,7 @@ export function registerConversations(app: Hono<AppEnv>) {
         throw new ApiError(503, 'enqueue_failed', 'Could not queue the message now; try again');
       }
     }
-    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
     const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId]));
     return c.json({ conversation: summary, message: messageDto(message), created: result.created }, result.created ? 201 : 200);
   });
@@ -114,7 +115,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
     const body = c.req.valid('json');
     const clientId = body.clientId ?? c.req.header('idempotency-key')?.slice(0, 100);
-    const { message, created } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
+    const { message, created, trail } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
     if (!created) return c.json({ message: messageDto(message) }, 200);
     if (!message.isPrivate) {
       try {
@@ -128,7 +129,10 @@ export function registerConversations(app: Hono<AppEnv>) {
         throw new ApiError(503, 'enqueue_failed', 'Could not queue the message now; try again');
       }
     }
-    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message], updated: [], conversationIds: [conversation.id] }, c.var.log);
+    // Replying took the conversation (assign on reply): colleagues who can no longer see it are let go, and the chat
+    // shows the new assignee and the trail's event.
+    if (trail.length) await closeReassignedSockets(c.env, actor.orgId, conversation.id, actor.userId, c.var.log);
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...trail], updated: [], conversationIds: [conversation.id], toRooms: trail.length > 0 }, c.var.log);
     return c.json({ message: messageDto(message) }, 202);
   });
 
@@ -139,10 +143,13 @@ export function registerConversations(app: Hono<AppEnv>) {
     if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
       authorize(actor, 'conversation.assign', { assigneeId: conversation.assigneeId, newAssigneeId: body.assigneeId });
     }
-    const updated = await withOrg(c.var.db, actor.orgId, (tx) => updateConversation(tx, actor, conversation, body));
+    const { updated, trail } = await withOrg(c.var.db, actor.orgId, async (tx) => {
+      const updated = await updateConversation(tx, actor, conversation, body);
+      return { updated, trail: await recordChanges(tx, actor, conversation, updated) };
+    });
     if (updated.assigneeId !== conversation.assigneeId) await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated.assigneeId, c.var.log);
-    // The room too: the open chat shows status and assignee.
-    await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
+    // The room too: the open chat shows status and assignee, and the trail's events.
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
     return c.json({ conversation: updated });
   });
 }

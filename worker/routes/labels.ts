@@ -8,10 +8,11 @@ import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { isUniqueViolation } from '../db/errors';
-import { contacts, conversations, labels } from '../db/schema';
+import { contacts, conversations, labels, type Message } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { findContact, labelsOf } from '../domain/contacts';
 import { findConversation } from '../domain/conversations';
+import { recordActivity } from '../domain/activity';
 import {
   applyLabelsBody,
   conversationLabelsOf,
@@ -32,8 +33,8 @@ const idParam = z.object({ id: z.uuid() });
 const labelParam = z.object({ id: z.uuid(), labelId: z.uuid() });
 
 /** Other agents' inbox rows and open chats show the conversation's labels: tell them after commit. */
-function conversationChanged(c: Context<AppEnv>, conversationId: string) {
-  return notifyStored(c.env, c.var.db, c.var.actor.orgId, { created: [], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
+function conversationChanged(c: Context<AppEnv>, conversationId: string, trail: Message[] = []) {
+  return notifyStored(c.env, c.var.db, c.var.actor.orgId, { created: trail, updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
 }
 
 async function contactOr404(c: Context<AppEnv>, id: string) {
@@ -161,11 +162,14 @@ export function registerLabels(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const { id } = c.req.valid('param');
     await conversationOr404(c, id, 'conversation.update');
-    const data = await withOrg(c.var.db, actor.orgId, async (tx) => {
+    const { data, trail } = await withOrg(c.var.db, actor.orgId, async (tx) => {
+      const before = new Set((await conversationLabelsOf(tx, actor.orgId, id)).map((l) => l.id));
       await labelConversation(tx, actor.orgId, id, c.req.valid('json').labelIds);
-      return conversationLabelsOf(tx, actor.orgId, id);
+      const data = await conversationLabelsOf(tx, actor.orgId, id);
+      const added = data.filter((l) => !before.has(l.id)).map((l) => l.name);
+      return { data, trail: added.length ? [await recordActivity(tx, actor, id, { type: 'labelled', added, removed: [] })] : [] };
     });
-    await conversationChanged(c, id);
+    await conversationChanged(c, id, trail);
     return c.json({ data, nextCursor: null });
   });
 
@@ -173,8 +177,12 @@ export function registerLabels(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const { id, labelId } = c.req.valid('param');
     await conversationOr404(c, id, 'conversation.update');
-    await withOrg(c.var.db, actor.orgId, (tx) => unlabelConversation(tx, actor.orgId, id, labelId));
-    await conversationChanged(c, id);
+    const trail = await withOrg(c.var.db, actor.orgId, async (tx) => {
+      const had = (await conversationLabelsOf(tx, actor.orgId, id)).find((l) => l.id === labelId);
+      await unlabelConversation(tx, actor.orgId, id, labelId);
+      return had ? [await recordActivity(tx, actor, id, { type: 'labelled', added: [], removed: [had.name] })] : [];
+    });
+    await conversationChanged(c, id, trail);
     return c.body(null, 204);
   });
 }

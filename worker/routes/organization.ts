@@ -19,6 +19,7 @@ const updateBody = z
     // LGPD: keep personal data no longer than needed; at most 10 years, at least 30 days.
     retentionDays: z.number().int().min(30).max(3650),
     graceDays: z.number().int().min(1).max(90),
+    assignOnReply: z.boolean(),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
@@ -33,6 +34,7 @@ const publicColumns = {
   retentionEnabled: organizations.retentionEnabled,
   retentionDays: organizations.retentionDays,
   graceDays: organizations.graceDays,
+  assignOnReply: organizations.assignOnReply,
   createdAt: organizations.createdAt,
 };
 

@@ -12,6 +12,8 @@ export const organizations = pgTable('organizations', {
   retentionDays: integer('retention_days').notNull().default(730),
   retentionEnabled: boolean('retention_enabled').notNull().default(true),
   graceDays: integer('grace_days').notNull().default(30),
+  /** Replying to an unassigned conversation makes the replier its assignee (worker/domain/send.ts). */
+  assignOnReply: boolean('assign_on_reply').notNull().default(true),
   ...timestamps(),
   deletedAt: tstz('deleted_at'),
 });

@@ -24,6 +24,7 @@ interface Props {
 }
 
 export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onReact }: Props) {
+  if (m.kind === 'system' && m.payload?.activity) return <ActivityEvent m={m} />;
   const outbound = m.direction === 'outbound';
   const failed = m.local?.state === 'failed' || m.status === 'failed';
   // Our agents' names on their messages; in a group chat (Evolution), each participant's name on theirs; a message typed
@@ -165,13 +166,19 @@ function Body({ m }: { m: ChatMessage }) {
     case 'template': {
       const tpl = m.payload.template as { name?: string; components?: { parameters?: { text?: string }[] }[] } | undefined;
       const params = (tpl?.components ?? []).flatMap((c) => (c.parameters ?? []).map((p) => p.text)).filter(Boolean);
+      // What the customer read (the server renders the synced template with its parameters), under the template's name.
+      const text = m.body ?? params.join(' · ');
       return (
         <div class="msg-template">
           <p class="msg-template-name">
             <IconTemplate width="14" height="14" />
-            {t('template.pick')}: <code>{tpl?.name ?? m.body}</code>
+            {t('template.pick')}: <code>{tpl?.name ?? '—'}</code>
           </p>
-          {params.length > 0 && <p class="msg-text">{params.join(' · ')}</p>}
+          {text && (
+            <p class="msg-text">
+              <RichText text={text} />
+            </p>
+          )}
         </div>
       );
     }
@@ -339,5 +346,38 @@ function Ticks({ m }: { m: ChatMessage }) {
     <span class={`ticks ticks-${state}`} role="img" aria-label={label} title={label} data-tick={state}>
       {state === 'queued' ? <IconClock width="14" height="14" /> : state === 'sent' ? <IconCheck width="16" height="16" /> : <IconDoubleCheck width="18" height="16" />}
     </span>
+  );
+}
+
+type Activity =
+  | { type: 'assigned'; to: string | null }
+  | { type: 'status'; status: 'open' | 'pending' | 'resolved' | 'snoozed'; until?: string }
+  | { type: 'labelled'; added: string[]; removed: string[] };
+
+/** Who did what to the conversation, as a small line in the timeline (stored as a private system message). */
+function ActivityEvent({ m }: { m: ChatMessage }) {
+  const a = m.payload.activity as Activity;
+  const person = (id: string | null) => (id === userId.value ? t('activity.you') : (id && memberName(id)) || t('activity.someone'));
+  const who = person(m.senderUserId);
+  const text =
+    a.type === 'assigned'
+      ? a.to === null
+        ? t('activity.unassigned', { who })
+        : a.to === m.senderUserId
+          ? t('activity.took', { who })
+          : t('activity.assigned', { who, to: person(a.to) })
+      : a.type === 'status'
+        ? a.status === 'snoozed'
+          ? t('activity.snoozed', { who, until: a.until ? dateTime(a.until) : '—' })
+          : t(`activity.${a.status}`, { who })
+        : a.added.length
+          ? t('activity.labelAdded', { who, labels: a.added.join(', ') })
+          : t('activity.labelRemoved', { who, labels: a.removed.join(', ') });
+  return (
+    <div class="msg-row msg-activity-row">
+      <p class="msg-activity" data-testid="activity" data-type={a.type}>
+        {text} · <time dateTime={m.createdAt}>{timeOfDay(m.createdAt)}</time>
+      </p>
+    </div>
   );
 }

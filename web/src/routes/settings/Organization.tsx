@@ -4,7 +4,7 @@ import type { Organization } from '../../api/types';
 import { errorText, locale, t } from '../../i18n';
 import { Heading, Notice } from './common';
 
-type Form = Pick<Organization, 'name' | 'locale' | 'timezone' | 'retentionEnabled' | 'retentionDays' | 'graceDays'>;
+type Form = Pick<Organization, 'name' | 'locale' | 'timezone' | 'assignOnReply' | 'retentionEnabled' | 'retentionDays' | 'graceDays'>;
 
 function zones(current: string): string[] {
   const all = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
@@ -138,6 +138,10 @@ export function OrganizationSettings() {
           </select>
         </label>
       </div>
+      <label class="check">
+        <input type="checkbox" checked={form.assignOnReply} onChange={(e) => set('assignOnReply', e.currentTarget.checked)} data-testid="assign-on-reply" />
+        <span>{t('org.assignOnReply')}</span>
+      </label>
       <fieldset class="fieldset">
         <legend>{t('org.retention')}</legend>
         <p class="muted">{t('org.retentionIntro')}</p>

@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "assign_on_reply" boolean DEFAULT true NOT NULL;
