@@ -1,7 +1,7 @@
 // Issue 16 in the browser: an admin connects an ordinary number by QR code in Settings → Channels (the fake Evolution
 // API plays the server and the phone), sees it connect live, then chats through it — no 24-hour window, no templates.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, browserAvailable, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
+import { ADMIN, apiAs, browserAvailable, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
 
 const CUSTOMER = { phone: '5521988881234', name: 'Helena Prado' };
 
@@ -75,5 +75,48 @@ describe.skipIf(!browserAvailable('web/e2e/evolution.test.ts'))('a number connec
     const sent = page.getByTestId('message').filter({ hasText: 'Temos sim, às 10h!' });
     await expect.poll(() => sent.getAttribute('data-status'), { timeout: 15_000 }).toBe('read');
     await screenshot(page, 'evolution-chat-desktop');
+  });
+
+  it('starts a conversation with a typed number from the inbox (text, through the QR-connected number)', async () => {
+    const { page } = admin;
+    await page.goto(`${e2e.webUrl}/inbox`);
+    await page.getByTestId('start-open').click();
+    const panel = page.getByTestId('start-conversation');
+    await panel.getByTestId('start-phone').fill('(31) 98877-6655');
+    await panel.getByTestId('start-name').fill('Otávio Reis');
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    const zonaSul = (await api.call<{ data: { id: string; name: string }[] }>('GET', '/api/v1/channels')).body.data.find((c) => c.name === 'Loja Zona Sul')!;
+    await panel.getByTestId('start-channel').selectOption(zonaSul.id);
+    await panel.getByTestId('start-text').fill('Olá Otávio, seu orçamento está pronto!');
+    await panel.getByTestId('start-send').click();
+    await page.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    await page.getByTestId('messages').getByText('Olá Otávio, seu orçamento está pronto!').waitFor();
+    await expect.poll(() => page.getByTestId('chat-title').textContent()).toBe('Otávio Reis');
+    await expect
+      .poll(async () => ((await fakeEvolution(e2e, 'GET', `/sent?instance=${instance}`)).body.data as any[]).map((s) => [s.body?.number, s.body?.text]), { timeout: 15_000 })
+      .toContainEqual(['5531988776655', 'Olá Otávio, seu orçamento está pronto!']);
+  });
+
+  it('starts a conversation from a contact’s page with an approved template (Meta number)', async () => {
+    const { page } = admin;
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    const channels = (await api.call<{ data: { id: string; provider: string }[] }>('GET', '/api/v1/channels')).body.data;
+    const meta = channels.find((c) => c.provider === 'meta_cloud')!;
+    expect((await api.call('POST', `/api/v1/channels/${meta.id}/templates/sync`, {})).status).toBe(200);
+    const created = await api.call<{ contact: { id: string } }>('POST', '/api/v1/contacts', { name: 'Renata Alves', phone: '(11) 97766-5544' });
+    expect(created.status).toBe(201);
+    await page.goto(`${e2e.webUrl}/contacts/${created.body.contact.id}`);
+    const box = page.getByTestId('start-conversation');
+    await box.getByTestId('start-channel').selectOption(meta.id);
+    await box.getByTestId('template-select').selectOption({ label: 'retomar_atendimento · pt_BR' });
+    await box.getByTestId('template-var-1').fill('Renata');
+    await box.getByTestId('template-var-2').fill('Loja Demo');
+    await screenshot(page, 'start-conversation-desktop');
+    await box.getByTestId('send-template').click();
+    await page.waitForURL(/\/inbox\/[0-9a-f-]{36}$/);
+    await page.getByTestId('messages').getByText('Olá, Renata! Aqui é a Loja Demo. Podemos continuar o seu atendimento?').waitFor();
+    await expect
+      .poll(async () => ((await (await fetch(`${e2e.stack.fakeMeta.url}/_fake/sent?to=5511977665544`)).json()) as { data: unknown[] }).data.length, { timeout: 15_000 })
+      .toBe(1);
   });
 });

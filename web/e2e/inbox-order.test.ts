@@ -138,4 +138,48 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
     await expect.poll(() => row(page, UGO.name).count(), { timeout: 15_000 }).toBe(0);
     await page.getByTestId('status-filter').selectOption('open');
   });
+
+  it('announces a new message while the tab is hidden: a notification, the unread count in the title and on the nav', async () => {
+    const { page } = admin;
+    const VERA = { phone: '5511955556666', name: 'Vera Campos' };
+    await page.goto(`${e2e.webUrl}/inbox`);
+    await page.getByTestId('conversation').first().waitFor({ timeout: 15_000 });
+    // The browser's notifications are recorded instead of shown; the tab is "hidden".
+    await page.evaluate(() => {
+      const w = window as unknown as { __notes: { title: string; body?: string }[]; Notification: unknown };
+      w.__notes = [];
+      class Recorded {
+        static permission = 'default';
+        static requestPermission = async () => ((Recorded.permission = 'granted'), 'granted');
+        onclick: (() => void) | null = null;
+        constructor(title: string, opts?: { body?: string }) {
+          w.__notes.push({ title, body: opts?.body });
+        }
+        close() {}
+      }
+      w.Notification = Recorded;
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    });
+    // Asked politely, once: the prompt turns them on.
+    await page.getByTestId('notify-enable').click();
+    await expect.poll(() => page.getByTestId('notify-prompt').count()).toBe(0);
+    await customerSays(e2e, VERA.phone, VERA.name, 'Oi, meu pedido chegou quebrado');
+    const notes = () => page.evaluate(() => (window as unknown as { __notes: { title: string; body?: string }[] }).__notes);
+    await expect.poll(notes, { timeout: 15_000 }).toContainEqual({ title: VERA.name, body: 'Oi, meu pedido chegou quebrado' });
+    await expect.poll(() => page.title()).toMatch(/^\(\d+\) /);
+    await expect.poll(() => page.getByTestId('nav-unread').textContent()).toMatch(/^\d+$/);
+    await screenshot(page, 'inbox-unread-title');
+
+    // Turned off in the account menu: the next message is not announced.
+    await page.getByTestId('account-menu').click();
+    await page.getByTestId('notify-pref').selectOption('off');
+    await page.getByTestId('account-menu').click();
+    const before = (await notes()).length;
+    await customerSays(e2e, VERA.phone, VERA.name, 'Mandei foto do pacote');
+    await expect.poll(() => row(page, VERA.name).textContent(), { timeout: 15_000 }).toContain('Mandei foto do pacote');
+    expect((await notes()).length).toBe(before);
+    await page.getByTestId('account-menu').click();
+    await page.getByTestId('notify-pref').selectOption('mine');
+    await page.getByTestId('account-menu').click();
+  });
 });

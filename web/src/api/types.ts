@@ -159,6 +159,8 @@ export interface Organization {
   retentionEnabled: boolean;
   retentionDays: number;
   graceDays: number;
+  /** Replying to an unassigned conversation makes the replier its assignee. */
+  assignOnReply: boolean;
   createdAt: string;
 }
 

@@ -4,6 +4,7 @@ import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { initials } from '../lib/format';
+import { NOTIFY_PREFS, notifyPref, setNotifyPref, unreadConversations, type NotifyPref } from '../state/attention';
 import { isAdmin, logout, session, switchOrganization } from '../state/session';
 import { ConnectionBadge } from './ConnectionBadge';
 import { IconBoard, IconInbox, IconSettings, IconUser } from './icons';
@@ -27,6 +28,11 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <a href="/inbox" aria-current={section === 'inbox' ? 'page' : undefined}>
             <IconInbox />
             <span>{t('nav.inbox')}</span>
+            {unreadConversations.value > 0 && (
+              <span class="badge nav-badge" data-testid="nav-unread" aria-label={t('notify.unread', { n: unreadConversations.value })}>
+                {unreadConversations.value}
+              </span>
+            )}
           </a>
           <a href="/contacts" aria-current={section === 'contacts' ? 'page' : undefined} data-testid="nav-contacts">
             <IconUser />
@@ -116,6 +122,16 @@ function AccountMenu({ name }: { name: string }) {
               </select>
             </label>
           )}
+          <label class="field">
+            <span>{t('notify.pref')}</span>
+            <select value={notifyPref.value} onChange={(e) => setNotifyPref(e.currentTarget.value as NotifyPref)} data-testid="notify-pref">
+              {NOTIFY_PREFS.map((p) => (
+                <option key={p} value={p}>
+                  {t(`notify.pref.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="button" class="btn btn-block" onClick={() => void logout().then(() => route('/login', true))} data-testid="logout">
             {t('auth.logout')}
           </button>

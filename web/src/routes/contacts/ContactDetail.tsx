@@ -11,6 +11,7 @@ import { isAdmin, isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { ContactForm } from './ContactForm';
 import { EraseBox } from './EraseBox';
+import { StartConversation } from '../../components/StartConversation';
 import { LabelsBox } from './LabelsBox';
 import { MergeBox } from './MergeBox';
 import { NotesBox } from './NotesBox';
@@ -108,6 +109,10 @@ export function ContactDetail() {
           <section class="card" aria-labelledby="contact-notes">
             <h2 id="contact-notes">{t('crm.notes')}</h2>
             <NotesBox key={`${c.id}-${version}`} contactId={c.id} initial={detail.notes} />
+          </section>
+          <section class="card" aria-labelledby="contact-start">
+            <h2 id="contact-start">{t('start.title')}</h2>
+            <StartConversation contact={{ id: c.id, phone: c.phone }} />
           </section>
           <section class="card" aria-labelledby="contact-conversations">
             <h2 id="contact-conversations">{t('crm.conversations')}</h2>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationRow } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
 import { errorText, t } from '../../i18n';
@@ -13,6 +13,8 @@ import { memberName } from '../../state/members';
 import { clearSearch, searchText, setSearch } from '../../state/search';
 import { userId } from '../../state/session';
 import { SearchResults } from './SearchResults';
+import { StartConversation } from '../../components/StartConversation';
+import { askPermission, dismissPrompt, notifyPref, permission, promptDismissed } from '../../state/attention';
 
 const ASSIGNEE: AssigneeFilter[] = ['mine', 'unassigned', 'all'];
 const STATUSES: StatusFilter[] = ['open', 'pending', 'snoozed', 'resolved', 'any'];
@@ -32,6 +34,7 @@ export function ConversationList() {
     el?.scrollIntoView({ block: 'nearest' });
   }, [openId.value]);
 
+  const [starting, setStarting] = useState(false);
   const onKeyDown = (e: KeyboardEvent) => {
     const links = [...((e.currentTarget as HTMLElement).querySelectorAll<HTMLAnchorElement>('a.conv') ?? [])];
     const i = links.indexOf(document.activeElement as HTMLAnchorElement);
@@ -50,7 +53,30 @@ export function ConversationList() {
   return (
     <aside class="pane-list" aria-labelledby="inbox-title">
       <div class="list-head">
-        <h1 id="inbox-title">{t('inbox.title')}</h1>
+        <div class="list-title">
+          <h1 id="inbox-title">{t('inbox.title')}</h1>
+          <button type="button" class="btn btn-small" aria-expanded={starting} aria-controls="start-panel" onClick={() => setStarting(!starting)} data-testid="start-open">
+            {t('start.open')}
+          </button>
+        </div>
+        {permission.value === 'default' && !promptDismissed.value && notifyPref.value !== 'off' && (
+          <div class="alert alert-info notify-prompt" role="region" aria-label={t('notify.prompt')} data-testid="notify-prompt">
+            <span>{t('notify.prompt')}</span>
+            <span class="button-row">
+              <button type="button" class="btn btn-small btn-primary" onClick={() => void askPermission()} data-testid="notify-enable">
+                {t('notify.enable')}
+              </button>
+              <button type="button" class="btn btn-small" onClick={dismissPrompt}>
+                {t('notify.later')}
+              </button>
+            </span>
+          </div>
+        )}
+        {starting && (
+          <section id="start-panel" class="card start-panel" aria-label={t('start.title')}>
+            <StartConversation />
+          </section>
+        )}
         <div class="segmented" role="group" aria-label={t('inbox.filter.label')}>
           {ASSIGNEE.map((a) => (
             <button

@@ -1,4 +1,5 @@
 // Outside the 24 h window WhatsApp accepts only approved templates: pick one, fill its variables, see the preview.
+// TemplatePicker is the form itself (also used to start a conversation); TemplateComposer puts it in the chat.
 import { useEffect, useState } from 'preact/hooks';
 import { post } from '../../api/client';
 import type { Template } from '../../api/types';
@@ -12,8 +13,23 @@ function part(tpl: Template, type: string) {
   return tpl.components?.find((c) => String(c.type).toUpperCase() === type);
 }
 
+export interface ChosenTemplate {
+  template: { name: string; language: string; components?: Record<string, unknown>[] };
+  /** What the customer reads: the header and body with their variables filled. */
+  preview: string;
+}
+
 export function TemplateComposer({ store, never }: { store: ChatStore; never: boolean }) {
-  const channelId = store.conversation.value!.channelId;
+  return (
+    <TemplatePicker
+      channelId={store.conversation.value!.channelId}
+      notice={never ? t('composer.windowNever') : t('composer.windowClosed')}
+      onSend={({ template, preview }) => void store.send({ type: 'template', template, preview })}
+    />
+  );
+}
+
+export function TemplatePicker({ channelId, notice, onSend, busy = false }: { channelId: string; notice?: string; onSend(chosen: ChosenTemplate): void; busy?: boolean }) {
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState('');
@@ -64,8 +80,7 @@ export function TemplateComposer({ store, never }: { store: ChatStore; never: bo
     const trimmed = (prefix: string, vars: string[]) => Object.fromEntries(vars.map((v) => [v, values[`${prefix}:${v}`]!.trim()]));
     const headerText = header?.text && (header.format ?? 'TEXT') === 'TEXT' ? fill(header.text, trimmed('h', headerVars)) : null;
     const bodyText = body?.text ? fill(body.text, trimmed('b', bodyVars)) : `[${tpl.name}]`;
-    void store.send({
-      type: 'template',
+    onSend({
       template: { name: tpl.name, language: tpl.language, ...(components.length ? { components } : {}) },
       preview: headerText ? `${headerText}\n${bodyText}` : bodyText,
     });
@@ -78,9 +93,11 @@ export function TemplateComposer({ store, never }: { store: ChatStore; never: bo
 
   return (
     <form class="composer-body template-composer" onSubmit={submit} data-testid="template-composer">
-      <p class="alert alert-warn" role="status" data-testid="window-closed">
-        {never ? t('composer.windowNever') : t('composer.windowClosed')}
-      </p>
+      {notice && (
+        <p class="alert alert-warn" role="status" data-testid="window-closed">
+          {notice}
+        </p>
+      )}
       {error && (
         <p class="alert alert-error" role="alert">
           {error}
@@ -158,7 +175,7 @@ export function TemplateComposer({ store, never }: { store: ChatStore; never: bo
             )}
             <div class="composer-row composer-row-end">
               {tpl && !complete && <span class="muted small">{t('template.fillAll')}</span>}
-              <button type="submit" class="btn btn-primary btn-send" disabled={!tpl || !complete} data-testid="send-template">
+              <button type="submit" class="btn btn-primary btn-send" disabled={!tpl || !complete || busy} data-testid="send-template">
                 <IconSend />
                 <span>{t('template.send')}</span>
               </button>
