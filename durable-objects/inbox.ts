@@ -17,6 +17,8 @@ interface ListEntry {
  */
 export class OrgInbox extends FanoutRoom {
   protected override visibleTo(identity: SocketIdentity, event: RealtimeEvent): RealtimeEvent | null {
+    // A member's notification is theirs alone.
+    if (event.type === 'notification.created') return (event.data as { userId: string }).userId === identity.userId ? event : null;
     // A QR code links a device to the business's WhatsApp: only admins (who connect numbers) receive it.
     if (event.type === 'channel.updated' && identity.role !== 'tenant_admin') {
       const { channel } = event.data as { channel: Record<string, unknown> };

@@ -143,3 +143,8 @@ export async function notifyStored(env: Env, db: Db, orgId: string, changes: Sto
   }
   await Promise.all(calls);
 }
+
+/** Members' new notifications, to the organisation's inbox sockets (each delivered only to its member). */
+export async function publishNotifications(env: Env, orgId: string, notices: { userId: string }[], log: Logger): Promise<void> {
+  await publishToInbox(env, orgId, notices.map((n) => ({ type: 'notification.created', data: n })), log);
+}

@@ -21,6 +21,7 @@ import { registerMedia } from './routes/media';
 import { registerTemplates } from './routes/templates';
 import { registerUploads, UPLOAD_MAX_BYTES } from './routes/uploads';
 import { registerEvolutionWebhook } from './webhooks/evolution';
+import { registerNotifications } from './routes/notifications';
 import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
 import { registerDevOutbox } from './routes/dev-outbox';
@@ -105,6 +106,7 @@ export function createApp() {
   registerChannels(app);
   registerTemplates(app);
   registerConversations(app);
+  registerNotifications(app);
   registerReactions(app);
   registerMedia(app);
   registerUploads(app);

@@ -33,6 +33,23 @@ describe.skipIf(!browserAvailable('web/e2e/auth.test.ts'))('accounts', () => {
     await page.getByRole('button', { name: 'Criar conta' }).click();
     await page.waitForURL(/\/inbox/);
     await page.getByText('Nenhuma conversa aqui.').waitFor();
+    // First run: the checklist on the empty inbox, each step a link to its page, ticked as it is done.
+    const onboarding = page.getByTestId('onboarding');
+    await onboarding.getByText('0 de 5 feitos').waitFor();
+    await screenshot(page, 'onboarding-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'onboarding-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await onboarding.getByRole('link', { name: 'Criar etiquetas' }).click();
+    await page.waitForURL(/\/settings\/labels$/);
+    await page.getByTestId('label-new').click();
+    await page.getByTestId('label-name').fill('Orçamento');
+    await page.getByTestId('label-save').click();
+    await page.getByTestId('label-list').getByText('Orçamento').waitFor();
+    await page.getByRole('link', { name: 'Caixa de entrada' }).click();
+    await onboarding.getByText('1 de 5 feitos').waitFor();
+    expect(await onboarding.getByTestId('onboarding-labels').getAttribute('data-done')).toBe('true');
+    expect(await onboarding.getByTestId('onboarding-channel').getAttribute('data-done')).toBe('false');
     await page.getByTestId('account-menu').click();
     expect(await page.locator('#account-menu').textContent()).toContain(`${OWNER.org} · Administrador`);
     await page.keyboard.press('Escape');

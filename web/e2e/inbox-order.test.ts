@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeDb } from '../../scripts/lib/db';
-import { ADMIN, apiAs, browserAvailable, customerSays, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
+import { ADMIN, AGENT, apiAs, browserAvailable, customerSays, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
 
 const PAULA = { phone: '5511955551111', name: 'Paula Dias' };
 const RUI = { phone: '5511955552222', name: 'Rui Nogueira' };
@@ -181,5 +181,33 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
     await page.getByTestId('account-menu').click();
     await page.getByTestId('notify-pref').selectOption('mine');
     await page.getByTestId('account-menu').click();
+  });
+
+  it('tells a colleague mentioned in a private note: the bell counts it, lists it and opens the conversation', async () => {
+    const { page } = admin;
+    const XICO = { phone: '5511955557777', name: 'Xico Lopes' };
+    const agent = await openBrowser();
+    try {
+      await login(agent.page, e2e.webUrl, AGENT);
+      await agent.page.getByTestId('bell').waitFor();
+      await customerSays(e2e, XICO.phone, XICO.name, 'Minha encomenda não chegou');
+      await page.goto(`${e2e.webUrl}/inbox`);
+      await row(page, XICO.name).click();
+      await page.getByTestId('mode-note').click();
+      await page.getByTestId('composer-input').fill('@Alice pode ver o rastreio?');
+      await page.getByTestId('send').click();
+      await page.getByTestId('messages').getByText('@Alice pode ver o rastreio?').waitFor();
+      // Live on Alice's bell, then listed and opened from it.
+      await expect.poll(() => agent.page.getByTestId('bell-unread').textContent(), { timeout: 15_000 }).toBe('1');
+      await agent.page.getByTestId('bell').click();
+      const entry = agent.page.getByTestId('bell-menu').getByRole('link', { name: /Ana Admin mencionou você na conversa com Xico Lopes/ });
+      await entry.waitFor();
+      await screenshot(agent.page, 'notification-centre');
+      await entry.click();
+      await agent.page.getByTestId('messages').getByText('Minha encomenda não chegou').waitFor();
+      await expect.poll(() => agent.page.getByTestId('bell-unread').count()).toBe(0);
+    } finally {
+      await agent.close();
+    }
   });
 });

@@ -202,10 +202,38 @@ describe.skipIf(!browserAvailable('web/e2e/inbox.test.ts'))('inbox (agent)', () 
     await page.keyboard.press('ArrowDown');
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
     expect(focused).toBe(await rows.nth(1).getAttribute('data-id'));
+    // The list is one Tab stop: only one row is tabbable.
+    expect(await page.locator('a.conv[tabindex="0"]').count()).toBe(1);
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/inbox/${await rows.first().getAttribute('data-id')}$`));
     await page.getByTestId('chat').waitFor();
+    // Enter on a conversation puts the focus in the reply box.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    // Shortcuts, outside the box: "?" lists them; j/k move between conversations; "n" writes a note, "r" replies.
+    await page.getByTestId('chat-title').click();
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcuts');
+    await help.getByRole('heading', { name: 'Atalhos do teclado' }).waitFor();
+    await screenshot(page, 'inbox-shortcuts');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.isVisible()).toBe(false);
+    const firstId = await rows.first().getAttribute('data-id');
+    const secondId = await rows.nth(1).getAttribute('data-id');
+    await page.keyboard.press('j');
+    await page.waitForURL(new RegExp(`/inbox/${secondId}$`));
+    await page.keyboard.press('k');
+    await page.waitForURL(new RegExp(`/inbox/${firstId}$`));
+    await page.getByTestId('chat').waitFor();
+    await page.getByTestId('chat-title').click();
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByTestId('composer').getAttribute('data-mode')).toBe('note');
+    await page.getByTestId('chat-title').click();
+    await page.keyboard.press('r');
+    await expect.poll(() => page.getByTestId('composer').getAttribute('data-mode')).not.toBe('note');
+    await page.getByTestId('chat-title').click();
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search');
   });
 
   it('switches to templates when the 24 h window is closed', async () => {

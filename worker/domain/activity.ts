@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { byActor, recordAudit } from '../audit/record';
 import { messageColumns, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
+import { createNotifications, type NotificationDto } from './notifications';
 
 export type Activity =
   | { type: 'assigned'; to: string | null }
@@ -36,12 +37,21 @@ export async function recordActivity(tx: Tx, actor: Actor, conversationId: strin
   return row!;
 }
 
-/** The trail of a PATCH: what changed between the conversation before and after. */
-export async function recordChanges(tx: Tx, actor: Actor, before: Conversation, after: Conversation): Promise<Message[]> {
+/**
+ * The trail of a PATCH: what changed between the conversation before and after; a conversation given to a colleague
+ * also lands in their notification centre.
+ */
+export async function recordChanges(tx: Tx, actor: Actor, before: Conversation, after: Conversation): Promise<{ trail: Message[]; notices: NotificationDto[] }> {
   const trail: Message[] = [];
-  if (before.assigneeId !== after.assigneeId) trail.push(await recordActivity(tx, actor, after.id, { type: 'assigned', to: after.assigneeId }));
+  let notices: NotificationDto[] = [];
+  if (before.assigneeId !== after.assigneeId) {
+    trail.push(await recordActivity(tx, actor, after.id, { type: 'assigned', to: after.assigneeId }));
+    if (after.assigneeId && after.assigneeId !== actor.userId) {
+      notices = await createNotifications(tx, actor.orgId, [{ userId: after.assigneeId, kind: 'assigned', conversationId: after.id, actorUserId: actor.userId }]);
+    }
+  }
   if (before.status !== after.status || (after.status === 'snoozed' && before.snoozedUntil?.getTime() !== after.snoozedUntil?.getTime())) {
     trail.push(await recordActivity(tx, actor, after.id, { type: 'status', status: after.status, ...(after.snoozedUntil && { until: after.snoozedUntil.toISOString() }) }));
   }
-  return trail;
+  return { trail, notices };
 }

@@ -7,6 +7,7 @@ import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import type { SendMessageBody } from '../schemas/messages';
 import { recordActivity } from './activity';
+import { createNotifications, mentionedMembers, type NotificationDto } from './notifications';
 import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { previewText } from './preview';
@@ -21,7 +22,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
       .select(messageColumns)
       .from(messages)
       .where(and(eq(messages.organizationId, actor.orgId), eq(messages.clientId, clientId)));
-    if (existing) return { message: existing, created: false, trail: [] as Message[] };
+    if (existing) return { message: existing, created: false, trail: [] as Message[], notices: [] as NotificationDto[] };
   }
   const freeForm = body.type !== 'template' && body.type !== 'note';
   const channel = await capabilitiesOf(tx, actor.orgId, conversation.channelId);
@@ -47,6 +48,8 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
       .where(and(eq(messages.organizationId, actor.orgId), eq(messages.conversationId, conversation.id), eq(messages.id, body.replyToMessageId)));
     if (!quoted) throw new ApiError(422, 'reply_target_not_found', 'The quoted message is not part of this conversation');
   }
+  // "@Bruno" in a private note tells Bruno (his notification centre, live).
+  const mentions = body.type === 'note' ? await mentionedMembers(tx, actor.orgId, body.text, actor.userId) : [];
   const values = {
     organizationId: actor.orgId,
     conversationId: conversation.id,
@@ -58,7 +61,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     status: isNote ? ('sent' as const) : ('queued' as const),
     replyToMessageId: 'replyToMessageId' in body ? (body.replyToMessageId ?? null) : null,
     ...(body.type === 'text' || body.type === 'note'
-      ? { kind: 'text' as const, body: body.text }
+      ? { kind: 'text' as const, body: body.text, ...(mentions.length && { payload: { mentions } }) }
       : body.type === 'template'
         ? { kind: 'template' as const, body: await templateText(tx, actor.orgId, conversation.channelId, body.template), payload: { template: body.template } }
         : {
@@ -89,7 +92,12 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     })
     .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));
   const trail = isNote ? [] : await takeOnReply(tx, actor, conversation);
-  return { message: message as Message, created: true, trail };
+  const notices = await createNotifications(
+    tx,
+    actor.orgId,
+    mentions.map((userId) => ({ userId, kind: 'mention' as const, conversationId: conversation.id, messageId: message!.id, actorUserId: actor.userId })),
+  );
+  return { message: message as Message, created: true, trail, notices };
 }
 
 /**

@@ -72,6 +72,7 @@ async function richContact(admin: Session) {
   const deal = await call(admin, 'POST', '/api/v1/deals', { title: 'Pedido da Maria', contactId, conversationId: first.id, valueCents: 15_000 });
   expect(deal.status, JSON.stringify(deal.body)).toBe(201);
 
+  // Four messages: three written, and the conversation label's event in the timeline.
   const messageIds = (await db.select({ id: messages.id }).from(messages).where(inArray(messages.conversationId, conversationIds))).map((m) => m.id);
   return { from, ch1, contactId, conversationIds, messageIds, keys, dealId: deal.body.deal.id as string, labelId: label.id as string };
 }
@@ -82,12 +83,12 @@ describe('erasing a contact (LGPD)', () => {
     const rich = await richContact(admin);
     const bystander = (await call(admin, 'POST', '/api/v1/contacts', { name: 'Outra Pessoa', phone: '+55 11 95555-0199' })).body.contact;
     const before = await leftovers(rich.contactId, rich.conversationIds, rich.messageIds);
-    expect(before).toEqual({ contacts: 1, conversations: 2, messages: 3, reactions: 1, notes: 1, contactLabels: 1, conversationLabels: 1 });
+    expect(before).toEqual({ contacts: 1, conversations: 2, messages: 4, reactions: 1, notes: 1, contactLabels: 1, conversationLabels: 1 });
     const inbox = await connect(admin, '/api/v1/inbox/ws');
 
     const res = await call(admin, 'DELETE', `/api/v1/contacts/${rich.contactId}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ erased: { conversations: 2, messages: 3, media: 2 } });
+    expect(res.body).toEqual({ erased: { conversations: 2, messages: 4, media: 2 } });
 
     expect(await leftovers(rich.contactId, rich.conversationIds, rich.messageIds)).toEqual({
       contacts: 0, conversations: 0, messages: 0, reactions: 0, notes: 0, contactLabels: 0, conversationLabels: 0,
@@ -114,7 +115,7 @@ describe('erasing a contact (LGPD)', () => {
       .select()
       .from(auditLogs)
       .where(and(eq(auditLogs.organizationId, admin.orgId), eq(auditLogs.action, 'contact.erased')));
-    expect(entry).toMatchObject({ actorUserId: admin.userId, targetType: 'contact', targetId: rich.contactId, metadata: { conversations: 2, messages: 3, media: 2 } });
+    expect(entry).toMatchObject({ actorUserId: admin.userId, targetType: 'contact', targetId: rich.contactId, metadata: { conversations: 2, messages: 4, media: 2 } });
     const text = JSON.stringify(entry);
     for (const personal of ['Maria', rich.from, 'CPF']) expect(text).not.toContain(personal);
   });
@@ -157,7 +158,7 @@ describe('erasing a contact (LGPD)', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('legal_hold');
     expect(await leftovers(rich.contactId, rich.conversationIds, rich.messageIds)).toEqual({
-      contacts: 1, conversations: 2, messages: 3, reactions: 1, notes: 1, contactLabels: 1, conversationLabels: 1,
+      contacts: 1, conversations: 2, messages: 4, reactions: 1, notes: 1, contactLabels: 1, conversationLabels: 1,
     });
     for (const key of rich.keys) expect(await env.MEDIA.head(key)).not.toBeNull();
     expect((await db.select().from(deals).where(eq(deals.id, rich.dealId)))[0]!.contactId).toBe(rich.contactId);

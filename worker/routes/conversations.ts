@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored, publishNotifications } from '../../queues/notify';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { channels, contacts, conversations, messages } from '../db/schema';
@@ -115,7 +115,8 @@ export function registerConversations(app: Hono<AppEnv>) {
     const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
     const body = c.req.valid('json');
     const clientId = body.clientId ?? c.req.header('idempotency-key')?.slice(0, 100);
-    const { message, created, trail } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
+    const { message, created, trail, notices } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
+    await publishNotifications(c.env, actor.orgId, notices, c.var.log);
     if (!created) return c.json({ message: messageDto(message) }, 200);
     if (!message.isPrivate) {
       try {
@@ -143,10 +144,11 @@ export function registerConversations(app: Hono<AppEnv>) {
     if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
       authorize(actor, 'conversation.assign', { assigneeId: conversation.assigneeId, newAssigneeId: body.assigneeId });
     }
-    const { updated, trail } = await withOrg(c.var.db, actor.orgId, async (tx) => {
+    const { updated, trail, notices } = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const updated = await updateConversation(tx, actor, conversation, body);
-      return { updated, trail: await recordChanges(tx, actor, conversation, updated) };
+      return { updated, ...(await recordChanges(tx, actor, conversation, updated)) };
     });
+    await publishNotifications(c.env, actor.orgId, notices, c.var.log);
     if (updated.assigneeId !== conversation.assigneeId) await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated.assigneeId, c.var.log);
     // The room too: the open chat shows status and assignee, and the trail's events.
     await notifyStored(c.env, c.var.db, actor.orgId, { created: trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);

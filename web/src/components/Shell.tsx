@@ -9,6 +9,7 @@ import { isAdmin, logout, session, switchOrganization } from '../state/session';
 import { ConnectionBadge } from './ConnectionBadge';
 import { IconBoard, IconInbox, IconSettings, IconUser } from './icons';
 import { LanguageSelect } from './LanguageSelect';
+import { NotificationBell } from './NotificationBell';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
@@ -50,6 +51,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           )}
         </nav>
         <div class="topbar-end">
+          <NotificationBell />
           <ConnectionBadge />
           <LanguageSelect compact />
           <AccountMenu name={s.user.name ?? s.user.email} />

@@ -113,6 +113,38 @@ function announce(row: ConversationRow) {
  * Subscribed before the inbox list (main.tsx), so the list still holds the row as it was: more unread than before
  * means a new customer message (a conversation the list did not hold counts from zero).
  */
+/** An entry of the notification centre (GET /api/v1/notifications, `notification.created`). */
+export interface Notice {
+  id: string;
+  userId: string;
+  kind: 'mention' | 'assigned';
+  conversationId: string;
+  messageId: string | null;
+  actorUserId: string | null;
+  actorName: string | null;
+  contactName: string | null;
+  excerpt: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+export const notices = signal<Notice[]>([]);
+export const unreadNotices = signal(0);
+
+/** A mention or a conversation given to the user, while the tab is out of view: sound and notification too. */
+export function announceNotice(n: Notice) {
+  if (notifyPref.value === 'off' || watching()) return;
+  chime();
+  if (permission.value !== 'granted' || typeof Notification === 'undefined') return;
+  const title = n.kind === 'mention' ? t('bell.mention', { who: n.actorName ?? t('activity.someone'), contact: n.contactName ?? '—' }) : t('bell.assigned', { who: n.actorName ?? t('activity.someone'), contact: n.contactName ?? '—' });
+  const shown = new Notification(title, { body: n.excerpt ?? '', tag: `notice-${n.id}`, lang: document.documentElement.lang });
+  shown.onclick = () => {
+    window.focus();
+    history.pushState(null, '', `/inbox/${n.conversationId}`);
+    dispatchEvent(new PopStateEvent('popstate'));
+    shown.close();
+  };
+}
+
 export function startAttention(): () => void {
   return onInboxEvent((e) => {
     if (e.type !== 'conversation.updated') return;

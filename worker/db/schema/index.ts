@@ -13,6 +13,7 @@ export * from './deals';
 export * from './audit';
 export * from './ops';
 export * from './mail';
+export * from './notifications';
 export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
@@ -39,5 +40,6 @@ export const TENANT_TABLES = [
   'contact_notes',
   'contact_wa_aliases',
   'pending_statuses',
+  'user_notifications',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

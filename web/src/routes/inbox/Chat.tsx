@@ -2,6 +2,7 @@
 // kept pinned to the bottom while messages stream in), who is typing, and the composer.
 import { signal } from '@preact/signals';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { isShortcut } from '../../state/keyboard';
 import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
@@ -84,6 +85,23 @@ function ChatHeader({ store }: { store: ChatStore }) {
   const resolved = c.status === 'resolved';
   const snoozed = c.status === 'snoozed';
   const pending = c.status === 'pending';
+  // "e" resolves, "a" takes the conversation (shortcuts, shown behind "?").
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isShortcut(e) || busy) return;
+      const current = store.conversation.value;
+      if (!current) return;
+      if (e.key === 'e' && current.status !== 'resolved') {
+        e.preventDefault();
+        void act({ status: 'resolved' });
+      } else if (e.key === 'a' && current.assigneeId !== me) {
+        e.preventDefault();
+        void act({ assigneeId: me });
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
 
   return (
     <header class="chat-head">

@@ -1,6 +1,7 @@
 // The composer: a reply (text with emoji, /shortcut canned responses, reply-to) or a private note; when the 24 h
 // window is closed, replies become approved templates and the composer says why.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { focusComposerOnOpen, isShortcut } from '../../state/keyboard';
 import type { CannedResponse } from '../../api/types';
 import { IconClip, IconFile, IconNote, IconReply, IconSend, IconSmile, IconX } from '../../components/icons';
 import { post } from '../../api/client';
@@ -19,6 +20,18 @@ const EMOJI = ['😀', '😊', '😂', '🙂', '😉', '😍', '🤩', '🤔', '
 
 export function Composer({ store }: { store: ChatStore }) {
   const [note, setNote] = useState(false);
+  // "r" replies, "n" writes a private note: the mode, and the focus in the box.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isShortcut(e) || (e.key !== 'r' && e.key !== 'n')) return;
+      e.preventDefault();
+      focusComposerOnOpen.value = true;
+      setNote(e.key === 'n');
+      document.querySelector<HTMLTextAreaElement>('[data-testid="composer"] textarea')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const c = store.conversation.value!;
   const windowOpen = store.windowOpen.value;
   const expiresAt = c.lastInboundAt ? new Date(new Date(c.lastInboundAt).getTime() + 24 * 3600_000).toISOString() : null;
@@ -79,6 +92,12 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
     if (emojiOpen) emojiRef.current?.querySelector<HTMLButtonElement>('.emoji-grid button')?.focus();
   }, [emojiOpen]);
   const reply = note ? null : replyTo.value;
+  // Opened from the list with Enter (or switched with "r"/"n"): the focus goes where the typing will be.
+  useEffect(() => {
+    if (!focusComposerOnOpen.value) return;
+    focusComposerOnOpen.value = false;
+    input.current?.focus();
+  }, [note]);
 
   useEffect(() => {
     drafts.set(store.id, text);

@@ -14,6 +14,7 @@ import { clearSearch, searchText, setSearch } from '../../state/search';
 import { userId } from '../../state/session';
 import { SearchResults } from './SearchResults';
 import { StartConversation } from '../../components/StartConversation';
+import { focusComposerOnOpen } from '../../state/keyboard';
 import { askPermission, dismissPrompt, notifyPref, permission, promptDismissed } from '../../state/attention';
 
 const ASSIGNEE: AssigneeFilter[] = ['mine', 'unassigned', 'all'];
@@ -43,6 +44,7 @@ export function ConversationList() {
     else if (e.key === 'ArrowUp') next = i <= 0 ? 0 : i - 1;
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = links.length - 1;
+    else if (e.key === 'Enter' && i >= 0) focusComposerOnOpen.value = true;
     const target = next >= 0 ? links[next] : undefined;
     if (target) {
       e.preventDefault();
@@ -184,7 +186,7 @@ export function ConversationList() {
       ) : (
         <ul class="conv-list" ref={listRef} onKeyDown={onKeyDown} aria-labelledby="inbox-title" aria-describedby="list-help" data-testid="conversation-list">
           {list.map((row) => (
-            <Row key={row.id} row={row} current={row.id === openId.value} />
+            <Row key={row.id} row={row} current={row.id === openId.value} tabbable={row.id === (list.some((r) => r.id === openId.value) ? openId.value : list[0]!.id)} />
           ))}
         </ul>
       )}
@@ -199,7 +201,8 @@ export function ConversationList() {
   );
 }
 
-function Row({ row, current }: { row: ConversationRow; current: boolean }) {
+/** One Tab stop for the whole list (the open conversation, else the first); arrows move between rows. */
+function Row({ row, current, tabbable }: { row: ConversationRow; current: boolean; tabbable: boolean }) {
   const name = contactName(row.contact);
   const unread = current ? 0 : row.unreadCount;
   const me = userId.value;
@@ -210,6 +213,7 @@ function Row({ row, current }: { row: ConversationRow; current: boolean }) {
         class={`conv${unread > 0 ? ' conv-unread' : ''}`}
         href={`/inbox/${row.id}`}
         aria-current={current ? 'page' : undefined}
+        tabIndex={tabbable ? 0 : -1}
         data-testid="conversation"
         data-id={row.id}
       >

@@ -9,6 +9,8 @@ import { openId } from '../../state/inbox';
 import { Chat } from './Chat';
 import type { ContactPanel as Panel } from './ContactPanel';
 import { ConversationList } from './ConversationList';
+import { Onboarding } from '../../components/Onboarding';
+import { ShortcutsDialog, useInboxShortcuts } from './Shortcuts';
 
 const wide = () => typeof matchMedia !== 'undefined' && matchMedia('(min-width: 1200px)').matches;
 /** The contact pane: open by default where there is room for it. */
@@ -55,6 +57,8 @@ export function Inbox() {
     idle(() => void loadPanel().catch(() => {}));
   }, []);
 
+  useInboxShortcuts();
+
   const chat = currentChat.value;
   return (
     <div class="inbox" data-view={id ? 'chat' : 'list'} data-contact={id && contactOpen.value ? 'open' : 'closed'}>
@@ -64,12 +68,14 @@ export function Inbox() {
           <Chat key={id} store={chat} />
         ) : (
           <div class="empty-chat">
+            <Onboarding />
             <span class="brand-mark brand-mark-lg" aria-hidden="true">C</span>
             <p>{t('inbox.pick')}</p>
           </div>
         )}
       </section>
       {id && chat && chat.id === id && contactOpen.value && chat.status.value === 'ready' && <LazyContactPanel store={chat} />}
+      <ShortcutsDialog />
     </div>
   );
 }

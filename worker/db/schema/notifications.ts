@@ -1,0 +1,31 @@
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { conversations } from './conversations';
+import { idV7, createdAt, tstz } from './ids';
+import { messages } from './messages';
+import { tenantId, users } from './platform';
+
+/**
+ * A member's notification centre: a colleague mentioned them in a private note, or gave them a conversation. Kept
+ * until read (and with the conversation), so an agent who was away finds them.
+ */
+export const userNotifications = pgTable(
+  'user_notifications',
+  {
+    id: idV7(),
+    organizationId: tenantId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** mention | assigned */
+    kind: text('kind').notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    readAt: tstz('read_at'),
+  },
+  (t) => [index('user_notifications_org_user_created_idx').on(t.organizationId, t.userId, t.createdAt.desc().nullsFirst())],
+);
+export type UserNotification = typeof userNotifications.$inferSelect;
