@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { RealtimeEvent } from '../api/types';
 import { t } from '../i18n';
+import { useDismiss } from '../lib/dismiss';
 import { shortRelative } from '../lib/format';
 import { now } from '../state/clock';
 import { announceNotice, notices, unreadNotices, type Notice } from '../state/attention';
@@ -30,27 +31,14 @@ export function NotificationBell() {
       announceNotice(n);
     });
   }, []);
+  useDismiss(ref, open, () => setOpen(false), () => ref.current?.querySelector<HTMLButtonElement>('.bell-button'));
   useEffect(() => {
-    if (!open) return;
-    const onDoc = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      ref.current?.querySelector<HTMLButtonElement>('.bell-button')?.focus();
-    };
-    document.addEventListener('mousedown', onDoc);
-    document.addEventListener('keydown', onKey);
     // Seen: everything listed is read now.
-    if (unreadNotices.value > 0) {
-      void post('/api/v1/notifications/read', {}).then(() => {
-        unreadNotices.value = 0;
-        notices.value = notices.value.map((n) => ({ ...n, readAt: n.readAt ?? new Date().toISOString() }));
-      });
-    }
-    return () => {
-      document.removeEventListener('mousedown', onDoc);
-      document.removeEventListener('keydown', onKey);
-    };
+    if (!open || unreadNotices.value === 0) return;
+    void post('/api/v1/notifications/read', {}).then(() => {
+      unreadNotices.value = 0;
+      notices.value = notices.value.map((n) => ({ ...n, readAt: n.readAt ?? new Date().toISOString() }));
+    });
   }, [open]);
   const unread = unreadNotices.value;
   return (

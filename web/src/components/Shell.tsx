@@ -1,8 +1,9 @@
 // The logged-in frame: skip link, header (brand, navigation, connection state, language, account menu), main.
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { useDismiss } from '../lib/dismiss';
 import { initials } from '../lib/format';
 import { NOTIFY_PREFS, notifyPref, setNotifyPref, unreadConversations, type NotifyPref } from '../state/attention';
 import { isAdmin, logout, session, switchOrganization } from '../state/session';
@@ -69,24 +70,7 @@ function AccountMenu({ name }: { name: string }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const s = session.value!;
-  useEffect(() => {
-    if (!open) return;
-    const onDoc = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-        ref.current?.querySelector<HTMLButtonElement>('.account-button')?.focus();
-      }
-    };
-    document.addEventListener('mousedown', onDoc);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('mousedown', onDoc);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  useDismiss(ref, open, () => setOpen(false), () => ref.current?.querySelector<HTMLButtonElement>('.account-button'));
   return (
     <div class="account" ref={ref}>
       <button
