@@ -210,4 +210,31 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
       await agent.close();
     }
   });
+
+  it('shows a returning customer’s earlier conversation above the new one, and lists it in the contact panel', async () => {
+    const { page } = admin;
+    const YARA = { phone: '5511955558888', name: 'Yara Nunes' };
+    const api = await apiAs(e2e.apiUrl, ADMIN);
+    await customerSays(e2e, YARA.phone, YARA.name, 'Comprei uma cadeira azul semana passada');
+    const findYara = async () =>
+      (await api.call<{ data: { id: string; contact: { name: string | null } }[] }>('GET', '/api/v1/conversations?limit=100')).body.data.find((c) => c.contact.name === YARA.name)?.id;
+    await expect.poll(findYara, { timeout: 15_000 }).toBeTruthy();
+    const first = (await findYara())!;
+    expect((await api.call('PATCH', `/api/v1/conversations/${first}`, { status: 'resolved' })).status).toBe(200);
+    // She comes back: a new conversation.
+    await customerSays(e2e, YARA.phone, YARA.name, 'Oi de novo! A cadeira chegou riscada');
+    await page.goto(`${e2e.webUrl}/inbox`);
+    await row(page, YARA.name).click();
+    await page.getByTestId('messages').getByText('A cadeira chegou riscada').waitFor();
+    await page.getByTestId('earlier-load').click();
+    const earlier = page.getByTestId('earlier-conversation');
+    await earlier.getByText('Comprei uma cadeira azul semana passada').waitFor();
+    expect(await earlier.getByRole('separator').textContent()).toContain('Resolvida');
+    await screenshot(page, 'continuity-desktop');
+    if ((await page.getByTestId('contact-panel').count()) === 0) await page.getByTestId('contact-toggle').click();
+    await page.getByTestId('contact-conversations').getByRole('link').first().waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'continuity-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

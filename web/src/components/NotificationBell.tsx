@@ -6,6 +6,7 @@ import { get, post } from '../api/client';
 import type { RealtimeEvent } from '../api/types';
 import { t } from '../i18n';
 import { useDismiss } from '../lib/dismiss';
+import { IconBell } from './icons';
 import { shortRelative } from '../lib/format';
 import { now } from '../state/clock';
 import { announceNotice, notices, unreadNotices, type Notice } from '../state/attention';
@@ -52,7 +53,7 @@ export function NotificationBell() {
         onClick={() => setOpen(!open)}
         data-testid="bell"
       >
-        <span aria-hidden="true">🔔</span>
+        <IconBell />
         {unread > 0 && (
           <span class="badge bell-badge" aria-hidden="true" data-testid="bell-unread">
             {unread}

@@ -43,3 +43,5 @@ export const IconClip = (p: P) =>
   base(p, <path d="M20.5 11.5l-8.3 8.3a5 5 0 01-7.1-7.1l8.7-8.7a3.5 3.5 0 015 5l-8.6 8.6a2 2 0 01-2.8-2.8l7.9-7.9" />);
 export const IconBoard = (p: P) =>
   base(p, [<rect key="a" x="3" y="4" width="18" height="16" rx="2" />, <path key="b" d="M9 4v16M15 4v16" />]);
+export const IconBell = (p: P) =>
+  base(p, [<path key="a" d="M6 10a6 6 0 0112 0c0 5 2 6.5 2 6.5H4S6 15 6 10z" />, <path key="b" d="M10 19.5a2 2 0 004 0" />]);

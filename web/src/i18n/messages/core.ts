@@ -120,6 +120,10 @@ export const ptBR = {
   'chat.back': 'Voltar para a lista',
   'chat.loadingOlder': 'Carregando mensagens anteriores…',
   'chat.beginning': 'Início da conversa',
+  'chat.earlier': 'Ver a conversa anterior ({date})',
+  'chat.earlierLabel': 'Conversa de {date}',
+  'chat.earlierOpen': 'abrir',
+  'chat.thisConversation': 'Esta conversa',
   'chat.forbidden': 'Você não tem acesso a esta conversa: ela está com outro atendente.',
   'chat.notFound': 'Conversa não encontrada.',
   'chat.newMessages': 'Novas mensagens',
@@ -213,6 +217,7 @@ export const ptBR = {
   'template.fillAll': 'Preencha todas as variáveis.',
 
   'contact.title': 'Contato',
+  'contact.otherConversations': 'Outras conversas deste cliente',
   'contact.name': 'Nome',
   'contact.profileName': 'Nome no WhatsApp',
   'contact.phone': 'Telefone',
@@ -641,6 +646,10 @@ export const en: Record<keyof typeof ptBR, string> = {
 
   'chat.back': 'Back to the list',
   'chat.loadingOlder': 'Loading earlier messages…',
+  'chat.earlier': 'See the previous conversation ({date})',
+  'chat.earlierLabel': 'Conversation of {date}',
+  'chat.earlierOpen': 'open',
+  'chat.thisConversation': 'This conversation',
   'chat.beginning': 'Start of the conversation',
   'chat.forbidden': 'You cannot open this conversation: it is assigned to another agent.',
   'chat.notFound': 'Conversation not found.',
@@ -735,6 +744,7 @@ export const en: Record<keyof typeof ptBR, string> = {
   'template.fillAll': 'Fill in every variable.',
 
   'contact.title': 'Contact',
+  'contact.otherConversations': "This customer's other conversations",
   'contact.name': 'Name',
   'contact.profileName': 'WhatsApp name',
   'contact.phone': 'Phone',

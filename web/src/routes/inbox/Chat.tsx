@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isShortcut } from '../../state/keyboard';
+import { EarlierConversations } from './EarlierConversations';
 import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
@@ -315,6 +316,9 @@ function MessageList({ store }: { store: ChatStore }) {
         <p class="history-edge" aria-live="polite">
           {store.loadingOlder.value ? t('chat.loadingOlder') : !store.olderCursor.value ? t('chat.beginning') : ''}
         </p>
+        {!store.olderCursor.value && !store.loadingOlder.value && store.conversation.value && (
+          <EarlierConversations contactId={store.conversation.value.contact.id} currentId={store.id} currentCreatedAt={store.conversation.value.createdAt} />
+        )}
         {items}
       </div>
       {unseen > 0 && (

@@ -190,6 +190,22 @@ export function ContactPanel({ store }: { store: ChatStore }) {
           </a>
         </section>
       )}
+
+      {detail && detail.conversations.length > 1 && (
+        <section class="panel-section" aria-labelledby="contact-convs-title" data-testid="contact-conversations">
+          <h3 id="contact-convs-title">{t('contact.otherConversations')}</h3>
+          <ul class="plain-list">
+            {detail.conversations
+              .filter((v) => v.id !== c.id)
+              .map((v) => (
+                <li key={v.id}>
+                  <a href={`/inbox/${v.id}`}>{dateTime(v.lastMessageAt ?? v.createdAt)}</a> <span class={`chip chip-${v.status}`}>{t(`status.${v.status}`)}</span>
+                  {v.lastMessagePreview && <p class="muted small">{v.lastMessagePreview}</p>}
+                </li>
+              ))}
+          </ul>
+        </section>
+      )}
     </aside>
   );
 }
