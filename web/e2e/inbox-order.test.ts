@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeDb } from '../../scripts/lib/db';
-import { ADMIN, AGENT, apiAs, browserAvailable, customerSays, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
+import { ADMIN, AGENT, apiAs, browserAvailable, customerSays, DEMO_NUMBER, login, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person } from './support';
 
 const PAULA = { phone: '5511955551111', name: 'Paula Dias' };
 const RUI = { phone: '5511955552222', name: 'Rui Nogueira' };
@@ -235,6 +235,37 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
     await page.getByTestId('contact-conversations').getByRole('link').first().waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'continuity-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('opens photos large in a viewer: ← and → move through the chat’s photos, Escape closes it', async () => {
+    const { page } = admin;
+    const ZECA = { phone: '5511955559999', name: 'Zeca Prado' };
+    for (const caption of ['Frente da caixa', 'Lateral amassada']) {
+      await e2e.stack.fakeMeta.sendCustomerMessage({ phoneNumberId: DEMO_NUMBER.phoneNumberId, from: ZECA.phone, name: ZECA.name, type: 'image', caption });
+    }
+    await page.goto(`${e2e.webUrl}/inbox`);
+    await row(page, ZECA.name).click();
+    const photos = page.getByTestId('messages').locator('[data-testid="media"] img');
+    await expect.poll(() => photos.count(), { timeout: 15_000 }).toBe(2);
+    await page.getByRole('img', { name: 'Frente da caixa' }).click();
+    const viewer = page.getByTestId('viewer');
+    await viewer.getByRole('img', { name: 'Frente da caixa' }).waitFor();
+    expect(await viewer.getByText('1 de 2').count()).toBe(1);
+    await screenshot(page, 'viewer-desktop');
+    await page.keyboard.press('ArrowRight');
+    await viewer.getByRole('img', { name: 'Lateral amassada' }).waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await viewer.getByRole('img', { name: 'Frente da caixa' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => viewer.isVisible()).toBe(false);
+    // On a phone the contact details would float over the chat: closed first.
+    if ((await page.getByTestId('contact-panel').count()) > 0) await page.getByTestId('contact-toggle').click();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('img', { name: 'Lateral amassada' }).click();
+    await viewer.getByRole('img', { name: 'Lateral amassada' }).waitFor();
+    await screenshot(page, 'viewer-phone');
+    await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

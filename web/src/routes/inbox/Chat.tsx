@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isShortcut } from '../../state/keyboard';
 import { EarlierConversations } from './EarlierConversations';
+import { ImageViewer } from './ImageViewer';
 import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
@@ -52,6 +53,7 @@ export function Chat({ store }: { store: ChatStore }) {
       <MessageList store={store} />
       <Typing store={store} />
       <Composer store={store} />
+      <ImageViewer />
     </div>
   );
 }

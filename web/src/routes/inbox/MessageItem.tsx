@@ -8,6 +8,7 @@ import { RichText } from '../../lib/text';
 import { messageAt, type ChatMessage } from '../../state/chat';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
+import { openViewer } from './ImageViewer';
 import { ReactionButton } from './ReactionButton';
 import {
   IconAlert, IconCheck, IconClock, IconDoubleCheck, IconFile, IconLock, IconPin, IconReply, IconTemplate,
@@ -259,7 +260,14 @@ function Media({ m }: { m: ChatMessage }) {
     case 'image':
     case 'sticker':
       return (
-        <a class={box} href={src} target="_blank" rel="noopener" data-testid="media">
+        <a
+          class={box}
+          href={src}
+          target="_blank"
+          rel="noopener"
+          onClick={(e) => openViewer(e, src, m.body || (m.kind === 'sticker' ? t('chat.media.sticker') : t('chat.media.image')))}
+          data-testid="media"
+        >
           <img src={src} alt={m.body || (m.kind === 'sticker' ? t('chat.media.sticker') : t('chat.media.image'))} />
         </a>
       );
