@@ -107,6 +107,15 @@ describe('Evolution statuses, deletions, connection, QR', () => {
     expect(events(fx.statusUpdate(id, 'DELIVERY_ACK'))[0]).toMatchObject({ kind: 'status', channelId: CHANNEL, providerMessageId: id });
   });
 
+  it('messages.update in Baileys’ own shape (older releases): numeric status under update, key object', () => {
+    const id = fx.messageId();
+    const raw = fx.envelope('messages.update', [{ key: { remoteJid: '5511987654321@s.whatsapp.net', fromMe: true, id }, update: { status: 3 } }]);
+    expect(events(raw)).toMatchObject([{ kind: 'status', providerMessageId: id, status: 'delivered', providerStatus: 'DELIVERY_ACK' }]);
+    // An edit (no status) or an unknown status is not an error: nothing to apply.
+    expect(events(fx.envelope('messages.update', { keyId: id, fromMe: true, remoteJid: 'x@s.whatsapp.net' }))).toEqual([]);
+    expect(events(fx.statusUpdate(id, 'DELETED'))).toEqual([]);
+  });
+
   it('messages.delete revokes the message', () => {
     const id = fx.messageId();
     expect(events(fx.deleted(id))).toMatchObject([{ kind: 'revoked', channelId: CHANNEL, providerMessageId: id }]);

@@ -72,13 +72,18 @@ const messageSchema = z.looseObject({
 });
 type RawMessage = z.infer<typeof messageSchema>;
 
+// v2 sends `{ keyId, remoteJid, fromMe, status: "READ" }`; older releases Baileys' own `{ key, update: { status: 4 } }`.
 const updateSchema = z.looseObject({
   keyId: z.string().min(1).optional(),
-  key: keySchema.optional(),
+  key: keySchema.partial().optional(),
   remoteJid: z.string().nullish(),
   fromMe: z.boolean().nullish(),
-  status: z.string().min(1),
+  status: z.union([z.string(), z.number()]).nullish(),
+  update: z.looseObject({ status: z.union([z.string(), z.number()]).nullish() }).nullish(),
 });
+
+/** Baileys' numeric statuses (Evolution's renderStatus.ts). */
+const NUMERIC_STATUS = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED'];
 
 const connectionSchema = z.looseObject({
   state: z.enum(['open', 'connecting', 'close', 'refused']),
@@ -352,9 +357,11 @@ function statusEvents(u: z.infer<typeof updateSchema>, channelId: string, at: Da
   const fromMe = u.fromMe ?? u.key?.fromMe;
   // Only our messages' statuses matter; READ on a customer's message is our own read receipt echoing back.
   if (!id || fromMe === false) return [];
-  if (u.status === 'DELETED') return [];
-  const status = STATUS[u.status];
-  if (!status) return [];
+  const raw = u.status ?? u.update?.status;
+  const name = typeof raw === 'number' ? NUMERIC_STATUS[raw] : raw;
+  // DELETED, PENDING, edits (no status at all): nothing to move.
+  const status = name ? STATUS[name] : undefined;
+  if (!status || !name) return [];
   return [
     {
       kind: 'status',
@@ -363,7 +370,7 @@ function statusEvents(u: z.infer<typeof updateSchema>, channelId: string, at: Da
       wabaId: '',
       providerMessageId: id,
       status,
-      providerStatus: u.status,
+      providerStatus: name,
       timestamp: at,
       ...(status === 'failed' && { error: { code: 0, title: 'Falha no envio', message: 'O WhatsApp recusou a mensagem (Evolution: ERROR).' } }),
     },
