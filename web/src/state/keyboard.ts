@@ -8,9 +8,11 @@ export const focusComposerOnOpen = signal(false);
 /** The shortcuts help dialog is open. */
 export const shortcutsOpen = signal(false);
 
-/** A key pressed while typing (or with a modifier) is the typing's, not a shortcut. */
+/** A key pressed while typing (or with a modifier, or in a dialog) is not a shortcut. */
 export function isShortcut(e: KeyboardEvent): boolean {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return false;
+  // A dialog (shortcuts, photo viewer) has its own keys. The DOM knows at once; its close event comes a task later.
+  if (typeof document !== 'undefined' && document.querySelector('dialog[open]')) return false;
   const el = e.target as HTMLElement | null;
   if (!el) return true;
   if (el.isContentEditable) return false;

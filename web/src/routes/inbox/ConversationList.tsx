@@ -44,7 +44,18 @@ export function ConversationList() {
     else if (e.key === 'ArrowUp') next = i <= 0 ? 0 : i - 1;
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = links.length - 1;
-    else if (e.key === 'Enter' && i >= 0) focusComposerOnOpen.value = true;
+    else if (e.key === 'Enter' && i >= 0) {
+      // Open already: no navigation will happen, so the focus goes to its reply box now.
+      if (links[i]!.getAttribute('data-id') === openId.value) {
+        const box = document.querySelector<HTMLTextAreaElement>('[data-testid="composer"] textarea');
+        if (box) {
+          e.preventDefault();
+          box.focus();
+          return;
+        }
+      }
+      focusComposerOnOpen.value = true;
+    }
     const target = next >= 0 ? links[next] : undefined;
     if (target) {
       e.preventDefault();

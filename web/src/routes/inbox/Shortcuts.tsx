@@ -10,7 +10,7 @@ export function useInboxShortcuts() {
   const { route } = useLocation();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!isShortcut(e) || shortcutsOpen.value) return;
+      if (!isShortcut(e)) return;
       if (e.key === '?') {
         e.preventDefault();
         shortcutsOpen.value = true;
