@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { MessageKind } from '../../worker/db/schema/enums';
 import type { MessageEvent, NormalisedMessage, StatusEvent } from '../meta/normalise';
 import type { MetaStatusValue } from '../meta/status-rules';
+import { describe, InvalidPart, parseOrThrow, strictly } from '../strict-parse';
 
 /** The instance's WhatsApp connection or QR code changed (stored on the channel, shown live in Settings). */
 export interface ChannelStateEvent {
@@ -120,28 +121,10 @@ export function parseEvolutionWebhook(rawBody: string, channelId: string, receiv
   const name = event.toLowerCase().replace(/_/g, '.');
   const at = new Date(envelope.data.date_time ?? '');
   const eventAt = Number.isNaN(at.getTime()) ? receivedAt : at;
-  try {
-    const events = byEvent(name, data, channelId, instance, eventAt);
-    return { ok: true, instance, event: name, events };
-  } catch (err) {
-    if (err instanceof InvalidPart) return { ok: false, error: err.message };
-    return { ok: false, error: `unexpected error: ${err instanceof Error ? err.message : String(err)}` };
-  }
+  const parsed = strictly(() => byEvent(name, data, channelId, instance, eventAt));
+  return parsed.ok ? { ok: true, instance, event: name, events: parsed.value } : parsed;
 }
 
-class InvalidPart extends Error {}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, at: string): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new InvalidPart(describe(at, r.error));
-  return r.data;
-}
-
-function describe(at: string, error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = [at, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return `${path || 'body'}: ${issue?.message ?? 'invalid'}`;
-}
 
 function byEvent(name: string, data: unknown, channelId: string, instance: string, at: Date): EvolutionEvent[] {
   switch (name) {

@@ -96,7 +96,9 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   const afterCommit: Promise<void>[] = [];
   for (const group of byOrg.values()) {
     try {
-      const stored = await storeOrgEvents(db, group);
+      // A batch of only QR codes / connection changes has nothing to store: no transaction for it.
+      const nothing = group.messages.length + group.statuses.length + (group.revoked?.length ?? 0) === 0;
+      const stored = nothing ? { created: [], updated: [], conversationIds: [], pendingStatuses: [] } : await storeOrgEvents(db, group);
       const evolutionChannels = [...group.channelByRoute.keys()].filter((k) => k.startsWith('channel:')).map((k) => k.slice('channel:'.length));
       if (evolutionChannels.length) {
         const states = group.channelStates;

@@ -5,7 +5,7 @@
 // dead-letters the raw body where an admin can see and replay it instead of silently dropping a customer's message.
 // Everything else degrades: unknown message types become `unsupported` (raw kept), unknown fields are ignored, other
 // webhook fields and unknown statuses become `ignored` events carrying their value so they can be recorded.
-import type { z } from 'zod';
+import { parseOrThrow, strictly } from '../strict-parse';
 import { type NormalisedError, type NormalisedMessage, normaliseMessage, toNormalisedError } from './normalise-message';
 import type { MetaStatusValue } from './status-rules';
 import {
@@ -91,30 +91,19 @@ export function parseWebhook(rawBody: string): ParseResult {
 
 /** Same as parseWebhook, for a body that is already parsed. */
 export function normaliseWebhook(payload: unknown): ParseResult {
-  try {
-    const envelope = webhookEnvelopeSchema.safeParse(payload);
-    if (!envelope.success) return { ok: false, error: describe('', envelope.error) };
+  const parsed = strictly(() => {
+    const envelope = parseOrThrow(webhookEnvelopeSchema, payload, '');
     const events: MetaEvent[] = [];
-    envelope.data.entry.forEach((entry, i) => {
+    envelope.entry.forEach((entry, i) => {
       entry.changes.forEach((change, j) => {
         const at = `entry[${i}].changes[${j}].value`;
         if (change.field === 'messages') events.push(...messagesChange(entry.id, change.value, at));
         else events.push(ignored(change.field, entry.id, change.value, `field "${change.field}" is not handled`));
       });
     });
-    return { ok: true, events };
-  } catch (err) {
-    if (err instanceof InvalidPart) return { ok: false, error: err.message };
-    return { ok: false, error: `unexpected error: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-class InvalidPart extends Error {}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, at: string): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new InvalidPart(describe(at, r.error));
-  return r.data;
+    return events;
+  });
+  return parsed.ok ? { ok: true, events: parsed.value } : parsed;
 }
 
 function messagesChange(wabaId: string, rawValue: unknown, at: string): MetaEvent[] {
@@ -202,15 +191,3 @@ function ignored(field: string, wabaId: string, value: unknown, reason: string):
 }
 
 /** "entry[0].changes[1].value.metadata.phone_number_id: Invalid input: expected string, received undefined". */
-function describe(at: string, error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-        at,
-      );
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
-}

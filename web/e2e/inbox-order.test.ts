@@ -11,7 +11,6 @@ const RUI = { phone: '5511955552222', name: 'Rui Nogueira' };
 const SARA = { phone: '5511955553333', name: 'Sara Moura' };
 const TIAGO = { phone: '5511955554444', name: 'Tiago Reis' };
 
-const nextSecond = () => new Promise((r) => setTimeout(r, 1_100));
 const row = (page: Page, name: string) => page.getByTestId('conversation').filter({ hasText: name });
 
 /** The names shown in the list, top to bottom, among those given. */
@@ -63,11 +62,11 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
   it('keeps the last message on top whatever else changes, and remembers another order', async () => {
     const { page } = admin;
     const api = await apiAs(e2e.apiUrl, ADMIN);
-    await customerSays(e2e, RUI.phone, RUI.name, 'Vocês abrem sábado?');
+    // WhatsApp's timestamps are whole seconds: each message below gets a second of its own (no waiting).
+    const base = Math.floor(Date.now() / 1000) + 1;
+    await customerSays(e2e, RUI.phone, RUI.name, 'Vocês abrem sábado?', { timestamp: base });
     await row(page, RUI.name).waitFor({ timeout: 15_000 });
-    // WhatsApp's timestamps are whole seconds: each message below in a second of its own.
-    await nextSecond();
-    await customerSays(e2e, SARA.phone, SARA.name, 'Quero trocar um produto');
+    await customerSays(e2e, SARA.phone, SARA.name, 'Quero trocar um produto', { timestamp: base + 1 });
     await row(page, SARA.name).waitFor({ timeout: 15_000 });
     const names = [PAULA.name, RUI.name, SARA.name];
     await expect.poll(() => order(page, names)).toEqual([SARA.name, RUI.name, PAULA.name]);
@@ -80,8 +79,7 @@ describe.skipIf(!browserAvailable('web/e2e/inbox-order.test.ts'))('inbox order a
     expect(await order(page, names)).toEqual([SARA.name, RUI.name, PAULA.name]);
 
     // A new message does lift it.
-    await nextSecond();
-    await customerSays(e2e, RUI.phone, RUI.name, 'E no domingo?');
+    await customerSays(e2e, RUI.phone, RUI.name, 'E no domingo?', { timestamp: base + 2 });
     await expect.poll(() => order(page, names), { timeout: 15_000 }).toEqual([RUI.name, SARA.name, PAULA.name]);
 
     // Waiting longest first: Paula wrote first and nobody answered anyone yet.

@@ -8,7 +8,7 @@ import type { CANNED_VARIABLES } from '../../../../worker/domain/canned-response
 import { errorText, t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
 import { forgetCanned } from '../../state/content';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList, focusFirst } from './common';
 
 // The server's list (worker/domain/canned-responses.ts); the type check below fails if the two drift apart.
 const VARIABLES = ['contact.name', 'contact.first_name', 'contact.phone', 'contact.email', 'agent.name', 'agent.first_name', 'organization.name'] as const;
@@ -105,7 +105,7 @@ function CannedForm({ initial, onDone, onCancel }: { initial?: CannedResponse; o
   const [busy, setBusy] = useState(false);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  useEffect(() => focusFirst(first.current), []);
   const idp = initial ? `canned-${initial.id}` : 'canned-new';
   const variables = [...VARIABLES, ...(attributeDefs.value ?? []).map((d) => `contact.attributes.${d.key}`)];
 

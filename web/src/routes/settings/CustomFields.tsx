@@ -6,7 +6,7 @@ import { patch, post } from '../../api/client';
 import type { AttributeDefinition } from '../../api/types';
 import { t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
-import { describedBy, Field, fieldErrors, Heading, Notice, SaveCancel, useEditableList, type FieldErrors } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, SaveCancel, useEditableList, focusFirst, type FieldErrors } from './common';
 
 const TYPES = ['text', 'number', 'date', 'boolean', 'list'] as const;
 type AttributeType = (typeof TYPES)[number];
@@ -97,7 +97,7 @@ function FieldForm({ initial, onDone, onCancel }: { initial?: AttributeDefinitio
   const [errors, setErrors] = useState<Errors>({ form: null, fields: {} });
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  useEffect(() => focusFirst(first.current), []);
   const idp = initial ? `field-${initial.id}` : 'field-new';
   const shownKey = keyEdited ? key : keyOf(label);
 

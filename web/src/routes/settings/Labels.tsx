@@ -6,7 +6,7 @@ import type { Label, LabelBody } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
 import { t, type MessageKey } from '../../i18n';
 import { loadLabels, orgLabels } from '../../state/catalog';
-import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList } from './common';
+import { describedBy, Field, fieldErrors, Heading, Notice, type FieldErrors, SaveCancel, useEditableList, focusFirst } from './common';
 
 /** Preset colours: each a visible dot on white (3:1 or more), named for people who cannot tell them apart. */
 export const LABEL_COLORS: readonly { hex: string; name: MessageKey }[] = [
@@ -88,7 +88,7 @@ function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(mess
   const [errors, setErrors] = useState<Errors>({ form: null, fields: {} });
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  useEffect(() => focusFirst(first.current), []);
   const idp = initial ? `label-${initial.id}` : 'label-new';
   // A colour set elsewhere (the API takes any hex) stays selectable.
   const colors = LABEL_COLORS.some((c) => c.hex === color.toLowerCase()) ? LABEL_COLORS : [...LABEL_COLORS, { hex: color, name: 'labels.color.custom' as MessageKey }];

@@ -153,3 +153,12 @@ export function useEditableList<T extends { id: string }>(reload: () => Promise<
   const isEditing = (item: T) => editing !== 'new' && editing?.id === item.id;
   return { error, setError, ok, editing, open, close: () => setEditing(null), saved, remove, isEditing };
 }
+
+/**
+ * A form just opened puts the focus in its first field — unless the person already moved into the form (the effect
+ * runs after paint; taking the focus back then would send their typing to the wrong field).
+ */
+export function focusFirst(el: HTMLInputElement | HTMLTextAreaElement | null) {
+  if (!el || el.form?.contains(document.activeElement)) return;
+  el.focus();
+}
