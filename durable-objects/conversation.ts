@@ -46,7 +46,7 @@ export class ConversationRoom extends FanoutRoom {
     const log = createLogger({ room: me.room, userId: me.userId }, this.env.LOG_LEVEL);
     const { db, pool } = createDb({ url: this.env.DATABASE_URL, wsProxy: this.env.DB_WS_PROXY });
     try {
-      if (await markConversationRead(this.env, db, me.orgId, me.room, log)) {
+      if (await markConversationRead(this.env, db, me.orgId, me.room, me.userId, log)) {
         await this.publish('read', { userId: me.userId, at: new Date().toISOString() });
       }
     } catch (err) {

@@ -100,17 +100,20 @@ export function sampleMp4(): Buffer {
   return Buffer.concat([ftyp, free]);
 }
 
-/** A valid one-page PDF (with a correct xref table) saying `text`. */
-export function samplePdf(text = 'Pedido 1234 - Conversa'): Buffer {
-  const safe = text.replace(/[()\\]/g, '').replace(/[^\x20-\x7e]/g, '?');
-  const stream = `BT /F1 18 Tf 40 100 Td (${safe}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
+/** A valid PDF (with a correct xref table), one page per text: a blue box and the text on each. */
+export function samplePdf(texts: string | string[] = 'Pedido 1234 - Conversa'): Buffer {
+  const pages = Array.isArray(texts) ? texts : [texts];
+  const font = 3 + pages.length * 2;
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${pages.map((_, i) => `${3 + i * 2} 0 R`).join(' ')}] /Count ${pages.length} >>`];
+  for (const [i, text] of pages.entries()) {
+    const safe = text.replace(/[()\\]/g, '').replace(/[^\x20-\x7e]/g, '?');
+    const stream = `0 0 1 rg 20 20 120 60 re f\nBT /F1 18 Tf 40 140 Td (${safe}) Tj ET`;
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents ${4 + i * 2} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`,
+      `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    );
+  }
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {

@@ -68,7 +68,8 @@ export const payloadSchemas = {
     components: z.array(templateComponent).optional(),
   }),
   image: mediaSchema,
-  audio: mediaSchema,
+  // `voice: true`: a voice note (Ogg/Opus), shown with a waveform and downloaded automatically.
+  audio: mediaSchema.and(z.object({ voice: z.boolean().optional() })),
   video: mediaSchema,
   document: mediaSchema,
   sticker: mediaSchema,

@@ -232,7 +232,7 @@ async function newEvents(tx: Tx, orgId: string, events: MessageEvent[]): Promise
 async function linkRepliesAndTouch(tx: Tx, orgId: string, created: Message[]) {
   if (created.length === 0) return;
   const linked = await tx.execute<{ id: string; reply_to_message_id: string }>(
-    sql`with touched as (${touchConversations(orgId, created)}) ${linkReplies(orgId, created)}`,
+    sql`with ${touchConversations(orgId, created)} ${linkReplies(orgId, created)}`,
   );
   const byId = new Map(linked.rows.map((r) => [r.id, r.reply_to_message_id]));
   for (const m of created) if (byId.has(m.id)) m.replyToMessageId = byId.get(m.id)!;
@@ -268,7 +268,7 @@ function linkReplies(orgId: string, created: Message[]) {
 
 /**
  * Last message, 24 h window, unread count and snooze, per conversation that received new messages: one UPDATE …
- * FROM (VALUES …) for the whole batch (rows in id order, so concurrent consumers lock them in the same order).
+ * FROM (VALUES …) for the whole batch, as the CTEs `v`, `readers` and `touched` (so the caller puts them at the top) (rows in id order, so concurrent consumers lock them in the same order).
  */
 function touchConversations(orgId: string, created: Message[]) {
   const byConversation = new Map<string, Message[]>();
@@ -295,7 +295,15 @@ function touchConversations(orgId: string, created: Message[]) {
         ${waiting.length}::int, ${iso(waiting.length ? Math.min(...waiting) : undefined)}::timestamptz,
         ${iso(inbound.length ? Math.max(...inbound) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
     });
+  // Members who opened a conversation keep their own count (conversation_reads), moved the same way in this statement.
   return sql`
+    v(id, at, preview, n, first_waiting, last_in, answered, n_in) as (values ${sql.join(rows, sql`, `)}),
+    readers as (
+      update conversation_reads r set unread_count = case when v.answered then v.n else r.unread_count + v.n end
+        from v
+       where r.organization_id = ${orgId} and r.conversation_id = v.id and (v.n > 0 or v.answered)
+    ),
+    touched as (
     update conversations c set
            last_inbound_at = greatest(c.last_inbound_at, v.last_in),
            last_message_at = greatest(c.last_message_at, v.at),
@@ -308,8 +316,8 @@ function touchConversations(orgId: string, created: Message[]) {
            status = case when c.status in ('snoozed', 'pending') and v.n_in > 0 then 'open'::conversation_status else c.status end,
            snoozed_until = case when v.n_in > 0 then null else c.snoozed_until end,
            updated_at = ${new Date().toISOString()}::timestamptz
-      from (values ${sql.join(rows, sql`, `)}) as v(id, at, preview, n, first_waiting, last_in, answered, n_in)
-     where c.organization_id = ${orgId} and c.id = v.id`;
+      from v
+     where c.organization_id = ${orgId} and c.id = v.id)`;
 }
 
 const isHistory = (e: MessageEvent) => (e.message.payload as { history?: boolean }).history === true;

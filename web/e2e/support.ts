@@ -105,7 +105,7 @@ export interface Person {
 }
 
 /** A browser of its own (fresh --user-data-dir profile), so every person has their own cookies and storage. */
-export async function openBrowser(opts: { width?: number; height?: number; forcePolling?: boolean } = {}): Promise<Person> {
+export async function openBrowser(opts: { width?: number; height?: number; forcePolling?: boolean; microphone?: boolean } = {}): Promise<Person> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('Chromium is not installed (`command -v chromium` found nothing); the browser tests need it.');
   const profile = mkdtempSync(join(tmpdir(), 'conversa-e2e-chromium-'));
@@ -123,7 +123,10 @@ export async function openBrowser(opts: { width?: number; height?: number; force
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Chromium's own test microphone (a beep), allowed without the permission prompt.
+      ...(opts.microphone ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] : []),
     ],
+    ...(opts.microphone ? { permissions: ['microphone'] } : {}),
   });
   context.setDefaultTimeout(20_000);
   if (opts.forcePolling) await context.addInitScript(() => localStorage.setItem('conversa.transport', 'polling'));

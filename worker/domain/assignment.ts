@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../db/errors';
 import type { Tx } from '../db/tx';
 import { ApiError, conflict } from '../errors';
 import type { updateConversationBody } from '../schemas/messages';
+import { clearReaders } from './conversation-reads';
 
 export async function updateConversation(tx: Tx, actor: Actor, conversation: Conversation, body: z.infer<typeof updateConversationBody>) {
   const patch: Partial<Conversation> = { updatedAt: new Date() };
@@ -40,6 +41,7 @@ export async function updateConversation(tx: Tx, actor: Actor, conversation: Con
       .set(patch)
       .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)))
       .returning();
+    if (body.status === 'resolved') await clearReaders(tx, actor.orgId, [conversation.id]);
     return row!;
   } catch (err) {
     // Reopening while the customer already has a newer open conversation on this number.

@@ -25,6 +25,7 @@ import { page, type Cursor } from '../lib/cursor';
 import { recordWaAlias } from './contact-aliases';
 import { contactHits } from './search';
 import { dealColumns, dealDto } from './deals';
+import { clearReaders } from './conversation-reads';
 
 export const DEFAULT_REGION = 'BR';
 
@@ -463,6 +464,7 @@ export async function mergeContacts(tx: Tx, orgId: string, keepId: string, other
       .update(conversations)
       .set({ status: 'resolved', resolvedAt: new Date(), snoozedUntil: null, unreadCount: 0, updatedAt: new Date() })
       .where(and(eq(conversations.organizationId, orgId), inArray(conversations.id, resolved)));
+    await clearReaders(tx, orgId, resolved);
   }
   const moved = await tx
     .update(conversations)

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/policy';
-import { contacts, conversationLabels, conversations, labels, messageColumns, messageReactions, messages, type Label } from '../db/schema';
+import { contacts, conversationLabels, conversationReads, conversations, labels, messageColumns, messageReactions, messages, type Label } from '../db/schema';
 import type { Tx } from '../db/tx';
 import type { Cursor } from '../lib/cursor';
 import { messageDto } from './dto';
@@ -79,7 +79,7 @@ export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
     .where(and(...where))
     .orderBy(...(ascending ? [asc(key), asc(conversations.id)] : [desc(key), desc(conversations.id)]))
     .limit(f.limit + 1);
-  const summaries = ids.length ? await conversationSummaries(tx, actor.orgId, ids.map((r) => r.id)) : [];
+  const summaries = ids.length ? await conversationSummaries(tx, actor.orgId, ids.map((r) => r.id), actor.userId) : [];
   const byId = new Map(summaries.map((s) => [s.id, s]));
   return ids.map((r) => ({ ...byId.get(r.id)!, sortAt: r.sortAt }));
 }
@@ -127,8 +127,24 @@ const labelsOfConversation = sql<LabelRef[]>`coalesce((
   where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.organizationId} = ${conversations.organizationId}
 ), '[]'::json)`;
 
-/** The list entry of each conversation: what the inbox shows and the org room pushes. */
-export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]) {
+/** Each member's own unread count where they opened the conversation ({ userId: n }); the org room pushes it to all. */
+const unreadByMember = sql<Record<string, number>>`coalesce((
+  select json_object_agg(${conversationReads.userId}, ${conversationReads.unreadCount})
+  from ${conversationReads}
+  where ${conversationReads.conversationId} = ${conversations.id} and ${conversationReads.organizationId} = ${conversations.organizationId}
+), '{}'::json)`;
+
+/** The unread count as one member sees it: theirs once they opened the conversation, the conversation's until then. */
+const unreadFor = (viewerId: string) => sql<number>`coalesce((
+  select ${conversationReads.unreadCount} from ${conversationReads}
+  where ${conversationReads.conversationId} = ${conversations.id} and ${conversationReads.userId} = ${viewerId}
+), ${conversations.unreadCount})`.mapWith(Number);
+
+/**
+ * The list entry of each conversation: what the inbox shows and the org room pushes. With a viewer, `unreadCount` is
+ * theirs; `unreadBy` lets a client of the shared push pick its own.
+ */
+export async function conversationSummaries(tx: Tx, orgId: string, ids: string[], viewerId?: string) {
   return tx
     .select({
       id: conversations.id,
@@ -139,7 +155,8 @@ export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]
       lastMessagePreview: conversations.lastMessagePreview,
       waitingSince: conversations.waitingSince,
       lastInboundAt: conversations.lastInboundAt,
-      unreadCount: conversations.unreadCount,
+      unreadCount: viewerId ? unreadFor(viewerId) : conversations.unreadCount,
+      unreadBy: unreadByMember,
       important: conversations.important,
       contact: { id: contacts.id, name: contacts.name, profileName: contacts.profileName, phone: contacts.phoneE164, waId: contacts.waId },
       labels: labelsOfConversation,

@@ -1,5 +1,7 @@
-// An agent read a conversation: unread goes to zero and, for WhatsApp, the customer's last message is marked read
-// upstream (blue ticks on the customer's phone). Used by REST and by the conversation room's "read" command.
+// A member read a conversation: it is read for them only. When the reader is the one answering it (the assignee, or
+// anyone while it is unassigned), the conversation's own unread count clears and, for WhatsApp, the customer's last
+// message is marked read upstream (blue ticks on the customer's phone) — a manager glancing at a chat does not tell
+// the customer "seen". Used by REST and by the conversation room's "read" command.
 import { and, desc, eq } from 'drizzle-orm';
 import { notifyStored } from '../../queues/notify';
 import type { Db } from '../db/client';
@@ -8,15 +10,21 @@ import { withOrg } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 import { providerFor } from '../whatsapp/provider';
+import { markReadBy } from './conversation-reads';
 
-export async function markConversationRead(env: Env, db: Db, orgId: string, conversationId: string, log: Logger): Promise<boolean> {
+export async function markConversationRead(env: Env, db: Db, orgId: string, conversationId: string, userId: string, log: Logger): Promise<boolean> {
   const found = await withOrg(db, orgId, async (tx) => {
     const [conv] = await tx
+      .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId, assigneeId: conversations.assigneeId })
+      .from(conversations)
+      .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)));
+    if (!conv) return null;
+    await markReadBy(tx, orgId, conversationId, userId);
+    if (conv.assigneeId !== null && conv.assigneeId !== userId) return { wamid: null, waId: null, channel: undefined };
+    await tx
       .update(conversations)
       .set({ unreadCount: 0 })
-      .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)))
-      .returning({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId });
-    if (!conv) return null;
+      .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, conversationId)));
     const [last] = await tx
       .select({ wamid: messages.providerMessageId, waId: contacts.waId })
       .from(messages)

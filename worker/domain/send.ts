@@ -12,6 +12,7 @@ import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { previewText } from './preview';
 import { templateText } from './template-text';
+import { markReadBy } from './conversation-reads';
 
 /** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
 export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
@@ -67,7 +68,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
         : {
             kind: body.type,
             body: body.caption ?? null,
-            payload: { media: 'link' in body.media ? { link: body.media.link } : { key: body.media.key } },
+            payload: { media: 'link' in body.media ? { link: body.media.link } : { key: body.media.key }, ...(body.type === 'audio' && body.voice && { voice: true }) },
             ...('key' in body.media ? { mediaKey: body.media.key, mediaStatus: 'stored' as const } : {}),
             mediaFilename: body.media.filename ?? null,
           }),
@@ -91,6 +92,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
       updatedAt: new Date(),
     })
     .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));
+  if (!isNote) await markReadBy(tx, actor.orgId, conversation.id, actor.userId);
   const trail = isNote ? [] : await takeOnReply(tx, actor, conversation);
   const notices = await createNotifications(
     tx,

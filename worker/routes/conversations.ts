@@ -76,7 +76,7 @@ export function registerConversations(app: Hono<AppEnv>) {
       }
     }
     await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
-    const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId]));
+    const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
     return c.json({ conversation: summary, message: messageDto(message), created: result.created }, result.created ? 201 : 200);
   });
 
@@ -84,7 +84,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const conversation = await visibleConversation(c, c.req.valid('param').id);
     const [[summary], channel] = await withOrg(c.var.db, actor.orgId, (tx) =>
-      Promise.all([conversationSummaries(tx, actor.orgId, [conversation.id]), capabilitiesOf(tx, actor.orgId, conversation.channelId)]),
+      Promise.all([conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId), capabilitiesOf(tx, actor.orgId, conversation.channelId)]),
     );
     // Evolution (WhatsApp Web) has no 24-hour rule: always open, never expiring.
     const open = !channel.window24h || windowOpen(conversation.lastInboundAt);

@@ -82,7 +82,7 @@ export function registerRealtime(app: Hono<AppEnv>) {
     const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
     if (!conversation) throw notFound('conversation');
     if (!can(actor, 'conversation.read', { assigneeId: conversation.assigneeId })) throw new ApiError(403, 'forbidden', 'Not your conversation');
-    await markConversationRead(c.env, c.var.db, actor.orgId, id, c.var.log);
+    await markConversationRead(c.env, c.var.db, actor.orgId, id, actor.userId, c.var.log);
     await conversationRoom(c.env, actor.orgId, id).publish('read', { userId: actor.userId, at: new Date().toISOString() });
     return c.body(null, 204);
   });

@@ -31,7 +31,9 @@ export function registerUploads(app: Hono<AppEnv>) {
     if (bytes.byteLength > UPLOAD_MAX_BYTES) throw new ApiError(413, 'payload_too_large', 'Files up to 16 MB');
     const filename = (c.req.query('filename') ?? 'arquivo').replace(/[\\/\0]/g, '_').slice(0, 200);
     const key = `${outboundMediaPrefix(actor.orgId)}${crypto.randomUUID()}`;
-    await c.env.MEDIA.put(key, bytes, { httpMetadata: { contentType: mime }, customMetadata: { filename, conversationId: id } });
-    return c.json({ key, mimeType: mime, size: bytes.byteLength, filename }, 201);
+    // A voice note keeps its codec: WhatsApp takes only Opus in Ogg as a voice message.
+    const contentType = mime === 'audio/ogg' && /codecs="?opus/i.test(c.req.header('content-type') ?? '') ? 'audio/ogg; codecs=opus' : mime;
+    await c.env.MEDIA.put(key, bytes, { httpMetadata: { contentType }, customMetadata: { filename, conversationId: id } });
+    return c.json({ key, mimeType: contentType, size: bytes.byteLength, filename }, 201);
   });
 }

@@ -26,6 +26,8 @@ export const sendMessageBody = z.discriminatedUnion('type', [
       z.object({ key: z.string().min(10).max(200), filename: z.string().max(240).optional() }),
     ]),
     caption: z.string().max(1024).optional(),
+    // Audio recorded as a voice note (Ogg/Opus): WhatsApp shows it as one (waveform, auto-download), not as a file.
+    voice: z.boolean().optional(),
     replyToMessageId,
     clientId,
   }),

@@ -26,6 +26,7 @@ export function graphPayload(m: Message, to: string, replyToWamid: string | null
       const media: Record<string, unknown> = uploadedMediaId ? { id: uploadedMediaId } : { link: p.media?.link };
       if (m.body && m.kind !== 'audio' && m.kind !== 'sticker') media.caption = m.body;
       if (m.kind === 'document' && m.mediaFilename) media.filename = m.mediaFilename;
+      if (m.kind === 'audio' && p.voice === true) media.voice = true;
       return { recipient_type: 'individual', to, type: m.kind, [m.kind]: media, ...context };
     }
     default:

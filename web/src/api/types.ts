@@ -64,7 +64,10 @@ export interface ConversationRow {
   /** The oldest customer message not answered yet (the "waiting" order); null once an agent replied. */
   waitingSince?: string | null;
   lastInboundAt: string | null;
+  /** The reader's own count: a conversation opened by a colleague is still unread for you. */
   unreadCount: number;
+  /** Each member's own count once they opened it (the organisation's socket sends one row to everyone). */
+  unreadBy?: Record<string, number>;
   important: boolean;
   contact: ContactSummary;
   /** The conversation's labels (older servers leave them out). */

@@ -45,3 +45,7 @@ export const IconBoard = (p: P) =>
   base(p, [<rect key="a" x="3" y="4" width="18" height="16" rx="2" />, <path key="b" d="M9 4v16M15 4v16" />]);
 export const IconBell = (p: P) =>
   base(p, [<path key="a" d="M6 10a6 6 0 0112 0c0 5 2 6.5 2 6.5H4S6 15 6 10z" />, <path key="b" d="M10 19.5a2 2 0 004 0" />]);
+export const IconMic = (p: P) =>
+  base(p, [<rect key="a" x="9" y="3" width="6" height="11" rx="3" />, <path key="b" d="M5.5 11a6.5 6.5 0 0013 0M12 17.5V21" />]);
+export const IconTrash = (p: P) =>
+  base(p, [<path key="a" d="M4 7h16M9 7V4h6v3" />, <path key="b" d="M6 7l1 13h10l1-13" />]);

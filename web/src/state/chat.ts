@@ -8,8 +8,10 @@ import { uuid } from '../lib/ids';
 import { now as nowMs } from './clock';
 import { labelChange, relabel } from './catalog';
 import { onRowChange, patchRow, rows, upsertRow } from './inbox';
-import { LiveSocket, onInboxEvent, socketsDown, trackSocket, transport, type SocketState } from './realtime';
+import { asSeenByMe, LiveSocket, onInboxEvent, socketsDown, trackSocket, transport, type SocketState } from './realtime';
 import { role, session } from './session';
+// The server's own preview rule (a pure module shared with the worker): a voice note shows as "🎤 Áudio", not empty.
+import { previewText } from '../../../worker/domain/preview';
 
 export type Outgoing =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -22,6 +24,8 @@ export interface PendingUpload {
   kind: 'image' | 'video' | 'audio' | 'document';
   caption?: string;
   replyToMessageId?: string;
+  /** Recorded in the browser: sent as a WhatsApp voice note. */
+  voice?: boolean;
 }
 
 /** A message as the chat holds it: the API's, plus the local state of an optimistic send. */
@@ -198,7 +202,7 @@ export class ChatStore {
         break;
       }
       case 'conversation.updated': {
-        const row = e.data as ConversationRow;
+        const row = asSeenByMe(e.data as ConversationRow);
         this.applyRow(row);
         upsertRow(row);
         break;
@@ -214,6 +218,8 @@ export class ChatStore {
         break;
       }
       case 'read': {
+        // Read for the one who read it only; a colleague's read leaves this member's count as it is.
+        if ((e.data as { userId?: string }).userId !== session.value?.user.id) break;
         const c = this.conversation.value;
         if (c) this.conversation.value = { ...c, unreadCount: 0 };
         patchRow(this.id, { unreadCount: 0 });
@@ -411,10 +417,10 @@ export class ChatStore {
   }
 
   /** An attachment: shown at once (images from the local file), uploaded, then sent by its key. */
-  async sendFile(file: File, caption?: string, replyToMessageId?: string): Promise<void> {
+  async sendFile(file: File, caption?: string, replyToMessageId?: string, voice = false): Promise<void> {
     const clientId = uuid();
     const kind = mediaKindOf(file.type);
-    const upload: PendingUpload = { file, kind, ...(caption ? { caption } : {}), ...(replyToMessageId ? { replyToMessageId } : {}) };
+    const upload: PendingUpload = { file, kind, ...(caption ? { caption } : {}), ...(replyToMessageId ? { replyToMessageId } : {}), ...(voice ? { voice } : {}) };
     const optimistic = this.localMessage(clientId, {
       kind,
       body: caption ?? null,
@@ -442,7 +448,7 @@ export class ChatStore {
     let request = local.request;
     try {
       if (!request && local.upload) {
-        const { file, kind, caption, replyToMessageId } = local.upload;
+        const { file, kind, caption, replyToMessageId, voice } = local.upload;
         if (file.size > UPLOAD_MAX_BYTES) throw new ApiError(413, 'payload_too_large', 'Files up to 16 MB');
         const up = await api<{ key: string; filename: string }>('POST', `/api/v1/conversations/${this.id}/media`, { body: file, query: { filename: file.name } });
         request = {
@@ -450,6 +456,7 @@ export class ChatStore {
           media: { key: up.key, filename: up.filename },
           ...(caption ? { caption } : {}),
           ...(replyToMessageId ? { replyToMessageId } : {}),
+          ...(voice && kind === 'audio' ? { voice } : {}),
           clientId: message.clientId!,
         };
         // Uploaded: a retry sends again without uploading twice.
@@ -462,7 +469,7 @@ export class ChatStore {
       // A private note is not part of the customer conversation: the row keeps the last message the customer saw.
       if (!r.message.isPrivate) {
         patchRow(this.id, {
-          lastMessagePreview: [...(r.message.body ?? '')].slice(0, 140).join(''),
+          lastMessagePreview: previewText(r.message.kind, r.message.body),
           lastMessageAt: messageAt(r.message),
           waitingSince: null,
           unreadCount: 0,

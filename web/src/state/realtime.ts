@@ -7,7 +7,8 @@
 // "ping" every 25 s (answered "pong"), and JSON commands ({ type: "typing", data: { state } }, { type: "read" }).
 import { computed, signal } from '@preact/signals';
 import { ApiError, post, wsUrl } from '../api/client';
-import type { RealtimeEvent } from '../api/types';
+import type { ConversationRow, RealtimeEvent } from '../api/types';
+import { userId } from './session';
 
 export type Transport = 'unknown' | 'ws' | 'polling';
 export type SocketState = 'idle' | 'connecting' | 'open' | 'reconnecting';
@@ -233,6 +234,12 @@ export class LiveSocket {
 
 // ---- the organisation inbox socket and the switch between sockets and polling ----
 
+/** The organisation's socket sends one row to everyone; this member's unread count is theirs in `unreadBy`. */
+export function asSeenByMe<T extends ConversationRow>(row: T): T {
+  const mine = userId.value ? row.unreadBy?.[userId.value] : undefined;
+  return mine === undefined ? row : { ...row, unreadCount: mine };
+}
+
 const inboxEventListeners = new Set<(e: RealtimeEvent) => void>();
 const inboxSyncListeners = new Set<() => void>();
 const liveSockets = new Set<LiveSocket>();
@@ -273,7 +280,10 @@ export function startRealtime() {
   }
   transport.value = 'unknown';
   inboxSocket = new LiveSocket('/api/v1/inbox/ws', {
-    onEvent: (e) => inboxEventListeners.forEach((fn) => fn(e)),
+    onEvent: (e) => {
+      const own = e.type === 'conversation.updated' ? { ...e, data: asSeenByMe(e.data as ConversationRow) } : e;
+      inboxEventListeners.forEach((fn) => fn(own));
+    },
     onSync: () => inboxSyncListeners.forEach((fn) => fn()),
     onState: (s) => {
       inboxSocketState.value = s;

@@ -41,5 +41,6 @@ export const TENANT_TABLES = [
   'contact_wa_aliases',
   'pending_statuses',
   'user_notifications',
+  'conversation_reads',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -1,4 +1,4 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { conversations } from './conversations';
 import { idV7, createdAt, tstz } from './ids';
 import { messages } from './messages';
@@ -29,3 +29,25 @@ export const userNotifications = pgTable(
   (t) => [index('user_notifications_org_user_created_idx').on(t.organizationId, t.userId, t.createdAt.desc().nullsFirst())],
 );
 export type UserNotification = typeof userNotifications.$inferSelect;
+
+/**
+ * Where each member stands in a conversation they opened: read for them only (a colleague opening the chat does not
+ * clear it for the assignee). The conversation's own `unread_count` stays the count for members with no row here,
+ * and is cleared only when the assignee (or anyone, while unassigned) reads — the read that also sends WhatsApp's
+ * blue ticks.
+ */
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    organizationId: tenantId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    unreadCount: integer('unread_count').notNull().default(0),
+    readAt: tstz('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+);

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import { isShortcut } from '../../state/keyboard';
 import { EarlierConversations } from './EarlierConversations';
 import { ImageViewer } from './ImageViewer';
+import { PdfViewer } from './PdfViewer';
 import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
@@ -17,6 +18,7 @@ import { focusMessage } from '../../state/search';
 import { Composer } from './Composer';
 import { contactOpen } from './Inbox';
 import { MessageItem } from './MessageItem';
+import { useRovingMessages } from './roving';
 
 /** What the composer is replying to (one chat open at a time). */
 export const replyTo = signal<ChatMessage | null>(null);
@@ -54,6 +56,7 @@ export function Chat({ store }: { store: ChatStore }) {
       <Typing store={store} />
       <Composer store={store} />
       <ImageViewer />
+      <PdfViewer />
     </div>
   );
 }
@@ -222,6 +225,7 @@ function ChatHeader({ store }: { store: ChatStore }) {
 
 function MessageList({ store }: { store: ChatStore }) {
   const ref = useRef<HTMLDivElement>(null);
+  useRovingMessages(ref);
   const messages = store.messages.value;
   const snapshot = useRef<{ height: number; top: number; atBottom: boolean; first: string | undefined; last: string | undefined; count: number } | null>(null);
   const [unseen, setUnseen] = useState(0);

@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { focusComposerOnOpen, isShortcut } from '../../state/keyboard';
 import type { CannedResponse } from '../../api/types';
 import { IconClip, IconFile, IconNote, IconReply, IconSend, IconSmile, IconX } from '../../components/icons';
+import type { EmojiPicker as Picker } from './EmojiPicker';
+import { VoiceRecorder } from './VoiceRecorder';
 import { post } from '../../api/client';
 import { t } from '../../i18n';
 import { useDismiss } from '../../lib/dismiss';
@@ -16,7 +18,6 @@ import { previewOf } from './MessageItem';
 import { TemplateComposer } from './TemplateComposer';
 
 const drafts = new Map<string, string>();
-const EMOJI = ['😀', '😊', '😂', '🙂', '😉', '😍', '🤩', '🤔', '😅', '😢', '🙏', '👍', '👎', '👏', '🙌', '💪', '👋', '🤝', '✅', '❌', '⚠️', '❤️', '💚', '🎉', '🔥', '⭐', '📦', '🚚', '🛒', '💳', '💰', '📅', '⏰', '📞', '📍', '📷', '✉️', '🔒', '😕', '😴'];
 
 export function Composer({ store }: { store: ChatStore }) {
   const [note, setNote] = useState(false);
@@ -63,17 +64,16 @@ export function Composer({ store }: { store: ChatStore }) {
   );
 }
 
-/** Arrow keys move between the emoji buttons, row by row. */
-function gridKeys(e: KeyboardEvent) {
-  const grid = e.currentTarget as HTMLElement;
-  const buttons = [...grid.querySelectorAll<HTMLButtonElement>('button')];
-  const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
-  const cols = getComputedStyle(grid).gridTemplateColumns.split(' ').length || 1;
-  const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols } as Record<string, number>;
-  const d = step[e.key];
-  if (d === undefined || i < 0) return;
-  e.preventDefault();
-  buttons[Math.min(buttons.length - 1, Math.max(0, i + d))]?.focus();
+// The full emoji picker is its own chunk (data, search): fetched the first time it opens.
+let pickerModule: Promise<typeof Picker> | null = null;
+let LoadedPicker: typeof Picker | null = null;
+function LazyEmojiPicker(props: { onPick: (emoji: string) => void }) {
+  const [Loaded, setLoaded] = useState(() => LoadedPicker);
+  useEffect(() => {
+    pickerModule ??= import('./EmojiPicker').then((m) => (LoadedPicker = m.EmojiPicker));
+    if (!Loaded) void pickerModule.then((c) => setLoaded(() => c));
+  }, []);
+  return Loaded ? <Loaded {...props} /> : <div class="emoji-picker" aria-busy="true" />;
 }
 
 function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
@@ -83,14 +83,11 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  const [recording, setRecording] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const emojiRef = useRef<HTMLDivElement>(null);
   useDismiss(emojiRef, emojiOpen, () => setEmojiOpen(false), () => input.current);
-  // `autoFocus` does nothing for elements added after page load: focus the first emoji by hand.
-  useEffect(() => {
-    if (emojiOpen) emojiRef.current?.querySelector<HTMLButtonElement>('.emoji-grid button')?.focus();
-  }, [emojiOpen]);
   const reply = note ? null : replyTo.value;
   // Opened from the list with Enter (or switched with "r"/"n"): the focus goes where the typing will be.
   useEffect(() => {
@@ -262,29 +259,23 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
         </div>
       )}
       <div class="composer-row">
-        <div class="menu-wrap" ref={emojiRef}>
-          <button
-            type="button"
-            class="icon-btn"
-            aria-label={t('composer.emoji')}
-            title={t('composer.emoji')}
-            aria-expanded={emojiOpen}
-            aria-controls="emoji-grid"
-            onClick={() => setEmojiOpen(!emojiOpen)}
-          >
-            <IconSmile />
-          </button>
-          {emojiOpen && (
-            <div class="emoji-grid" id="emoji-grid" role="group" aria-label={t('composer.emoji')} onKeyDown={gridKeys}>
-              {EMOJI.map((em) => (
-                <button key={em} type="button" onClick={() => insertEmoji(em)} aria-label={em}>
-                  {em}
-                </button>
-              ))}
-            </div>
-          )}
-        </div>
-        {!note && (
+        {!recording && (
+          <div class="menu-wrap" ref={emojiRef}>
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label={t('composer.emoji')}
+              title={t('composer.emoji')}
+              aria-expanded={emojiOpen}
+              onClick={() => setEmojiOpen(!emojiOpen)}
+              data-testid="emoji-button"
+            >
+              <IconSmile />
+            </button>
+            {emojiOpen && <LazyEmojiPicker onPick={insertEmoji} />}
+          </div>
+        )}
+        {!note && !recording && (
           <>
             <button type="button" class="icon-btn" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()} data-testid="attach">
               <IconClip />
@@ -299,7 +290,18 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
             />
           </>
         )}
-        <label class="composer-field">
+        {!note && !file && (!text.trim() || recording) && (
+          <VoiceRecorder
+            store={store}
+            replyToId={reply?.id}
+            onActive={(on, sent) => {
+              setRecording(on);
+              if (sent) replyTo.value = null;
+              if (!on) setTimeout(() => input.current?.focus());
+            }}
+          />
+        )}
+        <label class="composer-field" hidden={recording}>
           <span class="sr-only">{note ? t('composer.note') : t('composer.label')}</span>
           <textarea
             id="composer-input"
@@ -324,10 +326,12 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
         <span id="composer-keys" class="sr-only">
           {t('composer.keys')}
         </span>
-        <button type="submit" class="btn btn-primary btn-send" onClick={submit} disabled={!text.trim() && !(file && !note)} data-testid="send">
-          <IconSend />
-          <span>{note ? t('composer.saveNote') : t('composer.send')}</span>
-        </button>
+        {!recording && (
+          <button type="submit" class="btn btn-primary btn-send" onClick={submit} disabled={!text.trim() && !(file && !note)} data-testid="send">
+            <IconSend />
+            <span>{note ? t('composer.saveNote') : t('composer.send')}</span>
+          </button>
+        )}
       </div>
     </div>
   );

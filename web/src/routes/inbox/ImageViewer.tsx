@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../../i18n';
+import { useModal } from '../../lib/dialog';
 
 interface Shown {
   src: string;
@@ -32,12 +33,7 @@ function step(d: number) {
 export function ImageViewer() {
   const ref = useRef<HTMLDialogElement>(null);
   const shown = viewing.value;
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (shown && !dialog.open) dialog.showModal();
-    if (!shown && dialog.open) dialog.close();
-  }, [shown]);
+  useModal(ref, Boolean(shown));
   // Arrows anywhere while it is open (a button that just got disabled drops the focus out of the dialog).
   useEffect(() => {
     if (!shown) return;
@@ -72,17 +68,26 @@ export function ImageViewer() {
             <button type="button" class="btn btn-small" onClick={() => step(1)} disabled={index < 0 || index >= list.length - 1} aria-label={t('viewer.next')}>
               →
             </button>
-            <a class="btn btn-small" href={shown.src} download>
-              {t('viewer.download')}
-            </a>
-            <form method="dialog">
-              <button type="submit" class="btn btn-small" data-testid="viewer-close">
-                {t('common.close')}
-              </button>
-            </form>
+            <DownloadAndClose href={shown.src} closeId="viewer-close" />
           </div>
         </>
       )}
     </dialog>
+  );
+}
+
+/** The viewers' last buttons: download the file, close (a `method=dialog` form, so the dialog's close event runs). */
+export function DownloadAndClose({ href, name, closeId }: { href: string; name?: string; closeId: string }) {
+  return (
+    <>
+      <a class="btn btn-small" href={href} download={name ?? true}>
+        {t('viewer.download')}
+      </a>
+      <form method="dialog">
+        <button type="submit" class="btn btn-small" data-testid={closeId}>
+          {t('common.close')}
+        </button>
+      </form>
+    </>
   );
 }

@@ -9,6 +9,7 @@ import { messageAt, type ChatMessage } from '../../state/chat';
 import { memberName } from '../../state/members';
 import { userId } from '../../state/session';
 import { openViewer } from './ImageViewer';
+import { isPdf, openPdf } from './PdfViewer';
 import { ReactionButton } from './ReactionButton';
 import {
   IconAlert, IconCheck, IconClock, IconDoubleCheck, IconFile, IconLock, IconPin, IconReply, IconTemplate,
@@ -277,13 +278,20 @@ function Media({ m }: { m: ChatMessage }) {
       return <AudioPlayer src={src} name={name} mime={media.mimeType ?? null} />;
     default:
       return (
-        <a class="media-doc" href={src} download={name} data-testid="media">
-          <IconFile />
-          <span>
-            {t('chat.media.download', { name })}
-            {media.size ? ` · ${bytes(media.size)}` : ''}
-          </span>
-        </a>
+        <span class="media-doc-wrap">
+          <a class="media-doc" href={src} download={name} data-testid="media">
+            <IconFile />
+            <span>
+              {t('chat.media.download', { name })}
+              {media.size ? ` · ${bytes(media.size)}` : ''}
+            </span>
+          </a>
+          {url && isPdf(media.mimeType, name) && (
+            <button type="button" class="btn btn-small" onClick={(e) => openPdf(e, url, name, src)} aria-label={t('pdf.previewOf', { name })} data-testid="pdf-preview">
+              {t('pdf.preview')}
+            </button>
+          )}
+        </span>
       );
   }
 }
