@@ -1,5 +1,5 @@
 import type { Actor } from '../worker/auth/actor';
-import { can } from '../worker/auth/policy';
+import { can, type ConversationTarget } from '../worker/auth/policy';
 import { createDb } from '../worker/db/client';
 import { markConversationRead } from '../worker/domain/read';
 import { createLogger, errorFields } from '../worker/lib/log';
@@ -15,10 +15,10 @@ export class ConversationRoom extends FanoutRoom {
    * The conversation now belongs to `assigneeId`: closes (4003) the sockets of those who may no longer read it (agents
    * other than the assignee); managers and admins stay. The client shows the chat as unavailable instead of reconnecting.
    */
-  async closeWithoutAccess(assigneeId: string | null, reason = 'reassigned'): Promise<number> {
+  async closeWithoutAccess(target: ConversationTarget, reason = 'reassigned'): Promise<number> {
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
-      if (can(socketActor(ws.deserializeAttachment() as SocketIdentity), 'conversation.read', { assigneeId })) continue;
+      if (can(socketActor(ws.deserializeAttachment() as SocketIdentity), 'conversation.read', target)) continue;
       ws.close(4003, reason);
       closed++;
     }

@@ -7,11 +7,12 @@ const ROOMS_KEPT = 100;
 interface ListEntry {
   id: string;
   assigneeId: string | null;
+  departmentId?: string | null;
 }
 
 /**
  * One per organisation: conversation-list changes for everyone in its inbox. An agent only ever receives
- * conversations that are unassigned or assigned to it; one assigned away is announced as hidden.
+ * conversations assigned to it or unassigned in a queue it serves (general or its departments'); one assigned away is announced as hidden.
  * It also keeps the organisation's used realtime tickets, so each ticket works once, and which conversation rooms
  * each member joined, so an access change can close those sockets too.
  */
@@ -26,7 +27,8 @@ export class OrgInbox extends FanoutRoom {
     }
     if (identity.role !== 'agent' || event.type !== 'conversation.updated') return event;
     const c = event.data as ListEntry;
-    if (c.assigneeId === null || c.assigneeId === identity.userId) return event;
+    if (c.assigneeId === identity.userId) return event;
+    if (c.assigneeId === null && (!c.departmentId || (identity.departments ?? []).includes(c.departmentId))) return event;
     return { type: 'conversation.hidden', data: { id: c.id }, seq: event.seq };
   }
 

@@ -42,6 +42,8 @@ export interface SocketIdentity {
   role: Role;
   /** The room this socket joined (a conversation id, or "inbox"). */
   room: string;
+  /** The member's departments when the socket opened (a change of membership closes their sockets). */
+  departments?: string[];
 }
 
 export const clientCommand = z.discriminatedUnion('type', [

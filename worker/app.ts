@@ -35,6 +35,8 @@ import { registerCannedResponses } from './routes/canned-responses';
 import { registerContacts } from './routes/contacts';
 import { registerDeals } from './routes/deals';
 import { registerLabels } from './routes/labels';
+import { registerDepartments } from './routes/departments';
+import { registerChannelAutomation } from './routes/channel-automation';
 import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
 import { registerReactions } from './routes/reactions';
@@ -113,6 +115,8 @@ export function createApp() {
   registerDeadLetters(app);
   registerContacts(app);
   registerLabels(app);
+  registerDepartments(app);
+  registerChannelAutomation(app);
   registerCannedResponses(app);
   registerDeals(app);
   registerSearch(app);

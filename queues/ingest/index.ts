@@ -2,7 +2,7 @@
 // Every queue message is acked only once all of its events are stored (or recorded as unroutable). A failure that
 // passes (the database unreachable) is retried with backoff for as long as the outage lasts; one that never will (a
 // body we cannot read, data Postgres refuses) goes to the dead-letter queue at once, with its reason (queues/retry.ts).
-import { and, inArray, eq } from 'drizzle-orm';
+import { and, inArray, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
 import { channels, unroutableEvents } from '../../worker/db/schema';
 import type { Env } from '../../worker/env';
@@ -14,6 +14,8 @@ import { notifyStored, publishToInbox } from '../notify';
 import { withOrg } from '../../worker/db/tx';
 import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
+import { answerAutomatically } from '../service-desk';
+import { customerTurns } from '../../worker/service-desk/automation';
 import { routeKey, storeOrgEvents, type OrgEvents } from './store';
 
 export interface IngestItem {
@@ -22,6 +24,15 @@ export interface IngestItem {
 }
 
 type Event = MetaEvent | EvolutionEvent;
+
+const routeColumns = {
+  id: channels.id,
+  orgId: channels.organizationId,
+  phoneNumberId: channels.phoneNumberId,
+  instanceName: channels.instanceName,
+  // A menu bot or business hours on: the service desk looks at this organisation's new messages after commit.
+  automated: sql<boolean>`coalesce((${channels.bot}->>'enabled')::boolean, false) or coalesce((${channels.businessHours}->>'enabled')::boolean, false)`,
+};
 
 export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
   const parsed: { item: IngestItem; events: Event[] }[] = [];
@@ -47,20 +58,20 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   const routes = [
     ...(phoneIds.length
       ? await db
-          .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName })
+          .select(routeColumns)
           .from(channels)
           .where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active')))
       : []),
     ...(channelIds.length
       ? await db
-          .select({ id: channels.id, orgId: channels.organizationId, phoneNumberId: channels.phoneNumberId, instanceName: channels.instanceName })
+          .select(routeColumns)
           .from(channels)
           .where(and(inArray(channels.id, channelIds), eq(channels.provider, 'evolution'), eq(channels.status, 'active')))
       : []),
   ];
   const routeOf = new Map<string, (typeof routes)[number]>(routes.flatMap((r) => [[`channel:${r.id}`, r] as const, ...(r.phoneNumberId ? [[`phone:${r.phoneNumberId}`, r] as const] : [])]));
 
-  const byOrg = new Map<string, OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[] }>();
+  const byOrg = new Map<string, OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[]; automated: boolean }>();
   const unroutable: { phoneNumberId: string | null; reason: string; payload: unknown }[] = [];
   for (const { item, events } of parsed) {
     for (const e of events) {
@@ -77,10 +88,11 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       let group = byOrg.get(route.orgId);
       if (!group) {
-        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [] };
+        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false };
         byOrg.set(route.orgId, group);
       }
       group.channelByRoute.set(routeKey(e), route.id);
+      if (route.automated) group.automated = true;
       group.items.add(item);
       if (e.kind === 'message') group.messages.push(e as MessageEvent);
       else if (e.kind === 'status') group.statuses.push(e);
@@ -109,6 +121,8 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
       afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
+      const turns = group.automated ? customerTurns(stored.created) : new Map();
+      if (turns.size) afterCommit.push(answerAutomatically(env, db, group.orgId, turns, log));
       const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
       if (pendingMedia.length) {
         // A lost enqueue leaves the message "pending"; it is still stored, and the media can be fetched again.

@@ -11,4 +11,6 @@ export interface Actor {
   sessionId: string;
   ip: string;
   userAgent: string | null;
+  /** The departments the member belongs to: an agent sees their unassigned conversations (and the general queue's). */
+  departments?: string[];
 }

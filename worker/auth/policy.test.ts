@@ -56,6 +56,9 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'pipelines.manage': STAFF,
   'canned_responses.manage': STAFF,
   'labels.manage': STAFF,
+  'departments.read': EVERYONE,
+  'departments.manage': STAFF,
+  'channels.automation': ADMIN,
 };
 const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign'] as const;
 
@@ -98,21 +101,26 @@ describe('policy: conversations', () => {
   const me = crypto.randomUUID();
   const colleague = crypto.randomUUID();
 
-  type Row = { who: string; assigneeId: string | null; agent: boolean };
+  const mine = crypto.randomUUID();
+  const other = crypto.randomUUID();
+  type Row = { who: string; assigneeId: string | null; departmentId?: string; agent: boolean };
   const readRows: Row[] = [
     { who: 'own conversation', assigneeId: me, agent: true },
-    { who: 'unassigned (queue)', assigneeId: null, agent: true },
+    { who: 'own conversation in another department', assigneeId: me, departmentId: other, agent: true },
+    { who: 'unassigned (general queue)', assigneeId: null, agent: true },
+    { who: "unassigned in the agent's department", assigneeId: null, departmentId: mine, agent: true },
+    { who: "unassigned in another department's queue", assigneeId: null, departmentId: other, agent: false },
     { who: "another agent's conversation", assigneeId: colleague, agent: false },
   ];
 
   for (const action of ['conversation.read', 'conversation.reply', 'conversation.update'] as const) {
     for (const row of readRows) {
       it(`${action}, ${row.who}: agent ${row.agent ? 'allowed' : 'denied'}, manager and admin allowed`, () => {
-        const target = { assigneeId: row.assigneeId };
-        expect(can(actor('agent', me), action, target)).toBe(row.agent);
+        const target = { assigneeId: row.assigneeId, departmentId: row.departmentId ?? null };
+        expect(can({ ...actor('agent', me), departments: [mine] }, action, target)).toBe(row.agent);
         expect(can(actor('manager', me), action, target)).toBe(true);
         expect(can(actor('tenant_admin', me), action, target)).toBe(true);
-        if (!row.agent) expect(() => authorize(actor('agent', me), action, target)).toThrow(ApiError);
+        if (!row.agent) expect(() => authorize({ ...actor('agent', me), departments: [mine] }, action, target)).toThrow(ApiError);
       });
     }
   }
@@ -127,6 +135,11 @@ describe('policy: conversations', () => {
     { who: "takes a colleague's conversation", assigneeId: colleague, newAssigneeId: me, agent: false },
     { who: "moves a colleague's conversation elsewhere", assigneeId: colleague, newAssigneeId: crypto.randomUUID(), agent: false },
   ];
+  it("conversation.assign: an agent may not take an unassigned conversation from another department's queue", () => {
+    const agent = { ...actor('agent', me), departments: [mine] };
+    expect(can(agent, 'conversation.assign', { assigneeId: null, departmentId: mine, newAssigneeId: me })).toBe(true);
+    expect(can(agent, 'conversation.assign', { assigneeId: null, departmentId: other, newAssigneeId: me })).toBe(false);
+  });
   for (const row of assignRows) {
     it(`conversation.assign: agent ${row.who} → ${row.agent ? 'allowed' : 'denied'}; staff always allowed`, () => {
       const target = { assigneeId: row.assigneeId, newAssigneeId: row.newAssigneeId };

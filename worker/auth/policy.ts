@@ -7,9 +7,13 @@ const ALL: readonly Role[] = ['tenant_admin', 'manager', 'agent'];
 const STAFF: readonly Role[] = ['tenant_admin', 'manager'];
 const ADMIN: readonly Role[] = ['tenant_admin'];
 
-/** What an agent may touch of a conversation: its own, or an unassigned one in the queue. */
+/**
+ * What an agent may touch of a conversation: its own, or an unassigned one in a queue it serves — the general queue
+ * (no department) or one of its departments'.
+ */
 export interface ConversationTarget {
   assigneeId: string | null;
+  departmentId?: string | null;
 }
 
 interface Rule<T = undefined> {
@@ -18,7 +22,9 @@ interface Rule<T = undefined> {
   agentWhen?: (actor: Actor, target: T) => boolean;
 }
 
-const ownOrQueue = (actor: Actor, t: ConversationTarget) => t.assigneeId === null || t.assigneeId === actor.userId;
+export const inQueueOf = (actor: Actor, departmentId: string | null | undefined) =>
+  !departmentId || (actor.departments ?? []).includes(departmentId);
+const ownOrQueue = (actor: Actor, t: ConversationTarget) => t.assigneeId === actor.userId || (t.assigneeId === null && inQueueOf(actor, t.departmentId));
 
 export const RULES = {
   'organization.read': { roles: ALL },
@@ -46,7 +52,7 @@ export const RULES = {
   /** Agents may only take an unassigned conversation for themselves; staff assign anyone. */
   'conversation.assign': {
     roles: ALL,
-    agentWhen: (a, t) => t.assigneeId === null && t.newAssigneeId === a.userId,
+    agentWhen: (a, t) => t.assigneeId === null && inQueueOf(a, t.departmentId) && t.newAssigneeId === a.userId,
   } as Rule<ConversationTarget & { newAssigneeId: string | null }>,
   'contacts.read': { roles: ALL },
   'contacts.write': { roles: ALL },
@@ -59,6 +65,10 @@ export const RULES = {
   'pipelines.manage': { roles: STAFF },
   'canned_responses.manage': { roles: STAFF },
   'labels.manage': { roles: STAFF },
+  'departments.read': { roles: ALL },
+  'departments.manage': { roles: STAFF },
+  /** The menu bot and business hours of a number. */
+  'channels.automation': { roles: ADMIN },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;

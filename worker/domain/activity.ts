@@ -5,14 +5,28 @@ import type { Actor } from '../auth/actor';
 import { byActor, recordAudit } from '../audit/record';
 import { messageColumns, messages, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
+import { departmentName } from './departments';
 import { createNotifications, type NotificationDto } from './notifications';
 
 export type Activity =
   | { type: 'assigned'; to: string | null }
   | { type: 'status'; status: Conversation['status']; until?: string }
-  | { type: 'labelled'; added: string[]; removed: string[] };
+  | { type: 'labelled'; added: string[]; removed: string[] }
+  /** Moved to a department's queue (`name` kept: the department may be renamed or deleted later). */
+  | { type: 'department'; to: string | null; name: string | null };
 
-export async function recordActivity(tx: Tx, actor: Actor, conversationId: string, activity: Activity): Promise<Message> {
+/** Who did it: a member, or the service desk itself (the menu bot routing a customer). */
+export type ActivityActor = Actor | { orgId: string; system: true };
+
+const AUDIT_ACTION = {
+  assigned: 'conversation.assigned',
+  status: 'conversation.status_changed',
+  labelled: 'conversation.labelled',
+  department: 'conversation.department_changed',
+} as const;
+
+export async function recordActivity(tx: Tx, actor: ActivityActor, conversationId: string, activity: Activity): Promise<Message> {
+  const system = 'system' in actor;
   const [row] = await tx
     .insert(messages)
     .values({
@@ -22,14 +36,14 @@ export async function recordActivity(tx: Tx, actor: Actor, conversationId: strin
       kind: 'system',
       isPrivate: true,
       status: 'sent',
-      senderUserId: actor.userId,
+      senderUserId: system ? null : actor.userId,
       body: null,
-      payload: { activity },
+      payload: { activity, ...(system && { automatic: true }) },
     })
     .returning(messageColumns);
   await recordAudit(tx, {
-    action: activity.type === 'assigned' ? 'conversation.assigned' : activity.type === 'status' ? 'conversation.status_changed' : 'conversation.labelled',
-    ...byActor(actor),
+    action: AUDIT_ACTION[activity.type],
+    ...(system ? { organizationId: actor.orgId, actorType: 'system' as const } : byActor(actor)),
     targetType: 'conversation',
     targetId: conversationId,
     metadata: activity,
@@ -49,6 +63,9 @@ export async function recordChanges(tx: Tx, actor: Actor, before: Conversation, 
     if (after.assigneeId && after.assigneeId !== actor.userId) {
       notices = await createNotifications(tx, actor.orgId, [{ userId: after.assigneeId, kind: 'assigned', conversationId: after.id, actorUserId: actor.userId }]);
     }
+  }
+  if (before.departmentId !== after.departmentId) {
+    trail.push(await recordActivity(tx, actor, after.id, { type: 'department', to: after.departmentId, name: await departmentName(tx, actor.orgId, after.departmentId) }));
   }
   if (before.status !== after.status || (after.status === 'snoozed' && before.snoozedUntil?.getTime() !== after.snoozedUntil?.getTime())) {
     trail.push(await recordActivity(tx, actor, after.id, { type: 'status', status: after.status, ...(after.snoozedUntil && { until: after.snoozedUntil.toISOString() }) }));

@@ -8,6 +8,7 @@ import type { Tx } from '../db/tx';
 import { ApiError, conflict } from '../errors';
 import type { updateConversationBody } from '../schemas/messages';
 import { clearReaders } from './conversation-reads';
+import { departmentName } from './departments';
 
 export async function updateConversation(tx: Tx, actor: Actor, conversation: Conversation, body: z.infer<typeof updateConversationBody>) {
   const patch: Partial<Conversation> = { updatedAt: new Date() };
@@ -22,6 +23,14 @@ export async function updateConversation(tx: Tx, actor: Actor, conversation: Con
     patch.assigneeId = body.assigneeId;
   }
   if (body.important !== undefined) patch.important = body.important;
+  if (body.departmentId !== undefined) {
+    if (body.departmentId && !(await departmentName(tx, actor.orgId, body.departmentId))) {
+      throw new ApiError(422, 'invalid_department', 'No such department in this organisation');
+    }
+    patch.departmentId = body.departmentId;
+    // A person moved it: the menu bot has nothing more to ask.
+    patch.botState = null;
+  }
   if (body.status) {
     patch.status = body.status;
     patch.resolvedAt = body.status === 'resolved' ? new Date() : null;

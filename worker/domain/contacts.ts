@@ -5,7 +5,6 @@ import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from '
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor';
-import { can } from '../auth/policy';
 import {
   contactAttributeDefinitions,
   contactLabels,
@@ -25,6 +24,7 @@ import { page, type Cursor } from '../lib/cursor';
 import { recordWaAlias } from './contact-aliases';
 import { contactHits } from './search';
 import { dealColumns, dealDto } from './deals';
+import { agentScope } from './conversations';
 import { clearReaders } from './conversation-reads';
 
 export const DEFAULT_REGION = 'BR';
@@ -283,7 +283,7 @@ export async function contactDetail(tx: Tx, actor: Actor, id: string) {
   const contact = await contactDto(tx, actor.orgId, id);
   if (!contact) return undefined;
   const visible: (SQL | undefined)[] = [eq(conversations.organizationId, actor.orgId), eq(conversations.contactId, id), isNull(conversations.deletedAt)];
-  if (!can(actor, 'conversations.list_all')) visible.push(or(eq(conversations.assigneeId, actor.userId), isNull(conversations.assigneeId)));
+  visible.push(agentScope(actor));
   const [history, contactDeals, notes] = [
     await tx
       .select({

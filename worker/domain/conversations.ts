@@ -33,17 +33,29 @@ export interface ListFilter {
   status?: 'open' | 'pending' | 'resolved' | 'snoozed';
   /** "me", "unassigned", or a user id. */
   assignee?: string;
+  /** A department's queue ("none": the general queue). */
+  department?: string;
   /** Only conversations carrying this label (an id of no label of this organisation matches nothing). */
   label?: string;
   cursor?: Cursor;
   limit: number;
 }
 
+/**
+ * The conversations an agent may see, as SQL (the policy's ownOrQueue): its own, and unassigned ones in the general
+ * queue or one of its departments'. Undefined for staff, who see all.
+ */
+export function agentScope(actor: Actor): SQL | undefined {
+  if (can(actor, 'conversations.list_all')) return undefined;
+  const deps = actor.departments ?? [];
+  const inQueue = deps.length ? or(isNull(conversations.departmentId), inArray(conversations.departmentId, deps)) : isNull(conversations.departmentId);
+  return or(eq(conversations.assigneeId, actor.userId), and(isNull(conversations.assigneeId), inQueue));
+}
+
 export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
-  const where: (SQL | undefined)[] = [eq(conversations.organizationId, actor.orgId), isNull(conversations.deletedAt)];
-  if (!can(actor, 'conversations.list_all')) {
-    where.push(or(eq(conversations.assigneeId, actor.userId), isNull(conversations.assigneeId)));
-  }
+  const where: (SQL | undefined)[] = [eq(conversations.organizationId, actor.orgId), isNull(conversations.deletedAt), agentScope(actor)];
+  if (f.department === 'none') where.push(isNull(conversations.departmentId));
+  else if (f.department) where.push(eq(conversations.departmentId, f.department));
   if (f.status) where.push(eq(conversations.status, f.status));
   if (f.assignee === 'me') where.push(eq(conversations.assigneeId, actor.userId));
   else if (f.assignee === 'unassigned') where.push(isNull(conversations.assigneeId));
@@ -150,6 +162,9 @@ export async function conversationSummaries(tx: Tx, orgId: string, ids: string[]
       id: conversations.id,
       status: conversations.status,
       assigneeId: conversations.assigneeId,
+      departmentId: conversations.departmentId,
+      outOfHoursAt: conversations.outOfHoursAt,
+      botActive: sql<boolean>`${conversations.botState} is not null`,
       channelId: conversations.channelId,
       lastMessageAt: conversations.lastMessageAt,
       lastMessagePreview: conversations.lastMessagePreview,

@@ -83,11 +83,15 @@ export interface MessageScope {
   orgId: string;
   /** null: every conversation (admins, managers); a user id: that agent's and unassigned conversations. */
   viewer: string | null;
+  /** The agent's departments: unassigned conversations of other departments' queues are not theirs to see. */
+  departments?: string[];
 }
 
 /** Messages in scope that match `q` (websearch syntax: words, "phrases", -excluded, or). */
 export async function searchMessages(tx: Tx, scope: MessageScope, q: string, limit: number): Promise<MessageHit[]> {
   const { orgId, viewer } = scope;
+  // A Postgres array literal of the agent's department ids (uuids read from the database, never user input).
+  const deps = `{${(scope.departments ?? []).join(',')}}`;
   const { rows } = await tx.execute<Record<string, unknown>>(sql`
     with query as (select public.conversa_tsquery(${q}) as q),
     ranked as (
@@ -101,7 +105,8 @@ export async function searchMessages(tx: Tx, scope: MessageScope, q: string, lim
        where m.organization_id = ${orgId}
          and cv.organization_id = ${orgId}
          and cv.deleted_at is null
-         and (${viewer}::uuid is null or cv.assignee_id = ${viewer}::uuid or cv.assignee_id is null)
+         and (${viewer}::uuid is null or cv.assignee_id = ${viewer}::uuid
+              or (cv.assignee_id is null and (cv.department_id is null or cv.department_id = any(${deps}::uuid[]))))
        order by rank desc, m.created_at desc, m.id desc
        limit ${limit}
     )

@@ -29,6 +29,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     sessionId: claims.sid,
     ip: clientIp(c),
     userAgent: userAgent(c),
+    departments: state.departments,
   });
   await next();
 });

@@ -145,7 +145,7 @@ export function registerCannedResponses(app: Hono<AppEnv>) {
       if (body.conversationId) {
         const conversation = await findConversation(tx, actor.orgId, body.conversationId);
         if (!conversation) return { missing: 'conversation', id: body.conversationId };
-        authorize(actor, 'conversation.read', { assigneeId: conversation.assigneeId });
+        authorize(actor, 'conversation.read', conversation);
         contactId = conversation.contactId;
       }
       const contact = contactId ? await findContact(tx, actor.orgId, contactId) : undefined;

@@ -60,7 +60,7 @@ describe('reading a conversation', () => {
   });
 
   it('unassigned, anyone reading it is the one answering: receipts go out and it is read for those who never opened it', async () => {
-    const { admin, conv, say, wamids, unreadFor, receipts, read } = await setup();
+    const { admin, say, wamids, unreadFor, receipts, read } = await setup();
     const bia = await addMember(admin.orgId, 'agent');
     const caio = await addMember(admin.orgId, 'agent');
     await say('Segunda');

@@ -28,6 +28,7 @@ const listQuery = z.object({
   sort: z.enum(CONVERSATION_SORTS).default('last_message'),
   status: z.enum(['open', 'pending', 'resolved', 'snoozed']).optional(),
   assignee: z.union([z.literal('me'), z.literal('unassigned'), z.uuid()]).optional(),
+  department: z.union([z.literal('none'), z.uuid()]).optional(),
   label: z.uuid().optional(),
   cursor: z.string().max(200).optional(),
   limit: limitParam,
@@ -39,7 +40,7 @@ export async function visibleConversation(c: Context<AppEnv>, id: string, action
   const actor = c.var.actor;
   const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
   if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
-  authorize(actor, action, { assigneeId: conversation.assigneeId });
+  authorize(actor, action, conversation);
   return conversation;
 }
 
@@ -48,7 +49,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const q = c.req.valid('query');
     const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
-      listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
+      listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, department: q.department, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
     );
     const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
     return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor });
@@ -132,7 +133,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     }
     // Replying took the conversation (assign on reply): colleagues who can no longer see it are let go, and the chat
     // shows the new assignee and the trail's event.
-    if (trail.length) await closeReassignedSockets(c.env, actor.orgId, conversation.id, actor.userId, c.var.log);
+    if (trail.length) await closeReassignedSockets(c.env, actor.orgId, conversation.id, { assigneeId: actor.userId }, c.var.log);
     await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...trail], updated: [], conversationIds: [conversation.id], toRooms: trail.length > 0 }, c.var.log);
     return c.json({ message: messageDto(message) }, 202);
   });
@@ -142,14 +143,16 @@ export function registerConversations(app: Hono<AppEnv>) {
     const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.update');
     const body = c.req.valid('json');
     if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
-      authorize(actor, 'conversation.assign', { assigneeId: conversation.assigneeId, newAssigneeId: body.assigneeId });
+      authorize(actor, 'conversation.assign', { ...conversation, newAssigneeId: body.assigneeId });
     }
     const { updated, trail, notices } = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const updated = await updateConversation(tx, actor, conversation, body);
       return { updated, ...(await recordChanges(tx, actor, conversation, updated)) };
     });
     await publishNotifications(c.env, actor.orgId, notices, c.var.log);
-    if (updated.assigneeId !== conversation.assigneeId) await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated.assigneeId, c.var.log);
+    if (updated.assigneeId !== conversation.assigneeId || updated.departmentId !== conversation.departmentId) {
+      await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated, c.var.log);
+    }
     // The room too: the open chat shows status and assignee, and the trail's events.
     await notifyStored(c.env, c.var.db, actor.orgId, { created: trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
     return c.json({ conversation: updated });

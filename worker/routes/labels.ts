@@ -49,7 +49,7 @@ async function conversationOr404(c: Context<AppEnv>, id: string, action: 'conver
   const actor = c.var.actor;
   const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
   if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
-  authorize(actor, action, { assigneeId: conversation.assigneeId });
+  authorize(actor, action, conversation);
   return conversation;
 }
 

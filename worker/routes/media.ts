@@ -16,13 +16,13 @@ export function registerMedia(app: Hono<AppEnv>) {
     const { id } = c.req.valid('param');
     const [row] = await withOrg(c.var.db, actor.orgId, (tx) =>
       tx
-        .select({ key: messages.mediaKey, status: messages.mediaStatus, mime: messages.mediaMime, filename: messages.mediaFilename, assigneeId: conversations.assigneeId })
+        .select({ key: messages.mediaKey, status: messages.mediaStatus, mime: messages.mediaMime, filename: messages.mediaFilename, assigneeId: conversations.assigneeId, departmentId: conversations.departmentId })
         .from(messages)
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .where(and(eq(messages.organizationId, actor.orgId), eq(messages.id, id))),
     );
     if (!row) return notFoundAudited(c, messages, messages.id, id, 'message');
-    authorize(actor, 'conversation.read', { assigneeId: row.assigneeId });
+    authorize(actor, 'conversation.read', row);
     if (row.status !== 'stored' || !row.key) {
       throw new ApiError(404, 'media_unavailable', row.status === 'pending' ? 'Media is still being downloaded' : 'Media is not available');
     }

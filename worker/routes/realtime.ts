@@ -37,6 +37,7 @@ async function actorFromTicket(c: Context<AppEnv>, ticket: string): Promise<Acto
     viaSuperAdmin: !state.role,
     sessionId: claims.sid,
     ...clientMeta(c),
+    departments: state.departments,
   };
 }
 
@@ -54,7 +55,7 @@ export function registerRealtime(app: Hono<AppEnv>) {
     requireUpgrade(c);
     const { ticket, after } = c.req.valid('query');
     const actor = await actorFromTicket(c, ticket);
-    return orgInbox(c.env, actor.orgId).fetch(upgradeRequest({ userId: actor.userId, orgId: actor.orgId, role: actor.role, room: 'inbox' }, after));
+    return orgInbox(c.env, actor.orgId).fetch(upgradeRequest({ userId: actor.userId, orgId: actor.orgId, role: actor.role, room: 'inbox', departments: actor.departments ?? [] }, after));
   });
 
   app.get('/api/v1/conversations/:id/ws', validate('param', z.object({ id: z.uuid() })), validate('query', wsQuery), async (c) => {
@@ -64,14 +65,14 @@ export function registerRealtime(app: Hono<AppEnv>) {
     const actor = await actorFromTicket(c, ticket);
     const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
     if (!conversation) throw notFound('conversation');
-    if (!can(actor, 'conversation.read', { assigneeId: conversation.assigneeId })) {
+    if (!can(actor, 'conversation.read', conversation)) {
       throw new ApiError(403, 'forbidden', 'This conversation is assigned to another agent');
     }
     // Remembered so that a role change or removal can close this socket too; a failure here only costs that.
     await orgInbox(c.env, actor.orgId)
       .noteRoom(actor.userId, conversation.id)
       .catch((err: unknown) => c.var.log.warn('room not remembered', errorFields(err)));
-    const identity = { userId: actor.userId, orgId: actor.orgId, role: actor.role, room: conversation.id };
+    const identity = { userId: actor.userId, orgId: actor.orgId, role: actor.role, room: conversation.id, departments: actor.departments ?? [] };
     return conversationRoom(c.env, actor.orgId, conversation.id).fetch(upgradeRequest(identity, after));
   });
 
@@ -81,7 +82,7 @@ export function registerRealtime(app: Hono<AppEnv>) {
     const { id } = c.req.valid('param');
     const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
     if (!conversation) throw notFound('conversation');
-    if (!can(actor, 'conversation.read', { assigneeId: conversation.assigneeId })) throw new ApiError(403, 'forbidden', 'Not your conversation');
+    if (!can(actor, 'conversation.read', conversation)) throw new ApiError(403, 'forbidden', 'Not your conversation');
     await markConversationRead(c.env, c.var.db, actor.orgId, id, actor.userId, c.var.log);
     await conversationRoom(c.env, actor.orgId, id).publish('read', { userId: actor.userId, at: new Date().toISOString() });
     return c.body(null, 204);

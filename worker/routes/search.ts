@@ -21,7 +21,7 @@ export function registerSearch(app: Hono<AppEnv>) {
     authorize(actor, 'contacts.read');
     const { q, type, limit } = c.req.valid('query');
     const result = await withOrg(c.var.db, actor.orgId, async (tx) => ({
-      messages: type === 'contacts' ? [] : await searchMessages(tx, { orgId: actor.orgId, viewer: can(actor, 'conversations.list_all') ? null : actor.userId }, q, limit),
+      messages: type === 'contacts' ? [] : await searchMessages(tx, { orgId: actor.orgId, viewer: can(actor, 'conversations.list_all') ? null : actor.userId, departments: actor.departments ?? [] }, q, limit),
       contacts: type === 'messages' ? [] : await searchContacts(tx, actor.orgId, q, limit),
     }));
     return c.json({ q, ...result });

@@ -22,7 +22,7 @@ export function registerUploads(app: Hono<AppEnv>) {
     const { id } = c.req.valid('param');
     const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
     if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
-    authorize(actor, 'conversation.reply', { assigneeId: conversation.assigneeId });
+    authorize(actor, 'conversation.reply', conversation);
     const mime = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!ALLOWED.test(mime)) throw new ApiError(415, 'unsupported_media_type', `WhatsApp does not accept ${mime || 'this type'}`);
     if (Number(c.req.header('content-length') ?? 0) > UPLOAD_MAX_BYTES) throw new ApiError(413, 'payload_too_large', 'Files up to 16 MB');

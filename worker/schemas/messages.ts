@@ -38,6 +38,8 @@ export const updateConversationBody = z
   .object({
     status: z.enum(['open', 'pending', 'resolved', 'snoozed']),
     assigneeId: z.uuid().nullable(),
+    /** Transfer to a department's queue (null: the general queue). */
+    departmentId: z.uuid().nullable(),
     snoozedUntil: isoInstant.nullable(),
     important: z.boolean(),
   })

@@ -29,6 +29,10 @@ export function graphPayload(m: Message, to: string, replyToWamid: string | null
       if (m.kind === 'audio' && p.voice === true) media.voice = true;
       return { recipient_type: 'individual', to, type: m.kind, [m.kind]: media, ...context };
     }
+    case 'interactive':
+      // The menu bot's buttons or list (worker/service-desk/menu.ts); the text rendering stays in `body`.
+      if (!p.interactive) throw new Error('interactive message without its object');
+      return { recipient_type: 'individual', to, type: 'interactive', interactive: p.interactive, ...context };
     default:
       throw new Error(`cannot send a ${m.kind} message`);
   }

@@ -1,7 +1,7 @@
 // Account lookups (platform tables: run outside any tenant scope).
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { memberships, organizations, sessions, users } from '../schema';
+import { departmentMembers, memberships, organizations, sessions, users } from '../schema';
 import type { Tx } from '../tx';
 
 export async function findUserByEmail(db: Db | Tx, email: string) {
@@ -34,6 +34,10 @@ export async function loadActorState(db: Db, userId: string, orgId: string, sess
       role: memberships.role,
       sessionRevokedAt: sessions.revokedAt,
       sessionExpiresAt: sessions.expiresAt,
+      departments: sql<string[]>`coalesce((
+        select array_agg(${departmentMembers.departmentId}::text) from ${departmentMembers}
+        where ${departmentMembers.userId} = ${users.id} and ${departmentMembers.organizationId} = ${orgId}
+      ), '{}')`,
     })
     .from(users)
     .innerJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.userId, users.id)))

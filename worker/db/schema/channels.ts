@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { channelProviderEnum, channelStatusEnum } from './enums';
 import { idRandom, timestamps, tstz } from './ids';
+import type { BotConfig, HoursConfig } from '../../schemas/service-desk';
 import { tenantId } from './platform';
 
 export const channels = pgTable(
@@ -31,6 +32,10 @@ export const channels = pgTable(
     sendRatePerMinute: integer('send_rate_per_minute').notNull().default(20),
     /** Minutes without any event after which an "open" Evolution instance is flagged as silent. */
     silentAfterMinutes: integer('silent_after_minutes').notNull().default(120),
+    /** The menu bot (worker/schemas/service-desk.ts botConfig); null: off. */
+    bot: jsonb('bot').$type<BotConfig>(),
+    /** Business hours (hoursConfig); null: always open. */
+    businessHours: jsonb('business_hours').$type<HoursConfig>(),
     disabledAt: tstz('disabled_at'),
     ...timestamps(),
   },

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { channels } from './channels';
 import { contacts } from './contacts';
 import { labels } from './content';
+import { departments } from './departments';
 import { conversationStatusEnum } from './enums';
 import { createdAt, idV7, timestamps, tstz } from './ids';
 import { users, tenantId } from './platform';
@@ -22,6 +23,12 @@ export const conversations = pgTable(
       .references(() => contacts.id, { onDelete: 'cascade' }),
     status: conversationStatusEnum('status').notNull().default('open'),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    // The department's queue it waits in (the menu bot's choice, or a transfer); none: the general queue.
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    // The menu bot's conversation with the customer while it lasts: the menu shown, invalid replies so far.
+    botState: jsonb('bot_state').$type<{ menu: 'root' | number; attempts: number }>(),
+    // The customer wrote outside the channel's business hours; the out-of-hours message was sent (once).
+    outOfHoursAt: tstz('out_of_hours_at'),
     snoozedUntil: tstz('snoozed_until'),
     // Start of WhatsApp's 24 h customer-service window.
     lastInboundAt: tstz('last_inbound_at'),

@@ -7,6 +7,7 @@ export * from './channels';
 export * from './content';
 export * from './contacts';
 export * from './crm';
+export * from './departments';
 export * from './conversations';
 export * from './messages';
 export * from './deals';
@@ -42,5 +43,7 @@ export const TENANT_TABLES = [
   'pending_statuses',
   'user_notifications',
   'conversation_reads',
+  'departments',
+  'department_members',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
