@@ -58,6 +58,12 @@ export interface ConversationRow {
   id: string;
   status: ConversationStatus;
   assigneeId: string | null;
+  /** The department's queue it waits in (null: the general queue). */
+  departmentId?: string | null;
+  /** Written outside the channel's business hours (the out-of-hours message went out then). */
+  outOfHoursAt?: string | null;
+  /** The menu bot is still talking with the customer. */
+  botActive?: boolean;
   channelId: string;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
@@ -260,3 +266,9 @@ export interface RealtimeEvent<T = unknown> {
   data: T;
   seq: number;
 }
+
+/** GET /api/v1/departments (worker/domain/departments.ts). */
+export type { DepartmentDto as Department } from '../../../worker/domain/departments';
+/** GET/PUT /api/v1/channels/:id/automation (worker/domain/channel-automation.ts, worker/schemas/service-desk.ts). */
+export type { Automation } from '../../../worker/domain/channel-automation';
+export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';

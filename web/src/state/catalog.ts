@@ -4,13 +4,14 @@
 import { effect, signal, untracked } from '@preact/signals';
 import { get } from '../api/client';
 import type { Pipeline } from '../api/crm';
-import type { AttributeDefinition, Label, LabelRef, Page, RealtimeEvent } from '../api/types';
+import type { AttributeDefinition, Department, Label, LabelRef, Page, RealtimeEvent } from '../api/types';
 import { onInboxEvent } from './realtime';
 import { authStatus } from './session';
 
 export const orgLabels = signal<Label[] | null>(null);
 export const attributeDefs = signal<AttributeDefinition[] | null>(null);
 export const pipelines = signal<Pipeline[] | null>(null);
+export const departments = signal<Department[] | null>(null);
 
 const pending = new Map<string, Promise<void>>();
 
@@ -35,6 +36,15 @@ export const loadAttributeDefs = (force = false) =>
   once('attributes', force, attributeDefs.value !== null, async () => {
     attributeDefs.value = (await get<Page<AttributeDefinition>>('/api/v1/contact-attributes')).data;
   });
+
+export const loadDepartments = (force = false) =>
+  once('departments', force, departments.value !== null, async () => {
+    departments.value = (await get<{ data: Department[] }>('/api/v1/departments')).data;
+  });
+
+export function departmentOf(id: string | null | undefined): Department | null {
+  return (id && departments.value?.find((d) => d.id === id)) || null;
+}
 
 export const loadPipelines = (force = false) =>
   once('pipelines', force, pipelines.value !== null, async () => {
