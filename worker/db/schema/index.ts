@@ -14,6 +14,7 @@ export * from './audit';
 export * from './ops';
 export * from './mail';
 export * from './notifications';
+export * from './scheduled';
 export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
@@ -42,5 +43,6 @@ export const TENANT_TABLES = [
   'pending_statuses',
   'user_notifications',
   'conversation_reads',
+  'scheduled_messages',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
