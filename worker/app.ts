@@ -38,6 +38,7 @@ import { registerLabels } from './routes/labels';
 import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
 import { registerReactions } from './routes/reactions';
+import { registerScheduledMessages } from './routes/scheduled-messages';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -108,6 +109,7 @@ export function createApp() {
   registerConversations(app);
   registerNotifications(app);
   registerReactions(app);
+  registerScheduledMessages(app);
   registerMedia(app);
   registerUploads(app);
   registerDeadLetters(app);
