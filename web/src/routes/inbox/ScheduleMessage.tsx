@@ -69,6 +69,7 @@ function ScheduleDialog({ store, existing, initialText = '', onClose, onSaved }:
   const ref = useRef<HTMLDialogElement>(null);
   const zone = useTimeZone();
   const [at, setAt] = useState('');
+  const touched = useRef(false);
   const [text, setText] = useState(existing?.body ?? initialText);
   const [template, setTemplate] = useState<{ value: ScheduledTemplate; preview: string } | null>(existing?.template ? { value: existing.template, preview: existing.template.name } : null);
   const [picking, setPicking] = useState(false);
@@ -78,8 +79,10 @@ function ScheduleDialog({ store, existing, initialText = '', onClose, onSaved }:
   useEffect(() => {
     ref.current?.showModal();
   }, []);
-  // Editing: the time it has; new: the next whole hour, in the organisation's zone.
+  // Editing: the time it has; new: the next whole hour, in the organisation's zone (once it is known, unless the
+  // person already picked a time).
   useEffect(() => {
+    if (touched.current) return;
     const start = existing?.sendAt ?? new Date(Math.ceil((Date.now() + 5 * 60_000) / 3_600_000) * 3_600_000).toISOString();
     setAt(isoToZonedInput(start, zone));
   }, [zone]);
@@ -115,7 +118,10 @@ function ScheduleDialog({ store, existing, initialText = '', onClose, onSaved }:
       <form id="schedule-form" onSubmit={submit}>
         <label class="field">
           <span>{t('scheduled.when', { zone: zone.replace(/_/g, ' ') })}</span>
-          <input type="datetime-local" required value={at} onInput={(e) => setAt(e.currentTarget.value)} data-testid="schedule-at" />
+          <input type="datetime-local" required value={at} onInput={(e) => {
+              touched.current = true;
+              setAt(e.currentTarget.value);
+            }} data-testid="schedule-at" />
         </label>
         <label class="field">
           <span>{t('scheduled.text')}</span>
