@@ -7,6 +7,8 @@
 //   message.created / message.updated  data = the message DTO (worker/domain/dto.ts messageDto, with reactions)
 //   read                                data = { userId, at }                      typing: ephemeral, data = { userId, state }
 //   conversation.updated                data = the list entry, as on the inbox: status, assignee or labels changed
+//   scheduled.updated                   data = { conversationId }: its scheduled messages changed (created, edited,
+//                                       cancelled, sent or failed); open chats reload GET …/scheduled-messages
 // Close codes: 4003 access changed (reason "reassigned": the conversation went to another agent; "role changed",
 // "membership removed"): clients re-check access over REST before reconnecting · 4008 no heartbeat.
 // Organisation inbox (one per organisation; every member, whatever the role, except as noted):

@@ -106,6 +106,12 @@ export async function publishToInbox(env: Env, orgId: string, events: RoomEvent[
   await deliver(env, orgId, null, events, log);
 }
 
+/** Publishes events to one conversation's room after a commit (e.g. `scheduled.updated`); retried, never thrown. */
+export async function publishToConversation(env: Env, orgId: string, conversationId: string, events: RoomEvent[], log: Logger): Promise<void> {
+  if (events.length === 0) return;
+  await deliver(env, orgId, conversationId, events, log);
+}
+
 export async function notifyStored(env: Env, db: Db, orgId: string, changes: StoredChanges, log: Logger): Promise<void> {
   if (changes.created.length + changes.updated.length + changes.conversationIds.length === 0) return;
   let loaded: Notification;

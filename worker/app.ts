@@ -40,6 +40,7 @@ import { registerChannelAutomation } from './routes/channel-automation';
 import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
 import { registerReactions } from './routes/reactions';
+import { registerScheduledMessages } from './routes/scheduled-messages';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -110,6 +111,7 @@ export function createApp() {
   registerConversations(app);
   registerNotifications(app);
   registerReactions(app);
+  registerScheduledMessages(app);
   registerMedia(app);
   registerUploads(app);
   registerDeadLetters(app);

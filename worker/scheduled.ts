@@ -4,6 +4,7 @@ import type { Env } from './env';
 import { moveDeadLetters } from './jobs/dead-letters';
 import { sweepOutbound } from './jobs/outbound-sweeper';
 import { settlePendingStatuses } from './jobs/pending-statuses';
+import { sendScheduledMessages } from './jobs/scheduled-messages';
 import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
 import { flagSilentChannels } from './jobs/silent-channels';
@@ -43,6 +44,11 @@ const snoozes = withDb(async (env, db, log) => {
   if (woken > 0) log.info('snoozed conversations woke up', { woken });
 });
 
+const scheduledMessages = withDb(async (env, db, log) => {
+  const result = await sendScheduledMessages(env, db, log);
+  if (result.sent + result.failed > 0) log.info('scheduled messages sent', result);
+});
+
 const pendingStatuses = withDb(async (env, db, log) => {
   const result = await settlePendingStatuses(env, db, log);
   if (result.applied + result.expired > 0) log.info('pending statuses settled', result);
@@ -55,9 +61,9 @@ const silentChannels = withDb(async (env, db, log) => {
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts), dead letters parked in
   // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts),
-  // snoozed conversations whose time has come (jobs/snooze-wakeup.ts), Evolution numbers gone silent
-  // (jobs/silent-channels.ts).
-  '* * * * *': [outboundSweeper, snoozes, deadLetters, pendingStatuses, silentChannels],
+  // snoozed conversations whose time has come (jobs/snooze-wakeup.ts), scheduled messages due
+  // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
+  '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels],
   // Daily 03:00 UTC (00:00 in São Paulo).
   '0 3 * * *': [retention],
 };

@@ -17,7 +17,11 @@ import { markReadBy } from './conversation-reads';
 /** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
 export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
 
-export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string) {
+/**
+ * `automatic`: sent for the actor by the system (a scheduled message at its time), not typed now — so it neither reads
+ * the conversation for them nor takes it on reply.
+ */
+export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string, opts: { automatic?: boolean } = {}) {
   if (clientId) {
     const [existing] = await tx
       .select(messageColumns)
@@ -87,13 +91,14 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
               then ${previewText(message!.kind, message!.body)} else ${conversations.lastMessagePreview} end`,
             waitingSince: null,
             // Replying is reading: the agent has seen what they answer.
-            unreadCount: 0,
+            ...(opts.automatic ? {} : { unreadCount: 0 }),
           }),
       updatedAt: new Date(),
     })
     .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)));
-  if (!isNote) await markReadBy(tx, actor.orgId, conversation.id, actor.userId);
-  const trail = isNote ? [] : await takeOnReply(tx, actor, conversation);
+  const replied = !isNote && !opts.automatic;
+  if (replied) await markReadBy(tx, actor.orgId, conversation.id, actor.userId);
+  const trail = replied ? await takeOnReply(tx, actor, conversation) : [];
   const notices = await createNotifications(
     tx,
     actor.orgId,

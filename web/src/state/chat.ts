@@ -78,6 +78,8 @@ export class ChatStore {
   /** userId → until when they count as typing. */
   readonly typing = signal<Record<string, number>>({});
   readonly socketState = signal<SocketState>('idle');
+  /** Bumped when the room says the scheduled messages changed (or after a resync): their list reloads. */
+  readonly scheduledVersion = signal(0);
 
   /** Whether the 24-hour rule applies to this conversation's number (not on Evolution / WhatsApp Web). */
   readonly windowApplies = computed(() => this.conversation.value?.channel?.window24h !== false);
@@ -207,6 +209,9 @@ export class ChatStore {
         upsertRow(row);
         break;
       }
+      case 'scheduled.updated':
+        this.scheduledVersion.value++;
+        break;
       case 'typing': {
         const { userId, state } = e.data as { userId: string; state: 'on' | 'off' };
         if (userId === session.value?.user.id) return;
@@ -283,6 +288,8 @@ export class ChatStore {
     const page = await get<Page<Message>>(`/api/v1/conversations/${this.id}/messages`);
     if (this.disposed) return;
     this.merge(page.data);
+    // Without a live room (polling, or after a resync) a scheduled message may have been sent or changed meanwhile.
+    this.scheduledVersion.value++;
     if (this.olderCursor.value === null && this.messages.value.length <= page.data.length) this.olderCursor.value = page.nextCursor;
   }
 

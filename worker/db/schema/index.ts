@@ -15,6 +15,7 @@ export * from './audit';
 export * from './ops';
 export * from './mail';
 export * from './notifications';
+export * from './scheduled';
 export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
@@ -45,5 +46,6 @@ export const TENANT_TABLES = [
   'conversation_reads',
   'departments',
   'department_members',
+  'scheduled_messages',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

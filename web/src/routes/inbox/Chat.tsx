@@ -10,6 +10,7 @@ import { IconBack, IconInfo } from '../../components/icons';
 import { errorText, t } from '../../i18n';
 import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '../../lib/format';
 import { messageAt, type ChatMessage, type ChatStore } from '../../state/chat';
+import { ScheduledList } from './ScheduleMessage';
 import { now } from '../../state/clock';
 import { memberName, memberNameOrLoad, members } from '../../state/members';
 import { isStaff, userId } from '../../state/session';
@@ -326,6 +327,7 @@ function MessageList({ store }: { store: ChatStore }) {
           <EarlierConversations contactId={store.conversation.value.contact.id} currentId={store.id} currentCreatedAt={store.conversation.value.createdAt} />
         )}
         {items}
+        <ScheduledList store={store} />
       </div>
       {unseen > 0 && (
         <button

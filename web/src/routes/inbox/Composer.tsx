@@ -15,6 +15,7 @@ import { now } from '../../state/clock';
 import { canned, loadCanned } from '../../state/content';
 import { replyTo } from './Chat';
 import { previewOf } from './MessageItem';
+import { ScheduleButton } from './ScheduleMessage';
 import { TemplateComposer } from './TemplateComposer';
 
 const drafts = new Map<string, string>();
@@ -326,6 +327,9 @@ function TextComposer({ store, note }: { store: ChatStore; note: boolean }) {
         <span id="composer-keys" class="sr-only">
           {t('composer.keys')}
         </span>
+        {/* Later instead of now: what is typed moves into the schedule dialog (after the
+            reply box, so the box stays the composer's first text field). */}
+        {!note && !recording && !file && <ScheduleButton store={store} text={text} onScheduled={() => setText('')} />}
         {!recording && (
           <button type="submit" class="btn btn-primary btn-send" onClick={submit} disabled={!text.trim() && !(file && !note)} data-testid="send">
             <IconSend />

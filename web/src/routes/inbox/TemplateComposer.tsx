@@ -29,7 +29,20 @@ export function TemplateComposer({ store, never }: { store: ChatStore; never: bo
   );
 }
 
-export function TemplatePicker({ channelId, notice, onSend, busy = false }: { channelId: string; notice?: string; onSend(chosen: ChosenTemplate): void; busy?: boolean }) {
+export function TemplatePicker({
+  channelId,
+  notice,
+  onSend,
+  busy = false,
+  submitLabel,
+}: {
+  channelId: string;
+  notice?: string;
+  onSend(chosen: ChosenTemplate): void;
+  busy?: boolean;
+  /** The button's text when choosing is not sending (a template kept for later). */
+  submitLabel?: string;
+}) {
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState('');
@@ -177,7 +190,7 @@ export function TemplatePicker({ channelId, notice, onSend, busy = false }: { ch
               {tpl && !complete && <span class="muted small">{t('template.fillAll')}</span>}
               <button type="submit" class="btn btn-primary btn-send" disabled={!tpl || !complete || busy} data-testid="send-template">
                 <IconSend />
-                <span>{t('template.send')}</span>
+                <span>{submitLabel ?? t('template.send')}</span>
               </button>
             </div>
           </>

@@ -1,0 +1,60 @@
+// Scheduled messages of a conversation: GET/POST /api/v1/conversations/:id/scheduled-messages, PATCH/DELETE
+// /api/v1/scheduled-messages/:id. Same access as replying; the cron sends them (worker/jobs/scheduled-messages.ts).
+// Every change tells the conversation's room (`scheduled.updated`), so open chats show it.
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { publishToConversation } from '../../queues/notify';
+import { notFoundAudited } from '../db/cross-tenant';
+import { scheduledMessages } from '../db/schema';
+import { withOrg } from '../db/tx';
+import { cancelScheduled, createScheduled, findScheduled, listScheduled, updateScheduled } from '../domain/scheduled-messages';
+import type { AppEnv } from '../env';
+import { validate } from '../middleware/validate';
+import { createScheduledBody, updateScheduledBody } from '../schemas/scheduled-messages';
+import { visibleConversation } from './conversations';
+
+const idParam = z.object({ id: z.uuid() });
+
+const changed = (c: Context<AppEnv>, conversationId: string) =>
+  publishToConversation(c.env, c.var.actor.orgId, conversationId, [{ type: 'scheduled.updated', data: { conversationId } }], c.var.log);
+
+/** A scheduled message and its conversation, if the actor may reply there; another tenant's id is 404 (audited). */
+async function replyableScheduled(c: Context<AppEnv>, id: string) {
+  const actor = c.var.actor;
+  const row = await withOrg(c.var.db, actor.orgId, (tx) => findScheduled(tx, actor.orgId, id));
+  if (!row) return notFoundAudited(c, scheduledMessages, scheduledMessages.id, id, 'scheduled message');
+  return { row, conversation: await visibleConversation(c, row.conversationId, 'conversation.reply') };
+}
+
+export function registerScheduledMessages(app: Hono<AppEnv>) {
+  app.get('/api/v1/conversations/:id/scheduled-messages', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
+    const data = await withOrg(c.var.db, actor.orgId, (tx) => listScheduled(tx, actor.orgId, conversation.id));
+    return c.json({ data, nextCursor: null });
+  });
+
+  app.post('/api/v1/conversations/:id/scheduled-messages', validate('param', idParam), validate('json', createScheduledBody), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
+    const scheduled = await withOrg(c.var.db, actor.orgId, (tx) => createScheduled(tx, actor, conversation, c.req.valid('json')));
+    await changed(c, conversation.id);
+    return c.json({ scheduled }, 201);
+  });
+
+  app.patch('/api/v1/scheduled-messages/:id', validate('param', idParam), validate('json', updateScheduledBody), async (c) => {
+    const actor = c.var.actor;
+    const { row, conversation } = await replyableScheduled(c, c.req.valid('param').id);
+    const scheduled = await withOrg(c.var.db, actor.orgId, (tx) => updateScheduled(tx, actor, conversation, row.id, c.req.valid('json')));
+    await changed(c, conversation.id);
+    return c.json({ scheduled });
+  });
+
+  app.delete('/api/v1/scheduled-messages/:id', validate('param', idParam), async (c) => {
+    const actor = c.var.actor;
+    const { row } = await replyableScheduled(c, c.req.valid('param').id);
+    const scheduled = await withOrg(c.var.db, actor.orgId, (tx) => cancelScheduled(tx, actor, row.id));
+    await changed(c, row.conversationId);
+    return c.json({ scheduled });
+  });
+}
