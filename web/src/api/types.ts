@@ -250,6 +250,8 @@ export interface TeamMember {
   id: string;
   name: string | null;
   role: Role;
+  /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
+  presence?: 'online' | 'away' | 'offline';
 }
 
 /** GET /api/v1/search: the worker's own hit types, as JSON. */

@@ -58,6 +58,7 @@ export function Departments() {
                     <span class="dept-dot" style={{ background: d.color }} aria-hidden="true" /> {d.name}
                   </p>
                   <p class="item-body muted">{d.memberIds.length ? t('departments.members', { n: d.memberIds.length, names: names(d.memberIds) }) : t('departments.noMembers')}</p>
+                  {d.autoAssign && <p class="item-body">{t('departments.autoAssignSummary', { n: d.maxOpenPerAgent })}</p>}
                   {d.greeting && <p class="item-body">{d.greeting}</p>}
                 </div>
                 <div class="item-actions">
@@ -82,6 +83,9 @@ function DepartmentForm({ initial, onDone, onCancel }: { initial?: Department; o
   const [color, setColor] = useState(initial?.color ?? LABEL_COLORS[1]!.hex);
   const [greeting, setGreeting] = useState(initial?.greeting ?? '');
   const [memberIds, setMemberIds] = useState<string[]>(initial?.memberIds ?? []);
+  const [autoAssign, setAutoAssign] = useState(initial?.autoAssign ?? false);
+  const [maxOpen, setMaxOpen] = useState(initial?.maxOpenPerAgent ?? 5);
+  const [requeue, setRequeue] = useState<number | null>(initial?.requeueAfterMinutes ?? null);
   const [errors, setErrors] = useState<Errors>({ form: null, fields: {} });
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
@@ -93,7 +97,7 @@ function DepartmentForm({ initial, onDone, onCancel }: { initial?: Department; o
     e.preventDefault();
     setBusy(true);
     setErrors({ form: null, fields: {} });
-    const payload = { name, color, greeting: greeting.trim() || null, memberIds };
+    const payload = { name, color, greeting: greeting.trim() || null, memberIds, autoAssign, maxOpenPerAgent: maxOpen, requeueAfterMinutes: requeue };
     try {
       if (initial) await patch(`/api/v1/departments/${initial.id}`, payload);
       else await post('/api/v1/departments', payload);
@@ -156,6 +160,31 @@ function DepartmentForm({ initial, onDone, onCancel }: { initial?: Department; o
             {errors.fields.memberIds}
           </p>
         )}
+      </fieldset>
+      <fieldset class="fieldset">
+        <legend>{t('departments.autoAssign')}</legend>
+        <label class="check">
+          <input type="checkbox" checked={autoAssign} onChange={(e) => setAutoAssign(e.currentTarget.checked)} data-testid="department-auto-assign" />
+          {t('departments.autoAssignOn')}
+        </label>
+        <div class="field-row">
+          <label class="field">
+            <span>{t('departments.maxOpen')}</span>
+            <input type="number" min={1} max={100} value={maxOpen} disabled={!autoAssign} onInput={(e) => setMaxOpen(Number(e.currentTarget.value) || 1)} data-testid="department-max-open" />
+          </label>
+          <label class="field">
+            <span>{t('departments.requeue')}</span>
+            <input
+              type="number"
+              min={1}
+              max={1440}
+              value={requeue ?? ''}
+              placeholder={t('departments.requeueNever')}
+              disabled={!autoAssign}
+              onInput={(e) => setRequeue(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
+            />
+          </label>
+        </div>
       </fieldset>
       <Field id={`${idp}-greeting`} label={`${t('departments.greeting')} ${t('common.optional')}`} hint={t('departments.greetingHint')} error={errors.fields.greeting}>
         <textarea

@@ -3,7 +3,7 @@ import { del, get, patch, post } from '../../api/client';
 import type { Invitation, Member, Page, Role } from '../../api/types';
 import { errorText, t } from '../../i18n';
 import { dateOnly, dateTime } from '../../lib/format';
-import { loadMembers } from '../../state/members';
+import { loadMembers, presenceOf } from '../../state/members';
 import { userId } from '../../state/session';
 import { Heading, Notice } from './common';
 
@@ -30,6 +30,8 @@ export function Members() {
   };
   useEffect(() => {
     void load();
+    // Fresh presence for the badges (who is online now).
+    void loadMembers(true);
   }, []);
 
   const run = async (fn: () => Promise<unknown>, message?: string) => {
@@ -92,6 +94,11 @@ export function Members() {
                     <td data-label={t('members.name')}>
                       {name}
                       {m.userId === me ? ` (${t('common.you')})` : ''}
+                      {presenceOf(m.userId) && (
+                        <span class={`presence presence-${presenceOf(m.userId)}`} data-testid="presence-badge">
+                          {t(`presence.${presenceOf(m.userId)!}`)}
+                        </span>
+                      )}
                     </td>
                     <td data-label={t('members.email')} class="cell-break">
                       {m.email}
