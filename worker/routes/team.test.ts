@@ -18,12 +18,13 @@ describe('team directory', () => {
     const other = await signupOrg('Outra Empresa');
     await addMember(other.orgId, 'agent');
 
-    // By name, case-insensitively: "Admin", "agent-…" (the local part), "bruno", "Zélia".
+    // By name, case-insensitively: "Admin", "agent-…" (the local part), "bruno", "Zélia"; nobody has a tab open, so
+    // everyone is offline whatever they chose.
     const expected = [
-      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin' },
-      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent' },
-      { id: agent.userId, name: 'bruno Lima', role: 'agent' },
-      { id: manager.userId, name: 'Zélia Souza', role: 'manager' },
+      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin', presence: 'offline' },
+      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent', presence: 'offline' },
+      { id: agent.userId, name: 'bruno Lima', role: 'agent', presence: 'offline' },
+      { id: manager.userId, name: 'Zélia Souza', role: 'manager', presence: 'offline' },
     ];
     expect(expected[1]!.name).toMatch(/^agent-/);
     for (const viewer of [agent, manager, admin]) {
