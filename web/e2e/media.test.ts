@@ -100,7 +100,9 @@ describe.skipIf(!browserAvailable('web/e2e/media.test.ts'))('chat media and read
     // Arrow keys: from the search box into the grid, then along it.
     await page.getByTestId('emoji-button').click();
     await picker.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('emoji-search');
     await page.keyboard.type('coração');
+    await expect.poll(() => page.getByTestId('emoji-search').inputValue()).toBe('coração');
     await expect.poll(() => picker.locator('.emoji-grid button').count()).toBeGreaterThan(5);
     // Hearts by name first, before emoji that only mention a heart in their tags.
     expect(await picker.locator('.emoji-grid button').first().getAttribute('aria-label')).toMatch(/^coração/);
