@@ -20,10 +20,10 @@ describe('team directory', () => {
 
     // By name, case-insensitively: "Admin", "agent-…" (the local part), "bruno", "Zélia".
     const expected = [
-      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin' },
-      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent' },
-      { id: agent.userId, name: 'bruno Lima', role: 'agent' },
-      { id: manager.userId, name: 'Zélia Souza', role: 'manager' },
+      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin', csat: { average: null, count: 0 } },
+      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent', csat: { average: null, count: 0 } },
+      { id: agent.userId, name: 'bruno Lima', role: 'agent', csat: { average: null, count: 0 } },
+      { id: manager.userId, name: 'Zélia Souza', role: 'manager', csat: { average: null, count: 0 } },
     ];
     expect(expected[1]!.name).toMatch(/^agent-/);
     for (const viewer of [agent, manager, admin]) {
