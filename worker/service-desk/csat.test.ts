@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
+import * as evo from '../../queues/evolution/fixtures';
 import { drainQueues } from '../../test/drain';
+import { connectEvolution, evolutionNumber, evolutionSent, evolutionWrites, postEvolution } from '../../test/evolution';
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connectChannel, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 import { auditLogs, conversations, csatResponses } from '../db/schema';
@@ -155,6 +157,28 @@ describe('satisfaction survey', () => {
     expect((await detail(admin, conv.id)).csat).toBeNull();
     await c.says('5');
     await eventually(async () => (await conversationsOf(admin.orgId)).length === 2);
+  });
+
+  it('on a number connected by QR code the question is numbered text, and a typed number answers it', async () => {
+    const admin = await signupOrg('Loja QR com Pesquisa');
+    const ch = await connectEvolution(admin, { sendRatePerMinute: 600 });
+    expect((await api('PUT', `/api/v1/channels/${ch.id}/automation`, { token: admin.accessToken, body: { csat: { ...DEFAULT_CSAT, enabled: true } } })).status).toBe(200);
+    const from = evolutionNumber();
+    await evolutionWrites(ch, { from, name: 'Rafael', text: 'Oi, quero trocar um produto' });
+    const conv = await eventually(async () => (await conversationsOf(admin.orgId))[0]);
+    await resolve(admin, conv.id);
+    const question = await eventually(async () => (await evolutionSent(ch, from)).find((s) => s.body?.text?.startsWith(DEFAULT_CSAT.question)));
+    expect(question.body.text).toBe(`${DEFAULT_CSAT.question}\n\n*5* - Excelente\n*4* - Bom\n*3* - Regular\n*2* - Ruim\n*1* - Muito ruim`);
+    // Evolution echoes our own send (fromMe): it stays in the resolved conversation too.
+    await postEvolution(ch, evo.text(question.body.text, { from, fromMe: true, id: question.id }));
+    await evolutionWrites(ch, { from, text: '3' });
+    await eventually(async () => (await evolutionSent(ch, from)).some((s) => s.body?.text === DEFAULT_CSAT.commentPrompt));
+    expect((await detail(admin, conv.id)).csat).toMatchObject({ rating: 3, comment: null });
+    // The agent who resolved it had not taken it: the rating counts for nobody.
+    const [row] = await db.select().from(csatResponses).where(eq(csatResponses.conversationId, conv.id));
+    expect(row!.agentId).toBeNull();
+    await drainQueues();
+    expect(await conversationsOf(admin.orgId)).toHaveLength(1);
   });
 
   it('settings are validated and kept per channel', async () => {
