@@ -10,7 +10,7 @@ import { messageTime } from '../../worker/domain/dto';
 import { previewText } from '../../worker/domain/preview';
 import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
-import { closeSurveys, isSurveyAnswer, openSurveys, surveyAnswers } from '../../worker/service-desk/csat';
+import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../notify';
 import { applyStatuses, keepPending } from './statuses';
 
@@ -110,7 +110,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   }
   // Answers to a satisfaction survey go into the resolved conversation they rate instead of opening a new one.
   const keyOf = (e: MessageEvent) => `${batch.channelByRoute.get(routeKey(e))}|${contactByWaId.get(e.contact.waId)}`;
-  const surveyed = batch.surveys ? await routeSurveyAnswers(tx, orgId, events, keyOf, pairs) : new Map<MessageEvent, string>();
+  const surveyed = batch.surveys ? await routeSurveyAnswers(tx, orgId, events, keyOf, pairs) : new Map<MessageEvent, SurveyAnswer>();
   const livePairs = [...pairs.values()].filter((p) => p.live);
   if (livePairs.length) {
     await tx
@@ -133,7 +133,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
     );
   const convByPair = new Map(convRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
   await historyConversations(tx, orgId, [...pairs.values()].filter((p) => !convByPair.has(`${p.channelId}|${p.contactId}`)), convByPair);
-  const conversationOf = (e: MessageEvent) => surveyed.get(e) ?? convByPair.get(keyOf(e))!;
+  const conversationOf = (e: MessageEvent) => surveyed.get(e)?.conversationId ?? convByPair.get(keyOf(e))!;
 
   // 3. Quoted messages and reaction targets we already have.
   const referenced = new Set<string>();
@@ -198,8 +198,8 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
               ...(m.media ? { media: m.media } : {}),
               ...(m.referral ? { referral: m.referral } : {}),
               ...(m.errors ? { errors: m.errors } : {}),
-              // The customer's answer to the survey: recorded after commit (worker/service-desk/csat.ts answerSurvey).
-              ...(surveyed.has(e) && !e.fromMe && !m.reaction ? { csat: true } : {}),
+              // The customer's answer to the survey (recorded already): the service desk replies to it after commit.
+              ...(surveyed.get(e)?.kind ? { csat: surveyed.get(e)!.kind } : {}),
             },
             mediaStatus: m.media ? ('pending' as const) : ('none' as const),
             mediaMime: m.media?.mimeType ?? null,
@@ -335,10 +335,16 @@ function touchConversations(orgId: string, created: Message[]) {
      where c.organization_id = ${orgId} and c.id = v.id)`;
 }
 
+interface SurveyAnswer {
+  conversationId: string;
+  /** null: kept with the survey without answering it (our own echoes, reactions). */
+  kind: AnswerKind | null;
+}
+
 /**
  * The contacts in this batch who are answering a satisfaction survey on this channel: their answers (the rating, then
- * one comment) are routed to the survey's resolved conversation; a message that answers nothing ends the survey and
- * opens a conversation as usual. A pair whose every message is an answer opens nothing (removed from `pairs`).
+ * one comment) are recorded and routed to the survey's resolved conversation; a message that answers nothing ends the
+ * survey and opens a conversation as usual. A pair whose every message is an answer opens nothing (removed from `pairs`).
  */
 async function routeSurveyAnswers(
   tx: Tx,
@@ -346,21 +352,18 @@ async function routeSurveyAnswers(
   events: MessageEvent[],
   keyOf: (e: MessageEvent) => string,
   pairs: Map<string, { channelId: string; contactId: string; live: boolean }>,
-): Promise<Map<MessageEvent, string>> {
-  const routed = new Map<MessageEvent, string>();
+): Promise<Map<MessageEvent, SurveyAnswer>> {
+  const routed = new Map<MessageEvent, SurveyAnswer>();
   const surveys = await openSurveys(tx, orgId, [...pairs.values()].filter((p) => p.live));
-  if (surveys.size === 0) return routed;
-  const closed: string[] = [];
   for (const [key, survey] of surveys) {
     const turn = events
       .filter((e) => keyOf(e) === key && !isHistory(e))
       .map((e) => ({ e, aside: !!e.fromMe || !!e.message.reaction, reply: { kind: e.message.kind, body: e.message.body, payload: e.message.payload } }));
-    const { answers, closes } = surveyAnswers(survey, turn);
-    for (const a of answers) routed.set(a.e, survey.conversationId);
-    if (closes) closed.push(survey.id);
-    if (answers.size === turn.length && !events.some((e) => keyOf(e) === key && isHistory(e))) pairs.delete(key);
+    const result = surveyAnswers(survey, turn);
+    for (const [a, kind] of result.answers) routed.set(a.e, { conversationId: survey.conversationId, kind });
+    await recordAnswers(tx, orgId, survey.id, result);
+    if (result.answers.size === turn.length && !events.some((e) => keyOf(e) === key && isHistory(e))) pairs.delete(key);
   }
-  await closeSurveys(tx, orgId, closed);
   return routed;
 }
 

@@ -42,7 +42,7 @@ export async function runAutomation(tx: Tx, orgId: string, turns: Map<string, Me
   for (const { conversation, channel } of rows) {
     const before = result.created.length;
     // A resolved conversation gets new messages only as answers to its satisfaction survey (queues/ingest/store.ts).
-    if (conversation.status === 'resolved') await answerSurvey(tx, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
+    if (conversation.status === 'resolved') await answerSurvey(tx, orgId, conversation, channel, turns.get(conversation.id)!, result.created);
     else if (channel.bot?.enabled || channel.businessHours?.enabled) await step(tx, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
     if (result.created.length > before) result.conversationIds.push(conversation.id);
   }

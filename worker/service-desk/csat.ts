@@ -1,9 +1,10 @@
 // The satisfaction survey (CSAT): asked when a person resolves a conversation, answered by the customer with a rating
 // and then, optionally, a comment; each step an automatic message like the menu bot's (queued, audited, the
 // organisation's). The answers are stored in the resolved conversation they rate, never in a new one: they would only
-// clutter the inbox with conversations nobody needs to answer (queues/ingest/store.ts asks `surveyAnswers` first).
-import { and, desc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { channels, conversations, csatResponses, messages, type Channel, type Conversation, type CsatResponse, type Message } from '../db/schema';
+// clutter the inbox with conversations nobody needs to answer. The ingest (queues/ingest/store.ts) reads and records
+// them with the messages, in one transaction; the replies to them follow after commit (answerSurvey).
+import { and, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { channels, conversations, csatResponses, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { windowOpen } from '../domain/conversations';
 import { DEFAULT_CSAT, type CsatConfig } from '../schemas/service-desk';
@@ -51,8 +52,10 @@ const tappedId = (payload: unknown) => {
 /** A comment is written text; a photo or an audio is not an answer to "tell us in a message". */
 const isComment = (m: Reply) => m.kind === 'text' && !!m.body?.trim();
 
-/** Marked by the ingest on the customer messages it stored as survey answers. */
-export const isSurveyAnswer = (m: Pick<Message, 'payload'>) => (m.payload as { csat?: boolean } | null)?.csat === true;
+/** What the ingest marks on a customer message it stored as an answer (payload.csat). */
+export type AnswerKind = 'rating' | 'comment';
+const answerKind = (m: Pick<Message, 'payload'>): AnswerKind | null => (m.payload as { csat?: AnswerKind } | null)?.csat ?? null;
+export const isSurveyAnswer = (m: Pick<Message, 'payload'>) => answerKind(m) !== null;
 
 export interface OpenSurvey {
   id: string;
@@ -64,16 +67,18 @@ export interface OpenSurvey {
 /**
  * The ingest's question before it opens conversations: which of these contacts are answering a survey on this channel?
  * An open survey (unexpired, waiting for a rating or a comment) of the contact's latest resolved conversation there,
- * while no other conversation with them is open. Keyed `${channelId}|${contactId}` like the ingest's pairs.
+ * while no other conversation with them is open. Keyed `${channelId}|${contactId}` like the ingest's pairs. The rows
+ * are locked (in id order) until the ingest's commit, so two batches of one customer take their answers in turn.
  */
 export async function openSurveys(tx: Tx, orgId: string, pairs: { channelId: string; contactId: string }[], now = new Date()): Promise<Map<string, OpenSurvey>> {
   if (pairs.length === 0) return new Map();
   const rows = await tx
-    .selectDistinctOn([csatResponses.channelId, conversations.contactId], {
+    .select({
       id: csatResponses.id,
       conversationId: csatResponses.conversationId,
       channelId: csatResponses.channelId,
       contactId: conversations.contactId,
+      askedAt: csatResponses.askedAt,
       rating: csatResponses.rating,
       csat: channels.csat,
     })
@@ -95,9 +100,15 @@ export async function openSurveys(tx: Tx, orgId: string, pairs: { channelId: str
               and o.contact_id = ${conversations.contactId} and o.status <> 'resolved' and o.deleted_at is null)`,
       ),
     )
-    .orderBy(csatResponses.channelId, conversations.contactId, desc(csatResponses.askedAt));
+    .orderBy(csatResponses.id)
+    .for('update', { of: csatResponses });
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const key = `${r.channelId}|${r.contactId}`;
+    if (!latest.has(key) || latest.get(key)!.askedAt < r.askedAt) latest.set(key, r);
+  }
   return new Map(
-    rows.map((r) => [`${r.channelId}|${r.contactId}`, { id: r.id, conversationId: r.conversationId, rated: r.rating !== null, labels: { ...DEFAULT_CSAT, ...r.csat }.labels }]),
+    [...latest].map(([key, r]) => [key, { id: r.id, conversationId: r.conversationId, rated: r.rating !== null, labels: { ...DEFAULT_CSAT, ...r.csat }.labels }]),
   );
 }
 
@@ -105,71 +116,62 @@ export async function openSurveys(tx: Tx, orgId: string, pairs: { channelId: str
  * Which of one contact's new messages (in order) answer their open survey: the rating, then one comment. The first
  * message that is neither ends the survey (`closes`): it and everything after it are ordinary messages. Messages
  * `aside` — the business's own (Evolution echoes, typed on the phone) and reactions — stay with the survey while it is
- * being answered, neither answering nor ending it.
+ * being answered, neither answering nor ending it (kind null).
  */
-export function surveyAnswers<M extends { aside: boolean; reply: Reply }>(survey: OpenSurvey, turn: M[]): { answers: Set<M>; closes: boolean } {
-  const answers = new Set<M>();
+export function surveyAnswers<M extends { aside: boolean; reply: Reply }>(
+  survey: OpenSurvey,
+  turn: M[],
+): { answers: Map<M, AnswerKind | null>; rating: number | null; comment: string | null; closes: boolean } {
+  const answers = new Map<M, AnswerKind | null>();
+  let rating: number | null = null;
+  let comment: string | null = null;
   let step: 'rating' | 'comment' | 'done' = survey.rated ? 'comment' : 'rating';
   for (const m of turn) {
     if (step === 'done') break;
     if (m.aside) {
-      answers.add(m);
+      answers.set(m, null);
       continue;
     }
-    if (step === 'rating' && parseRating(m.reply.body, tappedId(m.reply.payload), survey.labels) !== null) step = 'comment';
-    else if (step === 'comment' && isComment(m.reply)) step = 'done';
-    else return { answers, closes: true };
-    answers.add(m);
+    const r = step === 'rating' ? parseRating(m.reply.body, tappedId(m.reply.payload), survey.labels) : null;
+    if (r !== null) {
+      rating = r;
+      step = 'comment';
+      answers.set(m, 'rating');
+    } else if (step === 'comment' && isComment(m.reply)) {
+      comment = m.reply.body!.trim().slice(0, 4000);
+      step = 'done';
+      answers.set(m, 'comment');
+    } else {
+      return { answers, rating, comment, closes: true };
+    }
   }
-  return { answers, closes: false };
+  return { answers, rating, comment, closes: false };
 }
 
-/** Ends surveys the customer moved on from: no reminder, no second question. */
-export async function closeSurveys(tx: Tx, orgId: string, ids: string[], now = new Date()) {
-  if (ids.length === 0) return;
+/** The ingest records the answers with the messages that carry them, in its transaction (the row is locked). */
+export async function recordAnswers(tx: Tx, orgId: string, id: string, a: { rating: number | null; comment: string | null; closes: boolean }, now = new Date()) {
+  if (a.rating === null && a.comment === null && !a.closes) return;
   await tx
     .update(csatResponses)
-    .set({ expiresAt: now })
-    .where(and(eq(csatResponses.organizationId, orgId), inArray(csatResponses.id, ids), sql`${csatResponses.expiresAt} > ${now.toISOString()}::timestamptz`));
+    .set({
+      ...(a.rating !== null && { rating: a.rating, answeredAt: now }),
+      ...(a.comment !== null && { comment: a.comment, commentedAt: now }),
+      // The customer moved on: no reminder, no second question.
+      ...(a.closes && { expiresAt: now }),
+    })
+    .where(and(eq(csatResponses.organizationId, orgId), eq(csatResponses.id, id)));
 }
 
 /**
- * After commit (queues/service-desk.ts, through runAutomation): records what the ingest stored as answers in this
- * resolved conversation and says the next line: the comment prompt after a rating, thanks after the comment.
+ * After commit (queues/service-desk.ts, through runAutomation): the next line for what the ingest stored as answers in
+ * this resolved conversation — thanks after the comment, else the comment prompt after a rating.
  */
-export async function answerSurvey(tx: Tx, orgId: string, c: Conversation, channel: Channel, turn: Message[], now: Date, out: Message[]) {
+export async function answerSurvey(tx: Tx, orgId: string, c: Conversation, channel: Channel, turn: Message[], out: Message[]) {
   const cfg = config(channel);
-  const answers = turn.filter(isSurveyAnswer);
-  if (!cfg || answers.length === 0) return;
-  const [row] = await tx
-    .select()
-    .from(csatResponses)
-    .where(and(eq(csatResponses.organizationId, orgId), eq(csatResponses.conversationId, c.id)))
-    .for('update');
-  if (!row) return;
-  let survey: CsatResponse = row;
-  for (const m of answers) {
-    if (survey.expiresAt <= now || survey.commentedAt) return;
-    const at = new Date();
-    if (survey.rating === null) {
-      const rating = parseRating(m.body, tappedId(m.payload), cfg.labels);
-      if (rating === null) return;
-      survey = await save(tx, orgId, survey.id, { rating, answeredAt: at });
-      out.push(await automatic(tx, orgId, c, channel, cfg.commentPrompt, null, 'csat_comment_prompt'));
-    } else if (isComment(m)) {
-      survey = await save(tx, orgId, survey.id, { comment: m.body!.trim().slice(0, 4000), commentedAt: at });
-      out.push(await automatic(tx, orgId, c, channel, cfg.thanks, null, 'csat_thanks'));
-    }
-  }
-}
-
-async function save(tx: Tx, orgId: string, id: string, patch: Partial<CsatResponse>): Promise<CsatResponse> {
-  const [row] = await tx
-    .update(csatResponses)
-    .set(patch)
-    .where(and(eq(csatResponses.organizationId, orgId), eq(csatResponses.id, id)))
-    .returning();
-  return row!;
+  const kinds = new Set(turn.map(answerKind));
+  if (!cfg) return;
+  if (kinds.has('comment')) out.push(await automatic(tx, orgId, c, channel, cfg.thanks, null, 'csat_thanks'));
+  else if (kinds.has('rating')) out.push(await automatic(tx, orgId, c, channel, cfg.commentPrompt, null, 'csat_comment_prompt'));
 }
 
 /** A conversation's survey for its detail view, or null when it was never asked. */
