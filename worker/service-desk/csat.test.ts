@@ -7,7 +7,7 @@ import { connectEvolution, evolutionNumber, evolutionSent, evolutionWrites, post
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { connectChannel, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 import { auditLogs, conversations, csatResponses } from '../db/schema';
-import { DEFAULT_CSAT } from '../schemas/service-desk';
+import { DEFAULT_BOT, DEFAULT_CSAT } from '../schemas/service-desk';
 
 // Issue 17 §5: the satisfaction survey after a person resolves a conversation. Real worker, queues, Postgres and the
 // fake Meta.
@@ -179,6 +179,23 @@ describe('satisfaction survey', () => {
     expect(row!.agentId).toBeNull();
     await drainQueues();
     expect(await conversationsOf(admin.orgId)).toHaveLength(1);
+  });
+
+  it('with the menu bot on too, the answer is no new conversation for the bot to greet', async () => {
+    const { admin, ch, bia } = await setup();
+    const dep = (await api('POST', '/api/v1/departments', { token: admin.accessToken, body: { name: 'Suporte', memberIds: [bia.userId] } })).body.department.id;
+    const bot = { ...DEFAULT_BOT, enabled: true, options: [{ label: 'Suporte', departmentId: dep }] };
+    expect((await api('PUT', `/api/v1/channels/${ch.id}/automation`, { token: admin.accessToken, body: { bot } })).status).toBe(200);
+    const { c, conv } = await servedAndResolved(admin, bia, ch);
+    await eventually(async () => (await c.received()).length === 2); // the menu, then the question
+    expect((await c.received()).map((m) => m.request.interactive?.type)).toEqual(['button', 'list']);
+    await c.says('4');
+    await eventually(async () => (await c.received()).length === 3);
+    expect((await c.received())[2]!.request.text.body).toBe(DEFAULT_CSAT.commentPrompt);
+    await drainQueues();
+    expect(await c.received()).toHaveLength(3);
+    expect(await conversationsOf(admin.orgId)).toHaveLength(1);
+    expect((await detail(admin, conv.id)).csat.rating).toBe(4);
   });
 
   it('settings are validated and kept per channel', async () => {
