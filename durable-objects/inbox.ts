@@ -32,6 +32,16 @@ export class OrgInbox extends FanoutRoom {
     return { type: 'conversation.hidden', data: { id: c.id }, seq: event.seq };
   }
 
+  /** Members with the inbox open in at least one tab: presence is "offline" for everyone else (the last tab closed). */
+  connectedUsers(): string[] {
+    const users = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      const identity = ws.deserializeAttachment() as SocketIdentity | null;
+      if (identity?.userId && ws.readyState === WebSocket.OPEN) users.add(identity.userId);
+    }
+    return [...users];
+  }
+
   /** Remembers that a user opened a socket in a conversation room. */
   async noteRoom(userId: string, conversationId: string): Promise<void> {
     const key = `rooms:${userId}`;

@@ -8,6 +8,7 @@ import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { runAutomation } from '../worker/service-desk/automation';
 import { notifyStored } from './notify';
+import { assignQueues } from '../worker/jobs/auto-assign';
 
 export async function answerAutomatically(env: Env, db: Db, orgId: string, turns: Map<string, Message[]>, log: Logger): Promise<void> {
   try {
@@ -18,6 +19,8 @@ export async function answerAutomatically(env: Env, db: Db, orgId: string, turns
       (err: unknown) => log.warn('automatic replies not queued; the sweeper will send them', errorFields(err)),
     );
     await notifyStored(env, db, orgId, { created, updated: [], conversationIds, toRooms: true }, log);
+    // Routed into a department's queue: an auto-assigning one hands it out now, not at the next minute.
+    if (created.some((m) => (m.payload as { automatic?: string } | null)?.automatic === 'routed')) await assignQueues(env, db, orgId, log);
   } catch (err) {
     log.error('automatic replies failed', { ...errorFields(err), orgId });
   }

@@ -8,6 +8,7 @@ import { sendScheduledMessages } from './jobs/scheduled-messages';
 import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
 import { flagSilentChannels } from './jobs/silent-channels';
+import { assignAllQueues } from './jobs/auto-assign';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
@@ -54,6 +55,11 @@ const pendingStatuses = withDb(async (env, db, log) => {
   if (result.applied + result.expired > 0) log.info('pending statuses settled', result);
 });
 
+const autoAssignment = withDb(async (env, db, log) => {
+  const { assigned } = await assignAllQueues(env, db, log);
+  if (assigned > 0) log.info('conversations auto-assigned', { assigned });
+});
+
 const silentChannels = withDb(async (env, db, log) => {
   await flagSilentChannels(env, db, log);
 });
@@ -63,7 +69,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
   // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts),
   // snoozed conversations whose time has come (jobs/snooze-wakeup.ts), scheduled messages due
   // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
-  '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels],
+  '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels, autoAssignment],
   // Daily 03:00 UTC (00:00 in São Paulo).
   '0 3 * * *': [retention],
 };

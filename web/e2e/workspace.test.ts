@@ -237,12 +237,16 @@ describe.skipIf(!browserAvailable('web/e2e/workspace.test.ts'))('workspace: labe
     expect(await mine.textContent()).toContain('👍');
 
     const agentApi = await apiAs(e2e.apiUrl, AGENT);
-    const messages = await agentApi.call<{ data: { body: string | null; providerMessageId: string | null; reactions: { emoji: string; contactId: string | null }[] }[] }>(
-      'GET',
-      `/api/v1/conversations/${mariaConversation}/messages`,
-    );
-    const target = messages.body.data.find((m) => m.body === 'Pagamentos pendentes não chegaram')!;
-    expect(target.reactions).toEqual([expect.objectContaining({ emoji: '👍', contactId: null })]);
+    // The chat shows the reaction at once (optimistic); the server has it once its POST returns.
+    const stored = async () =>
+      (
+        await agentApi.call<{ data: { body: string | null; providerMessageId: string | null; reactions: { emoji: string; contactId: string | null }[] }[] }>(
+          'GET',
+          `/api/v1/conversations/${mariaConversation}/messages`,
+        )
+      ).body.data.find((m) => m.body === 'Pagamentos pendentes não chegaram')!;
+    await expect.poll(async () => (await stored()).reactions).toEqual([expect.objectContaining({ emoji: '👍', contactId: null })]);
+    const target = await stored();
     const reactionSent = () =>
       e2e.stack.fakeMeta
         .sentMessages({ to: MARIA.phone })

@@ -21,6 +21,8 @@ export async function updateConversation(tx: Tx, actor: Actor, conversation: Con
       if (!member) throw new ApiError(422, 'invalid_assignee', 'The assignee is not a member of this organisation');
     }
     patch.assigneeId = body.assigneeId;
+    // A person chose: the round robin's requeue timer no longer applies.
+    patch.autoAssignedAt = null;
   }
   if (body.important !== undefined) patch.important = body.important;
   if (body.departmentId !== undefined) {

@@ -9,7 +9,7 @@ import type { Tx } from '../db/tx';
 import { ApiError, conflict } from '../errors';
 import type { departmentBody, updateDepartmentBody } from '../schemas/service-desk';
 
-export type DepartmentDto = Pick<Department, 'id' | 'name' | 'color' | 'greeting'> & { memberIds: string[] };
+export type DepartmentDto = Pick<Department, 'id' | 'name' | 'color' | 'greeting' | 'autoAssign' | 'maxOpenPerAgent' | 'requeueAfterMinutes'> & { memberIds: string[] };
 
 const memberIdsOf = sql<string[]>`coalesce((
   select array_agg(${departmentMembers.userId}::text order by ${departmentMembers.userId})
@@ -18,7 +18,16 @@ const memberIdsOf = sql<string[]>`coalesce((
 
 export async function listDepartments(tx: Tx, orgId: string, ids?: string[]): Promise<DepartmentDto[]> {
   return tx
-    .select({ id: departments.id, name: departments.name, color: departments.color, greeting: departments.greeting, memberIds: memberIdsOf })
+    .select({
+      id: departments.id,
+      name: departments.name,
+      color: departments.color,
+      greeting: departments.greeting,
+      autoAssign: departments.autoAssign,
+      maxOpenPerAgent: departments.maxOpenPerAgent,
+      requeueAfterMinutes: departments.requeueAfterMinutes,
+      memberIds: memberIdsOf,
+    })
     .from(departments)
     .where(and(eq(departments.organizationId, orgId), ids ? inArray(departments.id, ids) : undefined))
     .orderBy(asc(sql`lower(${departments.name})`));
@@ -47,9 +56,16 @@ async function setMembers(tx: Tx, orgId: string, departmentId: string, memberIds
   const before = (await tx.select({ userId: departmentMembers.userId }).from(departmentMembers).where(eq(departmentMembers.departmentId, departmentId))).map(
     (r) => r.userId,
   );
-  await tx.delete(departmentMembers).where(and(eq(departmentMembers.organizationId, orgId), eq(departmentMembers.departmentId, departmentId)));
-  if (wanted.length) await tx.insert(departmentMembers).values(wanted.map((userId) => ({ organizationId: orgId, departmentId, userId })));
-  return [...before.filter((u) => !wanted.includes(u)), ...wanted.filter((u) => !before.includes(u))];
+  const left = before.filter((u) => !wanted.includes(u));
+  const joined = wanted.filter((u) => !before.includes(u));
+  // Those who stay keep their place in the round robin (last_assigned_at).
+  if (left.length) {
+    await tx
+      .delete(departmentMembers)
+      .where(and(eq(departmentMembers.organizationId, orgId), eq(departmentMembers.departmentId, departmentId), inArray(departmentMembers.userId, left)));
+  }
+  if (joined.length) await tx.insert(departmentMembers).values(joined.map((userId) => ({ organizationId: orgId, departmentId, userId })));
+  return [...left, ...joined];
 }
 
 const nameTaken = () => conflict('name_taken', 'A department with this name already exists');
@@ -58,7 +74,15 @@ export async function createDepartment(tx: Tx, actor: Actor, body: z.infer<typeo
   try {
     const [row] = await tx
       .insert(departments)
-      .values({ organizationId: actor.orgId, name: body.name, color: body.color, greeting: body.greeting })
+      .values({
+        organizationId: actor.orgId,
+        name: body.name,
+        color: body.color,
+        greeting: body.greeting,
+        autoAssign: body.autoAssign,
+        maxOpenPerAgent: body.maxOpenPerAgent,
+        requeueAfterMinutes: body.requeueAfterMinutes,
+      })
       .returning({ id: departments.id });
     const changed = await setMembers(tx, actor.orgId, row!.id, body.memberIds);
     await recordAudit(tx, { action: 'department.created', ...byActor(actor), targetType: 'department', targetId: row!.id, metadata: { name: body.name } });

@@ -26,13 +26,21 @@ export async function listTeam(tx: Tx, orgId: string) {
   // No name yet (invited users): the e-mail's local part stands in, without revealing the address.
   const name = sql<string>`coalesce(nullif(btrim(${users.name}), ''), split_part(${users.email}, '@', 1))`;
   return tx
-    .select({ id: users.id, name, role: memberships.role })
+    .select({ id: users.id, name, role: memberships.role, presence: memberships.presence })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, orgId))
     .orderBy(sql`lower(${name})`, asc(users.id));
 }
 export type TeamMember = Awaited<ReturnType<typeof listTeam>>[number];
+
+/** A member's own choice, online or away (offline is when no tab of theirs is open). */
+export async function setPresence(tx: Tx, orgId: string, userId: string, presence: 'online' | 'away') {
+  await tx
+    .update(memberships)
+    .set({ presence, updatedAt: new Date() })
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+}
 
 export async function findMembership(tx: Tx, orgId: string, userId: string) {
   const [m] = await tx

@@ -1,21 +1,44 @@
-// /api/v1/team: the organisation's members as any colleague may see them (name and role, no e-mails). The full
-// member list with e-mails and logins stays at /api/v1/members for staff.
+// /api/v1/team: the organisation's members as any colleague may see them (name, role, presence, satisfaction average;
+// no e-mails). The full member list with e-mails and logins stays at /api/v1/members for staff. PUT /api/v1/presence:
+// one's own online / away.
 import type { Hono } from 'hono';
+import { orgInbox } from '../../queues/notify';
 import { authorize } from '../auth/policy';
 import { withOrg } from '../db/tx';
-import { listTeam } from '../domain/members';
+import { listTeam, setPresence } from '../domain/members';
 import type { AppEnv } from '../env';
+import { errorFields } from '../lib/log';
+import { validate } from '../middleware/validate';
+import { presenceBody } from '../schemas/service-desk';
 import { agentRatings } from '../service-desk/csat';
 
 export function registerTeam(app: Hono<AppEnv>) {
   app.get('/api/v1/team', async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'team.read');
-    const data = await withOrg(c.var.db, actor.orgId, async (tx) => {
-      const [team, ratings] = await Promise.all([listTeam(tx, actor.orgId), agentRatings(tx, actor.orgId)]);
-      // Satisfaction over the last 90 days of answers; average null without any.
-      return team.map((m) => ({ ...m, csat: ratings.get(m.id) ?? { average: null, count: 0 } }));
-    });
+    const [[team, ratings], connected] = await Promise.all([
+      withOrg(c.var.db, actor.orgId, (tx) => Promise.all([listTeam(tx, actor.orgId), agentRatings(tx, actor.orgId)])),
+      orgInbox(c.env, actor.orgId)
+        .connectedUsers()
+        .catch((err: unknown) => {
+          c.var.log.warn('presence unavailable', errorFields(err));
+          return null;
+        }),
+    ]);
+    // Online or away as chosen while a tab is open; offline once the last one closed. Satisfaction over the last 90
+    // days of survey answers; average null without any.
+    const data = team.map((m) => ({
+      ...m,
+      presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : 'offline',
+      csat: ratings.get(m.id) ?? { average: null, count: 0 },
+    }));
     return c.json({ data });
+  });
+
+  app.put('/api/v1/presence', validate('json', presenceBody), async (c) => {
+    const actor = c.var.actor;
+    const { presence } = c.req.valid('json');
+    await withOrg(c.var.db, actor.orgId, (tx) => setPresence(tx, actor.orgId, actor.userId, presence));
+    return c.json({ presence });
   });
 }

@@ -10,8 +10,23 @@ export const departmentBody = z.object({
   /** Sent to the customer when the menu puts them in this department's queue. */
   greeting: z.string().trim().max(1024).nullable().default(null),
   memberIds: z.array(z.uuid()).max(500).default([]),
+  /** Round-robin the queue among members who are online and under `maxOpenPerAgent` open conversations. */
+  autoAssign: z.boolean().default(false),
+  maxOpenPerAgent: z.int().min(1).max(100).default(5),
+  /** Minutes an automatically assigned conversation may go unanswered before it returns to the queue (null: never). */
+  requeueAfterMinutes: z.int().min(1).max(24 * 60).nullable().default(null),
 });
-export const updateDepartmentBody = departmentBody.partial();
+
+export const presenceBody = z.object({ presence: z.enum(['online', 'away']) });
+export const updateDepartmentBody = z.object({
+  name: departmentBody.shape.name,
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  greeting: z.string().trim().max(1024).nullable(),
+  memberIds: z.array(z.uuid()).max(500),
+  autoAssign: z.boolean(),
+  maxOpenPerAgent: z.int().min(1).max(100),
+  requeueAfterMinutes: z.int().min(1).max(24 * 60).nullable(),
+}).partial();
 
 /** A menu entry: a department, or (one level deep) a sub-menu of departments. */
 const leaf = z.object({ label: z.string().trim().min(1).max(24), departmentId: z.uuid() });

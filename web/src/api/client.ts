@@ -139,4 +139,5 @@ export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob>
 export const get = <T>(path: string, query?: RequestOptions['query'], signal?: AbortSignal) => api<T>('GET', path, { query, signal });
 export const post = <T>(path: string, body: unknown = {}, opts: Omit<RequestOptions, 'body'> = {}) => api<T>('POST', path, { ...opts, body });
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, { body });
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, { body });
 export const del = <T = void>(path: string) => api<T>('DELETE', path);

@@ -252,6 +252,8 @@ export interface TeamMember {
   id: string;
   name: string | null;
   role: Role;
+  /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
+  presence?: 'online' | 'away' | 'offline';
   /** Satisfaction survey ratings of conversations they resolved, answered in the last 90 days. */
   csat?: { average: number | null; count: number };
 }

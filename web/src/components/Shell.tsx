@@ -11,6 +11,7 @@ import { ConnectionBadge } from './ConnectionBadge';
 import { IconBoard, IconInbox, IconSettings, IconUser } from './icons';
 import { LanguageSelect } from './LanguageSelect';
 import { NotificationBell } from './NotificationBell';
+import { presenceOf, setMyPresence } from '../state/members';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
@@ -108,6 +109,17 @@ function AccountMenu({ name }: { name: string }) {
               </select>
             </label>
           )}
+          <label class="field">
+            <span>{t('presence.label')}</span>
+            <select
+              value={presenceOf(s.user.id) === 'away' ? 'away' : 'online'}
+              onChange={(e) => void setMyPresence(e.currentTarget.value as 'online' | 'away').catch(() => {})}
+              data-testid="presence"
+            >
+              <option value="online">{t('presence.online')}</option>
+              <option value="away">{t('presence.away')}</option>
+            </select>
+          </label>
           <label class="field">
             <span>{t('notify.pref')}</span>
             <select value={notifyPref.value} onChange={(e) => setNotifyPref(e.currentTarget.value as NotifyPref)} data-testid="notify-pref">

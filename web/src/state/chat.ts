@@ -498,15 +498,17 @@ export class ChatStore {
   }
 
   /** PATCH the conversation (assign, resolve, snooze, reopen); the list follows. */
-  async update(body: { status?: ConversationDetail['status']; assigneeId?: string | null; snoozedUntil?: string | null }): Promise<boolean> {
+  async update(body: { status?: ConversationDetail['status']; assigneeId?: string | null; departmentId?: string | null; snoozedUntil?: string | null }): Promise<boolean> {
     this.actionError.value = null;
     try {
-      const r = await patchApi<{ conversation: Partial<ConversationDetail> & { updatedAt: string } }>(`/api/v1/conversations/${this.id}`, body);
+      const r = await patchApi<{ conversation: Partial<ConversationDetail> & { updatedAt: string; botState?: unknown } }>(`/api/v1/conversations/${this.id}`, body);
       const c = this.conversation.value;
       if (!c) return true;
       const fields = {
         status: r.conversation.status ?? c.status,
         assigneeId: r.conversation.assigneeId === undefined ? c.assigneeId : r.conversation.assigneeId,
+        departmentId: r.conversation.departmentId === undefined ? c.departmentId : r.conversation.departmentId,
+        botActive: r.conversation.botState === undefined ? c.botActive : r.conversation.botState !== null,
         snoozedUntil: r.conversation.snoozedUntil === undefined ? c.snoozedUntil : r.conversation.snoozedUntil,
         unreadCount: r.conversation.unreadCount ?? c.unreadCount,
         updatedAt: r.conversation.updatedAt,

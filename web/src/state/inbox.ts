@@ -29,6 +29,8 @@ export const assigneeFilter = signal<AssigneeFilter>('all');
 export const statusFilter = signal<StatusFilter>('open');
 /** A label id: only conversations with that label (`label=` on the API). */
 export const labelFilter = signal<string | null>(null);
+/** A department's queue, "none" for the general queue, null for all. */
+export const departmentFilter = signal<string | null>(null);
 /** Remembered in localStorage, per browser. */
 export const sortOrder = signal<SortOrder>(storedSort());
 export const rows = signal<ConversationRow[]>([]);
@@ -60,6 +62,7 @@ function query(cursor?: string) {
     assignee: a === 'mine' ? 'me' : a === 'unassigned' ? 'unassigned' : undefined,
     status: statusFilter.value === 'any' ? undefined : statusFilter.value,
     label: labelFilter.value ?? undefined,
+    department: departmentFilter.value ?? undefined,
     sort: sortOrder.value,
     cursor,
   };
@@ -74,6 +77,8 @@ export function matchesFilters(row: ConversationRow): boolean {
   if (assigneeFilter.value === 'unassigned' && row.assigneeId !== null) return false;
   // A row without labels comes from a server that does not send them: it cannot be judged, so it stays.
   if (labelFilter.value && row.labels && !row.labels.some((l) => l.id === labelFilter.value)) return false;
+  const dep = departmentFilter.value;
+  if (dep && row.departmentId !== undefined && (row.departmentId ?? 'none') !== dep) return false;
   return true;
 }
 
@@ -118,7 +123,7 @@ export async function loadList(): Promise<void> {
   }
 }
 
-export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter; label?: string | null; sort?: SortOrder }) {
+export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFilter; label?: string | null; department?: string | null; sort?: SortOrder }) {
   if (next.sort) {
     sortOrder.value = next.sort;
     try {
@@ -130,6 +135,7 @@ export function setFilters(next: { assignee?: AssigneeFilter; status?: StatusFil
   if (next.assignee) assigneeFilter.value = next.assignee;
   if (next.status) statusFilter.value = next.status;
   if (next.label !== undefined) labelFilter.value = next.label;
+  if (next.department !== undefined) departmentFilter.value = next.department;
   rows.value = [];
   nextCursor.value = null;
   void loadList();
@@ -257,6 +263,7 @@ export function stopInbox() {
   rows.value = [];
   nextCursor.value = null;
   labelFilter.value = null;
+  departmentFilter.value = null;
   listStatus.value = 'idle';
   generation++;
 }

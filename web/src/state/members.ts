@@ -2,7 +2,7 @@
 // typing indicators and assignees show colleagues' names; staff also load the members (with e-mails) for the assign
 // menu.
 import { signal } from '@preact/signals';
-import { get } from '../api/client';
+import { get, put } from '../api/client';
 import type { Member, Page, TeamMember } from '../api/types';
 import { isStaff, session } from './session';
 
@@ -55,4 +55,15 @@ export function memberNameOrLoad(userId: string | null | undefined): string | nu
 export function resetMembers() {
   members.value = null;
   team.value = null;
+}
+
+/** One's own status (online / away); auto-assignment gives work only to those online. */
+export async function setMyPresence(presence: 'online' | 'away'): Promise<void> {
+  await put('/api/v1/presence', { presence });
+  const me = session.value?.user.id;
+  if (team.value && me) team.value = team.value.map((m) => (m.id === me ? { ...m, presence } : m));
+}
+
+export function presenceOf(userId: string | null | undefined): TeamMember['presence'] | undefined {
+  return team.value?.find((m) => m.id === userId)?.presence;
 }

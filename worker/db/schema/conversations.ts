@@ -29,6 +29,8 @@ export const conversations = pgTable(
     botState: jsonb('bot_state').$type<{ menu: 'root' | number; attempts: number }>(),
     // The customer wrote outside the channel's business hours; the out-of-hours message was sent (once).
     outOfHoursAt: tstz('out_of_hours_at'),
+    // Given by the round robin (not by a person): requeued if nobody answers in the department's time.
+    autoAssignedAt: tstz('auto_assigned_at'),
     snoozedUntil: tstz('snoozed_until'),
     // Start of WhatsApp's 24 h customer-service window.
     lastInboundAt: tstz('last_inbound_at'),

@@ -12,6 +12,8 @@ export const memberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: roleEnum('role').notNull(),
+    /** What the member says (online | away); offline is theirs too once their last tab closes (the inbox sockets). */
+    presence: text('presence').notNull().default('online'),
     ...timestamps(),
   },
   (t) => [

@@ -88,6 +88,8 @@ export const ptBR = {
 
   'settings.canned': 'Respostas prontas',
   'settings.labels': 'Etiquetas',
+  'settings.departments': 'Departamentos',
+  'settings.automation': 'Atendimento automático',
 
   'error.shortcut_taken': 'Este atalho já está em uso.',
   'error.label_exists': 'Já existe uma etiqueta com este nome.',
@@ -221,6 +223,8 @@ export const en: Record<keyof typeof ptBR, string> = {
 
   'settings.canned': 'Canned responses',
   'settings.labels': 'Labels',
+  'settings.departments': 'Departments',
+  'settings.automation': 'Automatic service',
 
   'error.shortcut_taken': 'This shortcut is already in use.',
   'error.label_exists': 'A label with this name already exists.',

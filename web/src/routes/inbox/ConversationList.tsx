@@ -3,10 +3,10 @@ import type { ConversationRow } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
 import { errorText, t } from '../../i18n';
 import { contactName, formatPhone, initials, shortRelative } from '../../lib/format';
-import { loadLabels, orgLabels } from '../../state/catalog';
+import { departmentOf, departments, loadDepartments, loadLabels, orgLabels } from '../../state/catalog';
 import { now } from '../../state/clock';
 import {
-  assigneeFilter, labelFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, setFilters,
+  assigneeFilter, departmentFilter, labelFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, setFilters,
   SORT_ORDERS, sortOrder, statusFilter, type AssigneeFilter, type SortOrder, type StatusFilter,
 } from '../../state/inbox';
 import { memberName } from '../../state/members';
@@ -27,6 +27,7 @@ export function ConversationList() {
   const searching = searchText.value.trim() !== '';
   useEffect(() => {
     void loadLabels();
+    void loadDepartments();
   }, []);
 
   // Keep the open conversation's row in view when the list changes under it.
@@ -131,6 +132,25 @@ export function ConversationList() {
               {labelFilter.value && !orgLabels.value?.some((l) => l.id === labelFilter.value) && <option value={labelFilter.value}>…</option>}
             </select>
           </label>
+          {(departments.value?.length ?? 0) > 0 && (
+            <label class="field-inline">
+              <span class="sr-only">{t('departments.filter')}</span>
+              <select
+                value={departmentFilter.value ?? ''}
+                onChange={(e) => setFilters({ department: e.currentTarget.value || null })}
+                data-testid="department-filter"
+                title={t('departments.filter')}
+              >
+                <option value="">{t('departments.all')}</option>
+                <option value="none">{t('departments.general')}</option>
+                {departments.value!.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label class="field-inline">
             <span class="sr-only">{t('inbox.sort.label')}</span>
             <select
@@ -218,6 +238,7 @@ function Row({ row, current, tabbable }: { row: ConversationRow; current: boolea
   const unread = current ? 0 : row.unreadCount;
   const me = userId.value;
   const assignee = row.assigneeId === null ? null : row.assigneeId === me ? t('inbox.assignedToYou') : memberName(row.assigneeId);
+  const dept = departmentOf(row.departmentId);
   return (
     <li>
       <a
@@ -251,6 +272,14 @@ function Row({ row, current, tabbable }: { row: ConversationRow; current: boolea
             {row.contact.name && row.contact.phone && <span class="conv-phone">{formatPhone(row.contact.phone)}</span>}
             {row.status !== 'open' && <span class={`chip chip-${row.status}`}>{t(`status.${row.status}`)}</span>}
             {assignee && <span class="chip">{assignee}</span>}
+            {dept && (
+              <span class="conv-dept" data-testid="conv-department">
+                <span class="dept-dot" style={{ background: dept.color }} aria-hidden="true" />
+                {dept.name}
+              </span>
+            )}
+            {row.botActive && <span class="conv-flag">{t('conv.bot')}</span>}
+            {row.outOfHoursAt && <span class="conv-flag" data-testid="conv-out-of-hours">{t('conv.outOfHours')}</span>}
             {row.labels?.map((l) => <LabelChip key={l.id} label={l} />)}
           </span>
         </span>

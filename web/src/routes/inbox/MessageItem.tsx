@@ -11,6 +11,7 @@ import { userId } from '../../state/session';
 import { openViewer } from './ImageViewer';
 import { isPdf, openPdf } from './PdfViewer';
 import { ReactionButton } from './ReactionButton';
+import type { Activity } from '../../../../worker/domain/activity';
 import {
   IconAlert, IconCheck, IconClock, IconDoubleCheck, IconFile, IconLock, IconPin, IconReply, IconTemplate,
 } from '../../components/icons';
@@ -33,8 +34,9 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
   // on the business's own phone says so.
   const participant = m.payload?.sender as { id?: string; name?: string } | undefined;
   const fromPhone = outbound && !m.senderUserId && m.payload?.provider === 'evolution' && !m.payload?.history;
-  const sender =
-    outbound && m.senderUserId && m.senderUserId !== userId.value
+  const sender = m.payload?.automatic
+    ? t('chat.automatic')
+    : outbound && m.senderUserId && m.senderUserId !== userId.value
       ? memberName(m.senderUserId)
       : !outbound && participant
         ? (participant.name ?? participant.id ?? null)
@@ -63,7 +65,11 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
             {sender && ` · ${sender}`}
           </p>
         )}
-        {!m.isPrivate && sender && <p class="msg-sender">{sender}</p>}
+        {!m.isPrivate && sender && (
+          <p class={m.payload?.automatic ? 'msg-sender msg-automatic' : 'msg-sender'} data-testid={m.payload?.automatic ? 'automatic' : undefined}>
+            {sender}
+          </p>
+        )}
         {Boolean(m.payload?.forwarded) && <p class="msg-forwarded">{t('chat.forwarded')}</p>}
         {hasReply && (
           <button
@@ -365,18 +371,18 @@ function Ticks({ m }: { m: ChatMessage }) {
   );
 }
 
-type Activity =
-  | { type: 'assigned'; to: string | null }
-  | { type: 'status'; status: 'open' | 'pending' | 'resolved' | 'snoozed'; until?: string }
-  | { type: 'labelled'; added: string[]; removed: string[] };
 
 /** Who did what to the conversation, as a small line in the timeline (stored as a private system message). */
 function ActivityEvent({ m }: { m: ChatMessage }) {
   const a = m.payload.activity as Activity;
   const person = (id: string | null) => (id === userId.value ? t('activity.you') : (id && memberName(id)) || t('activity.someone'));
-  const who = person(m.senderUserId);
+  const who = m.payload.automatic ? t('activity.menu') : person(m.senderUserId);
   const text =
-    a.type === 'assigned'
+    a.type === 'department'
+      ? a.to === null
+        ? t('activity.departmentNone', { who })
+        : t('activity.department', { who, name: a.name ?? '—' })
+      : a.type === 'assigned'
       ? a.to === null
         ? t('activity.unassigned', { who })
         : a.to === m.senderUserId

@@ -3,7 +3,7 @@ import { del, get, patch, post } from '../../api/client';
 import type { Invitation, Member, Page, Role, TeamMember } from '../../api/types';
 import { errorText, locale, t } from '../../i18n';
 import { dateOnly, dateTime } from '../../lib/format';
-import { loadMembers, team } from '../../state/members';
+import { loadMembers, presenceOf, team } from '../../state/members';
 import { userId } from '../../state/session';
 import { Heading, Notice } from './common';
 
@@ -30,8 +30,8 @@ export function Members() {
   };
   useEffect(() => {
     void load();
-    // The team list carries each member's satisfaction average.
-    void loadMembers();
+    // Fresh presence for the badges (who is online now) and each member's satisfaction average.
+    void loadMembers(true);
   }, []);
 
   const run = async (fn: () => Promise<unknown>, message?: string) => {
@@ -95,6 +95,11 @@ export function Members() {
                     <td data-label={t('members.name')}>
                       {name}
                       {m.userId === me ? ` (${t('common.you')})` : ''}
+                      {presenceOf(m.userId) && (
+                        <span class={`presence presence-${presenceOf(m.userId)}`} data-testid="presence-badge">
+                          {t(`presence.${presenceOf(m.userId)!}`)}
+                        </span>
+                      )}
                     </td>
                     <td data-label={t('members.email')} class="cell-break">
                       {m.email}

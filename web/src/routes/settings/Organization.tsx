@@ -6,14 +6,14 @@ import { Heading, Notice } from './common';
 
 type Form = Pick<Organization, 'name' | 'locale' | 'timezone' | 'assignOnReply' | 'retentionEnabled' | 'retentionDays' | 'graceDays'>;
 
-function zones(current: string): string[] {
+export function zones(current: string): string[] {
   const all = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   return all.includes(current) ? all : [current, ...all];
 }
 
 /** "São Paulo (GMT-3)" for America/Sao_Paulo: the city as people say it, and today's offset. */
 const labels = new Map<string, string>();
-function zoneLabel(zone: string, lang: string): string {
+export function zoneLabel(zone: string, lang: string): string {
   const key = `${lang}|${zone}`;
   let label = labels.get(key);
   if (label === undefined) labels.set(key, (label = formatZone(zone, lang)));

@@ -9,6 +9,8 @@ import { CannedResponses } from './CannedResponses';
 import { Channels } from './Channels';
 import { CustomFields } from './CustomFields';
 import { Labels } from './Labels';
+import { Departments } from './Departments';
+import { AutomationSettings } from './Automation';
 import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
 import { Pipelines } from './Pipelines';
@@ -18,6 +20,8 @@ const TABS = [
   { id: 'organization', label: 'settings.organization', component: OrganizationSettings },
   { id: 'members', label: 'settings.members', component: Members },
   { id: 'channels', label: 'settings.channels', component: Channels },
+  { id: 'departments', label: 'settings.departments', component: Departments },
+  { id: 'automation', label: 'settings.automation', component: AutomationSettings },
   { id: 'templates', label: 'settings.templates', component: Templates },
   { id: 'canned-responses', label: 'settings.canned', component: CannedResponses },
   { id: 'labels', label: 'settings.labels', component: Labels },
