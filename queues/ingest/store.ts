@@ -121,16 +121,20 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         where: sql`status <> 'resolved' and deleted_at is null`,
       });
   }
-  const convRows = pairs.size === 0 ? [] : await tx
-    .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.organizationId, orgId),
-        inArray(conversations.contactId, [...new Set([...pairs.values()].map((p) => p.contactId))]),
-        sql`${conversations.status} <> 'resolved' and ${conversations.deletedAt} is null`,
-      ),
-    );
+  // Every message of the batch answered a survey: no conversation to look up.
+  const convRows =
+    pairs.size === 0
+      ? []
+      : await tx
+          .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
+          .from(conversations)
+          .where(
+            and(
+              eq(conversations.organizationId, orgId),
+              inArray(conversations.contactId, [...new Set([...pairs.values()].map((p) => p.contactId))]),
+              sql`${conversations.status} <> 'resolved' and ${conversations.deletedAt} is null`,
+            ),
+          );
   const convByPair = new Map(convRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
   await historyConversations(tx, orgId, [...pairs.values()].filter((p) => !convByPair.has(`${p.channelId}|${p.contactId}`)), convByPair);
   const conversationOf = (e: MessageEvent) => surveyed.get(e)?.conversationId ?? convByPair.get(keyOf(e))!;
