@@ -16,6 +16,7 @@ import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
 import { answerAutomatically } from '../service-desk';
 import { customerTurns } from '../../worker/service-desk/automation';
+import { isSurveyAnswer } from '../../worker/service-desk/csat';
 import { routeKey, storeOrgEvents, type OrgEvents } from './store';
 
 export interface IngestItem {
@@ -32,6 +33,8 @@ const routeColumns = {
   instanceName: channels.instanceName,
   // A menu bot or business hours on: the service desk looks at this organisation's new messages after commit.
   automated: sql<boolean>`coalesce((${channels.bot}->>'enabled')::boolean, false) or coalesce((${channels.businessHours}->>'enabled')::boolean, false)`,
+  // A satisfaction survey on: the store looks for open surveys this batch's customers may be answering.
+  surveys: sql<boolean>`coalesce((${channels.csat}->>'enabled')::boolean, false)`,
 };
 
 export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
@@ -88,11 +91,12 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       let group = byOrg.get(route.orgId);
       if (!group) {
-        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false };
+        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false, surveys: false };
         byOrg.set(route.orgId, group);
       }
       group.channelByRoute.set(routeKey(e), route.id);
       if (route.automated) group.automated = true;
+      if (route.surveys) group.surveys = true;
       group.items.add(item);
       if (e.kind === 'message') group.messages.push(e as MessageEvent);
       else if (e.kind === 'status') group.statuses.push(e);
@@ -121,7 +125,8 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
       afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
-      const turns = group.automated ? customerTurns(stored.created) : new Map();
+      // Survey answers are marked by the store only where the channel's survey is on: those always go to the service desk.
+      const turns = customerTurns(group.automated ? stored.created : stored.created.filter(isSurveyAnswer));
       if (turns.size) afterCommit.push(answerAutomatically(env, db, group.orgId, turns, log));
       const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
       if (pendingMedia.length) {

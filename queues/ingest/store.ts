@@ -10,6 +10,7 @@ import { messageTime } from '../../worker/domain/dto';
 import { previewText } from '../../worker/domain/preview';
 import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
+import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../notify';
 import { applyStatuses, keepPending } from './statuses';
 
@@ -21,6 +22,8 @@ export interface OrgEvents {
   statuses: StatusEvent[];
   /** Evolution: messages their sender deleted for everyone. */
   revoked?: RevokedEvent[];
+  /** A channel of this batch asks the satisfaction survey: customers' messages may be answers to it. */
+  surveys?: boolean;
 }
 
 /** The route of an event: Meta names its number, Evolution comes on its channel's URL. */
@@ -105,6 +108,9 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
     const live = pairs.get(key)?.live || !isHistory(e);
     pairs.set(key, { channelId, contactId, live });
   }
+  // Answers to a satisfaction survey go into the resolved conversation they rate instead of opening a new one.
+  const keyOf = (e: MessageEvent) => `${batch.channelByRoute.get(routeKey(e))}|${contactByWaId.get(e.contact.waId)}`;
+  const surveyed = batch.surveys ? await routeSurveyAnswers(tx, orgId, events, keyOf, pairs) : new Map<MessageEvent, SurveyAnswer>();
   const livePairs = [...pairs.values()].filter((p) => p.live);
   if (livePairs.length) {
     await tx
@@ -115,20 +121,23 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         where: sql`status <> 'resolved' and deleted_at is null`,
       });
   }
-  const convRows = await tx
-    .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.organizationId, orgId),
-        inArray(conversations.contactId, [...new Set([...pairs.values()].map((p) => p.contactId))]),
-        sql`${conversations.status} <> 'resolved' and ${conversations.deletedAt} is null`,
-      ),
-    );
+  // Every message of the batch answered a survey: no conversation to look up.
+  const convRows =
+    pairs.size === 0
+      ? []
+      : await tx
+          .select({ id: conversations.id, channelId: conversations.channelId, contactId: conversations.contactId })
+          .from(conversations)
+          .where(
+            and(
+              eq(conversations.organizationId, orgId),
+              inArray(conversations.contactId, [...new Set([...pairs.values()].map((p) => p.contactId))]),
+              sql`${conversations.status} <> 'resolved' and ${conversations.deletedAt} is null`,
+            ),
+          );
   const convByPair = new Map(convRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
   await historyConversations(tx, orgId, [...pairs.values()].filter((p) => !convByPair.has(`${p.channelId}|${p.contactId}`)), convByPair);
-  const conversationOf = (e: MessageEvent) =>
-    convByPair.get(`${batch.channelByRoute.get(routeKey(e))}|${contactByWaId.get(e.contact.waId)}`)!;
+  const conversationOf = (e: MessageEvent) => surveyed.get(e)?.conversationId ?? convByPair.get(keyOf(e))!;
 
   // 3. Quoted messages and reaction targets we already have.
   const referenced = new Set<string>();
@@ -187,7 +196,15 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
             direction: e.fromMe ? ('outbound' as const) : ('inbound' as const),
             kind: m.kind,
             body: m.body,
-            payload: { ...m.payload, providerType: m.providerType, ...(m.media ? { media: m.media } : {}), ...(m.referral ? { referral: m.referral } : {}), ...(m.errors ? { errors: m.errors } : {}) },
+            payload: {
+              ...m.payload,
+              providerType: m.providerType,
+              ...(m.media ? { media: m.media } : {}),
+              ...(m.referral ? { referral: m.referral } : {}),
+              ...(m.errors ? { errors: m.errors } : {}),
+              // The customer's answer to the survey (recorded already): the service desk replies to it after commit.
+              ...(surveyed.get(e)?.kind ? { csat: surveyed.get(e)!.kind } : {}),
+            },
             mediaStatus: m.media ? ('pending' as const) : ('none' as const),
             mediaMime: m.media?.mimeType ?? null,
             mediaFilename: m.media?.filename ?? null,
@@ -286,14 +303,16 @@ function touchConversations(orgId: string, created: Message[]) {
       const latest = list.reduce((a, b) => (at(b) > at(a) || (at(b) === at(a) && b.id > a.id) ? b : a));
       // History (a sync of old chats) moves the list entry but is neither unread nor waiting for an answer.
       const live = list.filter((m) => !(m.payload as { history?: boolean } | null)?.history);
-      const inbound = live.filter((m) => m.direction === 'inbound').map(at);
+      // Survey answers keep the 24-hour window open but wait for nobody: not unread, not waiting.
+      const lastIn = live.filter((m) => m.direction === 'inbound').map(at);
+      const inbound = live.filter((m) => m.direction === 'inbound' && !isSurveyAnswer(m)).map(at);
       const outbound = live.filter((m) => m.direction === 'outbound').map(at);
       const lastOut = outbound.length ? Math.max(...outbound) : undefined;
       // Written from the business's phone (Evolution): customer messages before it are answered.
       const waiting = inbound.filter((t) => lastOut === undefined || t > lastOut);
       return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewText(latest.kind, latest.body)}::text,
         ${waiting.length}::int, ${iso(waiting.length ? Math.min(...waiting) : undefined)}::timestamptz,
-        ${iso(inbound.length ? Math.max(...inbound) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
+        ${iso(lastIn.length ? Math.max(...lastIn) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
     });
   // Members who opened a conversation keep their own count (conversation_reads), moved the same way in this statement.
   return sql`
@@ -318,6 +337,38 @@ function touchConversations(orgId: string, created: Message[]) {
            updated_at = ${new Date().toISOString()}::timestamptz
       from v
      where c.organization_id = ${orgId} and c.id = v.id)`;
+}
+
+interface SurveyAnswer {
+  conversationId: string;
+  /** null: kept with the survey without answering it (our own echoes, reactions). */
+  kind: AnswerKind | null;
+}
+
+/**
+ * The contacts in this batch who are answering a satisfaction survey on this channel: their answers (the rating, then
+ * one comment) are recorded and routed to the survey's resolved conversation; a message that answers nothing ends the
+ * survey and opens a conversation as usual. A pair whose every message is an answer opens nothing (removed from `pairs`).
+ */
+async function routeSurveyAnswers(
+  tx: Tx,
+  orgId: string,
+  events: MessageEvent[],
+  keyOf: (e: MessageEvent) => string,
+  pairs: Map<string, { channelId: string; contactId: string; live: boolean }>,
+): Promise<Map<MessageEvent, SurveyAnswer>> {
+  const routed = new Map<MessageEvent, SurveyAnswer>();
+  const surveys = await openSurveys(tx, orgId, [...pairs.values()].filter((p) => p.live));
+  for (const [key, survey] of surveys) {
+    const turn = events
+      .filter((e) => keyOf(e) === key && !isHistory(e))
+      .map((e) => ({ e, aside: !!e.fromMe || !!e.message.reaction, reply: { kind: e.message.kind, body: e.message.body, payload: e.message.payload } }));
+    const result = surveyAnswers(survey, turn);
+    for (const [a, kind] of result.answers) routed.set(a.e, { conversationId: survey.conversationId, kind });
+    await recordAnswers(tx, orgId, survey.id, result);
+    if (result.answers.size === turn.length && !events.some((e) => keyOf(e) === key && isHistory(e))) pairs.delete(key);
+  }
+  return routed;
 }
 
 const isHistory = (e: MessageEvent) => (e.message.payload as { history?: boolean }).history === true;

@@ -1,4 +1,4 @@
-// /api/v1/channels/:id/automation: a number's menu bot and business hours (admins).
+// /api/v1/channels/:id/automation: a number's menu bot, business hours and satisfaction survey (admins).
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';

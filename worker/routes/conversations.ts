@@ -20,6 +20,7 @@ import { ApiError } from '../errors';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
+import { askSurvey, conversationSurvey } from '../service-desk/csat';
 import { sendMessageBody, startConversationBody, updateConversationBody } from '../schemas/messages';
 
 const idParam = z.object({ id: z.uuid() });
@@ -84,8 +85,12 @@ export function registerConversations(app: Hono<AppEnv>) {
   app.get('/api/v1/conversations/:id', validate('param', idParam), async (c) => {
     const actor = c.var.actor;
     const conversation = await visibleConversation(c, c.req.valid('param').id);
-    const [[summary], channel] = await withOrg(c.var.db, actor.orgId, (tx) =>
-      Promise.all([conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId), capabilitiesOf(tx, actor.orgId, conversation.channelId)]),
+    const [[summary], channel, csat] = await withOrg(c.var.db, actor.orgId, (tx) =>
+      Promise.all([
+        conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId),
+        capabilitiesOf(tx, actor.orgId, conversation.channelId),
+        conversationSurvey(tx, actor.orgId, conversation.id),
+      ]),
     );
     // Evolution (WhatsApp Web) has no 24-hour rule: always open, never expiring.
     const open = !channel.window24h || windowOpen(conversation.lastInboundAt);
@@ -94,6 +99,8 @@ export function registerConversations(app: Hono<AppEnv>) {
         ...summary,
         snoozedUntil: conversation.snoozedUntil,
         channel,
+        // The satisfaction survey: null when never asked; rating null while unanswered.
+        csat,
         window: {
           open,
           applies: channel.window24h,
@@ -145,16 +152,24 @@ export function registerConversations(app: Hono<AppEnv>) {
     if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
       authorize(actor, 'conversation.assign', { ...conversation, newAssigneeId: body.assigneeId });
     }
-    const { updated, trail, notices } = await withOrg(c.var.db, actor.orgId, async (tx) => {
+    const { updated, trail, notices, survey } = await withOrg(c.var.db, actor.orgId, async (tx) => {
       const updated = await updateConversation(tx, actor, conversation, body);
-      return { updated, ...(await recordChanges(tx, actor, conversation, updated)) };
+      // Resolved by a person: the customer may be asked how it went (only here; merging duplicates resolves silently).
+      const survey = updated.status === 'resolved' && conversation.status !== 'resolved' ? await askSurvey(tx, actor.orgId, updated) : null;
+      return { updated, survey, ...(await recordChanges(tx, actor, conversation, updated)) };
     });
     await publishNotifications(c.env, actor.orgId, notices, c.var.log);
+    if (survey) {
+      // The outbound sweeper sends messages left queued, so a lost enqueue only delays the question.
+      await c.env.OUTBOUND_QUEUE.send({ type: 'outbound.send', organizationId: actor.orgId, messageId: survey.id }, { contentType: 'json' }).catch((err: unknown) =>
+        c.var.log.warn('survey question not queued; the sweeper will send it', errorFields(err)),
+      );
+    }
     if (updated.assigneeId !== conversation.assigneeId || updated.departmentId !== conversation.departmentId) {
       await closeReassignedSockets(c.env, actor.orgId, conversation.id, updated, c.var.log);
     }
     // The room too: the open chat shows status and assignee, and the trail's events.
-    await notifyStored(c.env, c.var.db, actor.orgId, { created: trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
+    await notifyStored(c.env, c.var.db, actor.orgId, { created: survey ? [...trail, survey] : trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
     return c.json({ conversation: updated });
   });
 }

@@ -21,10 +21,10 @@ describe('team directory', () => {
     // By name, case-insensitively: "Admin", "agent-…" (the local part), "bruno", "Zélia"; nobody has a tab open, so
     // everyone is offline whatever they chose.
     const expected = [
-      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin', presence: 'offline' },
-      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent', presence: 'offline' },
-      { id: agent.userId, name: 'bruno Lima', role: 'agent', presence: 'offline' },
-      { id: manager.userId, name: 'Zélia Souza', role: 'manager', presence: 'offline' },
+      { id: admin.userId, name: 'Admin Teste', role: 'tenant_admin', presence: 'offline', csat: { average: null, count: 0 } },
+      { id: nameless.userId, name: nameless.email.split('@')[0], role: 'agent', presence: 'offline', csat: { average: null, count: 0 } },
+      { id: agent.userId, name: 'bruno Lima', role: 'agent', presence: 'offline', csat: { average: null, count: 0 } },
+      { id: manager.userId, name: 'Zélia Souza', role: 'manager', presence: 'offline', csat: { average: null, count: 0 } },
     ];
     expect(expected[1]!.name).toMatch(/^agent-/);
     for (const viewer of [agent, manager, admin]) {

@@ -1,6 +1,6 @@
-// /api/v1/team: the organisation's members as any colleague may see them (name, role, presence; no e-mails). The
-// full member list with e-mails and logins stays at /api/v1/members for staff. PUT /api/v1/presence: one's own
-// online / away.
+// /api/v1/team: the organisation's members as any colleague may see them (name, role, presence, satisfaction average;
+// no e-mails). The full member list with e-mails and logins stays at /api/v1/members for staff. PUT /api/v1/presence:
+// one's own online / away.
 import type { Hono } from 'hono';
 import { orgInbox } from '../../queues/notify';
 import { authorize } from '../auth/policy';
@@ -10,13 +10,14 @@ import type { AppEnv } from '../env';
 import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
 import { presenceBody } from '../schemas/service-desk';
+import { agentRatings } from '../service-desk/csat';
 
 export function registerTeam(app: Hono<AppEnv>) {
   app.get('/api/v1/team', async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'team.read');
-    const [team, connected] = await Promise.all([
-      withOrg(c.var.db, actor.orgId, (tx) => listTeam(tx, actor.orgId)),
+    const [[team, ratings], connected] = await Promise.all([
+      withOrg(c.var.db, actor.orgId, (tx) => Promise.all([listTeam(tx, actor.orgId), agentRatings(tx, actor.orgId)])),
       orgInbox(c.env, actor.orgId)
         .connectedUsers()
         .catch((err: unknown) => {
@@ -24,8 +25,13 @@ export function registerTeam(app: Hono<AppEnv>) {
           return null;
         }),
     ]);
-    // Online or away as chosen while a tab is open; offline once the last one closed.
-    const data = team.map((m) => ({ ...m, presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : 'offline' }));
+    // Online or away as chosen while a tab is open; offline once the last one closed. Satisfaction over the last 90
+    // days of survey answers; average null without any.
+    const data = team.map((m) => ({
+      ...m,
+      presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : 'offline',
+      csat: ratings.get(m.id) ?? { average: null, count: 0 },
+    }));
     return c.json({ data });
   });
 

@@ -84,4 +84,27 @@ export const hoursConfig = z.object({
 });
 export type HoursConfig = z.infer<typeof hoursConfig>;
 
-export const channelAutomationBody = z.object({ bot: botConfig.optional(), hours: hoursConfig.optional() });
+/** The satisfaction survey (CSAT) asked when a person resolves a conversation. `labels[i]` names rating i + 1. */
+export const DEFAULT_CSAT = {
+  enabled: false,
+  question: 'Como você avalia o nosso atendimento? Responda de 1 (muito ruim) a 5 (excelente).',
+  commentPrompt: 'Obrigado! Se quiser, conte em uma mensagem o que podemos melhorar.',
+  thanks: 'Obrigado pela sua avaliação! 💚',
+  expiresHours: 24,
+  labels: ['Muito ruim', 'Ruim', 'Regular', 'Bom', 'Excelente'],
+  button: 'Avaliar',
+};
+
+export const csatConfig = z.object({
+  enabled: z.boolean(),
+  question: z.string().trim().min(1).max(1024),
+  commentPrompt: z.string().trim().min(1).max(1024),
+  thanks: z.string().trim().min(1).max(1024),
+  expiresHours: z.int().min(1).max(24 * 7),
+  // A list row's title is at most 24 characters, "5 - " included.
+  labels: z.array(z.string().trim().min(1).max(20)).length(5).default(DEFAULT_CSAT.labels),
+  button: z.string().trim().min(1).max(20).default(DEFAULT_CSAT.button),
+});
+export type CsatConfig = z.infer<typeof csatConfig>;
+
+export const channelAutomationBody = z.object({ bot: botConfig.optional(), hours: hoursConfig.optional(), csat: csatConfig.optional() });

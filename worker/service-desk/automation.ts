@@ -4,12 +4,13 @@
 // person). Never a word once an agent has the conversation. Each reply is an ordinary outbound message (queued,
 // statuses, the channel's rate limit), the organisation's, marked `automatic`, and audited.
 import { and, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
-import { channels, conversations, departments, messageColumns, messages, type Channel, type Conversation, type Message } from '../db/schema';
+import { channels, conversations, departments, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { recordActivity } from '../domain/activity';
 import type { BotConfig } from '../schemas/service-desk';
+import { automatic } from './automatic';
 import { isOpen } from './business-hours';
+import { answerSurvey } from './csat';
 import { interactiveMenu, matchReply, numberedText, optionsAt, type BotState } from './menu';
 
 export interface AutomationResult {
@@ -39,9 +40,10 @@ export async function runAutomation(tx: Tx, orgId: string, turns: Map<string, Me
     .orderBy(conversations.id)
     .for('update', { of: conversations });
   for (const { conversation, channel } of rows) {
-    if (!channel.bot?.enabled && !channel.businessHours?.enabled) continue;
     const before = result.created.length;
-    await step(tx, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
+    // A resolved conversation gets new messages only as answers to its satisfaction survey (queues/ingest/store.ts).
+    if (conversation.status === 'resolved') await answerSurvey(tx, orgId, conversation, channel, turns.get(conversation.id)!, result.created);
+    else if (channel.bot?.enabled || channel.businessHours?.enabled) await step(tx, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
     if (result.created.length > before) result.conversationIds.push(conversation.id);
   }
   return result;
@@ -137,29 +139,4 @@ function setBot(tx: Tx, orgId: string, id: string, patch: Partial<Pick<Conversat
     .update(conversations)
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(conversations.organizationId, orgId), eq(conversations.id, id), isNull(conversations.assigneeId)));
-}
-
-async function automatic(tx: Tx, orgId: string, c: Conversation, channel: Channel, body: string, interactive: Record<string, unknown> | null, reason: string): Promise<Message> {
-  const [m] = await tx
-    .insert(messages)
-    .values({
-      organizationId: orgId,
-      conversationId: c.id,
-      direction: 'outbound',
-      kind: interactive ? 'interactive' : 'text',
-      status: 'queued',
-      senderUserId: null,
-      body,
-      payload: { automatic: reason, ...(interactive && { interactive }) },
-    })
-    .returning(messageColumns);
-  await recordAudit(tx, {
-    action: 'conversation.automatic_message',
-    organizationId: orgId,
-    actorType: 'system',
-    targetType: 'conversation',
-    targetId: c.id,
-    metadata: { reason, messageId: m!.id, channelId: channel.id },
-  });
-  return m!;
 }

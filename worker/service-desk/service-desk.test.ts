@@ -115,7 +115,8 @@ describe('menu bot', () => {
     await ana.says('quero comprar, vendas por favor');
     const c2 = await conversationOf(admin, ana.from);
     await eventually(async () => (await api('GET', `/api/v1/conversations/${c2.id}`, { token: admin.accessToken })).body.conversation.departmentId === vendas);
-    expect((await ana.received())[1]!.request.text.body).toBe('Certo! Você está na fila de *Vendas*. Um atendente vai responder em breve.');
+    // The department is set before the routed message reaches Meta: wait for the send itself.
+    expect((await eventually(async () => (await ana.received())[1])).request.text.body).toBe('Certo! Você está na fila de *Vendas*. Um atendente vai responder em breve.');
   });
 
   it('a sub-menu one level deep, as a list when buttons do not fit', async () => {

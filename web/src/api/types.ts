@@ -87,6 +87,8 @@ export interface ConversationDetail extends ConversationRow {
   /** `applies: false` for numbers connected through WhatsApp Web (Evolution): no 24-hour rule, no templates. */
   window: { open: boolean; expiresAt: string | null; applies?: boolean };
   channel?: { provider: 'meta_cloud' | 'evolution'; window24h: boolean; templates: boolean };
+  /** The satisfaction survey asked when it was resolved: null when never asked; rating null until answered. */
+  csat?: { rating: number | null; comment: string | null; askedAt: string; answeredAt: string | null } | null;
 }
 
 export interface Reaction {
@@ -252,6 +254,8 @@ export interface TeamMember {
   role: Role;
   /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
   presence?: 'online' | 'away' | 'offline';
+  /** Satisfaction survey ratings of conversations they resolved, answered in the last 90 days. */
+  csat?: { average: number | null; count: number };
 }
 
 /** GET /api/v1/search: the worker's own hit types, as JSON. */

@@ -200,6 +200,8 @@ export class ChatStore {
         if (e.type === 'message.created' && m.direction === 'inbound') {
           this.clearTyping();
           this.markRead();
+          // A satisfaction survey answer (rating or comment): the contact panel shows it.
+          if ((m.payload as { csat?: string } | null)?.csat) void this.refreshConversation();
         }
         break;
       }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { channelProviderEnum, channelStatusEnum } from './enums';
 import { idRandom, timestamps, tstz } from './ids';
-import type { BotConfig, HoursConfig } from '../../schemas/service-desk';
+import type { BotConfig, CsatConfig, HoursConfig } from '../../schemas/service-desk';
 import { tenantId } from './platform';
 
 export const channels = pgTable(
@@ -36,6 +36,8 @@ export const channels = pgTable(
     bot: jsonb('bot').$type<BotConfig>(),
     /** Business hours (hoursConfig); null: always open. */
     businessHours: jsonb('business_hours').$type<HoursConfig>(),
+    /** The satisfaction survey after a conversation is resolved (csatConfig); null: off. */
+    csat: jsonb('csat').$type<CsatConfig>(),
     disabledAt: tstz('disabled_at'),
     ...timestamps(),
   },

@@ -16,6 +16,7 @@ export * from './ops';
 export * from './mail';
 export * from './notifications';
 export * from './scheduled';
+export * from './csat';
 export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
@@ -47,5 +48,6 @@ export const TENANT_TABLES = [
   'departments',
   'department_members',
   'scheduled_messages',
+  'csat_responses',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

@@ -1,8 +1,16 @@
-// Strings of the inbox additions (labels, search, reactions, contact panel) and the canned-responses/labels settings. Portuguese (Brazil) first.
+// Strings of the inbox additions (labels, search, reactions, contact panel, satisfaction survey) and the canned-responses/labels settings. Portuguese (Brazil) first.
 
 export const ptBR = {
   'action.edit': 'Editar',
   'action.delete': 'Excluir',
+
+  'csat.title': 'Avaliação do cliente',
+  'csat.pending': 'Pesquisa enviada, sem resposta',
+  'csat.rating': '{rating} de 5',
+  'csat.comment': 'Comentário: “{comment}”',
+  'csat.column': 'Satisfação (90 dias)',
+  'csat.average': '{average} de 5 ({count, plural, one {# avaliação} other {# avaliações}})',
+  'csat.none': 'Sem avaliações',
 
   'inbox.labelFilter': 'Filtrar por etiqueta',
   'inbox.anyLabel': 'Etiquetas',
@@ -130,6 +138,14 @@ export const ptBR = {
 export const en: Record<keyof typeof ptBR, string> = {
   'action.edit': 'Edit',
   'action.delete': 'Delete',
+
+  'csat.title': 'Customer rating',
+  'csat.pending': 'Survey sent, no answer yet',
+  'csat.rating': '{rating} out of 5',
+  'csat.comment': 'Comment: “{comment}”',
+  'csat.column': 'Satisfaction (90 days)',
+  'csat.average': '{average} out of 5 ({count, plural, one {# rating} other {# ratings}})',
+  'csat.none': 'No ratings',
 
   'inbox.labelFilter': 'Filter by label',
   'inbox.anyLabel': 'Labels',

@@ -123,6 +123,22 @@ export function ContactPanel({ store }: { store: ChatStore }) {
         <dd>{t(`status.${c.status}`)}</dd>
         <dt>{t('contact.assignee')}</dt>
         <dd>{assignee}</dd>
+        {c.csat && (
+          <>
+            <dt>{t('csat.title')}</dt>
+            <dd data-testid="csat" data-rating={c.csat.rating ?? ''}>
+              {c.csat.rating === null ? (
+                t('csat.pending')
+              ) : (
+                <>
+                  <span aria-hidden="true">{'★'.repeat(c.csat.rating) + '☆'.repeat(5 - c.csat.rating)} </span>
+                  {t('csat.rating', { rating: c.csat.rating })}
+                </>
+              )}
+              {c.csat.comment && <p class="muted">{t('csat.comment', { comment: c.csat.comment })}</p>}
+            </dd>
+          </>
+        )}
       </dl>
 
       <section class="panel-section" aria-labelledby="conv-labels-title" data-testid="conversation-labels">

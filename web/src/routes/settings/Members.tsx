@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post } from '../../api/client';
-import type { Invitation, Member, Page, Role } from '../../api/types';
-import { errorText, t } from '../../i18n';
+import type { Invitation, Member, Page, Role, TeamMember } from '../../api/types';
+import { errorText, locale, t } from '../../i18n';
 import { dateOnly, dateTime } from '../../lib/format';
-import { loadMembers, presenceOf } from '../../state/members';
+import { loadMembers, presenceOf, team } from '../../state/members';
 import { userId } from '../../state/session';
 import { Heading, Notice } from './common';
 
@@ -30,7 +30,7 @@ export function Members() {
   };
   useEffect(() => {
     void load();
-    // Fresh presence for the badges (who is online now).
+    // Fresh presence for the badges (who is online now) and each member's satisfaction average.
     void loadMembers(true);
   }, []);
 
@@ -81,6 +81,7 @@ export function Members() {
                 <th scope="col">{t('members.email')}</th>
                 <th scope="col">{t('members.role')}</th>
                 <th scope="col">{t('members.lastLogin')}</th>
+                <th scope="col">{t('csat.column')}</th>
                 <th scope="col">
                   <span class="sr-only">{t('common.remove')}</span>
                 </th>
@@ -117,6 +118,9 @@ export function Members() {
                       </select>
                     </td>
                     <td data-label={t('members.lastLogin')}>{m.lastLoginAt ? dateTime(m.lastLoginAt) : t('members.never')}</td>
+                    <td data-label={t('csat.column')} data-testid="member-csat">
+                      {csatText(team.value?.find((x) => x.id === m.userId)?.csat)}
+                    </td>
                     <td class="cell-actions">
                       {m.userId !== me && (
                         <button
@@ -184,4 +188,10 @@ export function Members() {
       </section>
     </div>
   );
+}
+
+/** The /api/v1/team average, as "4.5 de 5 (12 avaliações)". */
+function csatText(csat: TeamMember['csat']): string {
+  if (!csat?.count || csat.average === null) return t('csat.none');
+  return t('csat.average', { average: csat.average.toLocaleString(locale.value, { maximumFractionDigits: 1 }), count: csat.count });
 }

@@ -1,0 +1,31 @@
+// One automatic message of the service desk (menu bot, business hours, satisfaction survey): an ordinary outbound
+// message (queued, statuses, the channel's rate limit), the organisation's (no sender), marked `automatic` with its
+// reason, and audited. The caller enqueues and notifies after commit (queues/service-desk.ts).
+import { recordAudit } from '../audit/record';
+import { messageColumns, messages, type Channel, type Conversation, type Message } from '../db/schema';
+import type { Tx } from '../db/tx';
+
+export async function automatic(tx: Tx, orgId: string, c: Conversation, channel: Channel, body: string, interactive: Record<string, unknown> | null, reason: string): Promise<Message> {
+  const [m] = await tx
+    .insert(messages)
+    .values({
+      organizationId: orgId,
+      conversationId: c.id,
+      direction: 'outbound',
+      kind: interactive ? 'interactive' : 'text',
+      status: 'queued',
+      senderUserId: null,
+      body,
+      payload: { automatic: reason, ...(interactive && { interactive }) },
+    })
+    .returning(messageColumns);
+  await recordAudit(tx, {
+    action: 'conversation.automatic_message',
+    organizationId: orgId,
+    actorType: 'system',
+    targetType: 'conversation',
+    targetId: c.id,
+    metadata: { reason, messageId: m!.id, channelId: channel.id },
+  });
+  return m!;
+}
