@@ -184,6 +184,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   }
 
   // 5. Messages: inserted once; a redelivered webhook conflicts on the wamid and changes nothing.
+  const arrival = new Date();
   if (toInsert.length > 0) {
     const created = await tx
       .insert(messages)
@@ -216,7 +217,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
             ...(e.fromMe && { sentAt: m.timestamp }),
             errorCode: m.errors?.[0]?.code ?? null,
             errorTitle: m.errors?.[0]?.title ?? null,
-            providerTimestamp: m.timestamp,
+            providerTimestamp: withinItsSecond(m.timestamp, arrival),
           };
         }),
       )
@@ -369,6 +370,16 @@ async function routeSurveyAnswers(
     if (result.answers.size === turn.length && !events.some((e) => keyOf(e) === key && isHistory(e))) pairs.delete(key);
   }
   return routed;
+}
+
+/**
+ * WhatsApp times messages to the second; ours are timed to the millisecond. Within its second, a message is placed by
+ * when it reached us (at most the second's last millisecond), so a customer's reply never sorts before our message it
+ * answers when both fall in the same second; it never leaves WhatsApp's second (a late delivery keeps its time).
+ */
+function withinItsSecond(ts: Date | null | undefined, arrival: Date): Date | null {
+  if (!ts) return null;
+  return new Date(ts.getTime() + Math.min(Math.max(arrival.getTime() - ts.getTime(), 0), 999));
 }
 
 const isHistory = (e: MessageEvent) => (e.message.payload as { history?: boolean }).history === true;

@@ -73,6 +73,8 @@ describe.skipIf(!browserAvailable('web/e2e/service-desk.test.ts'))('service desk
     // Two short options: WhatsApp reply buttons, in the preview too.
     const preview = page.getByTestId('bot-preview');
     await expect.poll(() => preview.locator('.bubble-buttons span').allTextContents()).toEqual(['Vendas', 'Suporte']);
+    // And the satisfaction survey on resolve.
+    await page.getByTestId('csat-enabled').check();
     await page.getByTestId('automation-save').click();
     await expect.poll(() => page.locator('.settings-body .alert-success').first().textContent()).toContain('Atendimento automático salvo');
     await screenshot(page, 'settings-automation', { scrollTop: '.settings-body' });
@@ -80,6 +82,7 @@ describe.skipIf(!browserAvailable('web/e2e/service-desk.test.ts'))('service desk
     await page.reload();
     await expect.poll(() => page.getByLabel('Opção 2: texto').inputValue()).toBe('Suporte');
     expect(await page.getByTestId('bot-enabled').isChecked()).toBe(true);
+    expect(await page.getByTestId('csat-enabled').isChecked()).toBe(true);
   });
 
   it('a customer taps "Suporte" in the menu and lands in its queue, where an agent of the department takes it', async () => {
@@ -115,5 +118,17 @@ describe.skipIf(!browserAvailable('web/e2e/service-desk.test.ts'))('service desk
     // Taken: it leaves the queue ("Na fila" lists unassigned conversations).
     await expect.poll(() => rita.count()).toBe(0);
     await screenshot(page, 'chat-after-menu');
+
+    // Resolved: the customer is asked for a rating (a list on WhatsApp), taps 5 and leaves a comment; the chat's
+    // contact panel shows it.
+    await page.getByTestId('resolve').click();
+    await expect.poll(() => sent().filter((m) => m.type === 'interactive').length, { timeout: 20_000 }).toBe(2);
+    const rate = await e2e.stack.fakeMeta.sendCustomerMessage({ phoneNumberId: DEMO_NUMBER.phoneNumberId, from: RITA.phone, name: RITA.name, type: 'list_reply', replyId: 'csat:5', title: '5 - Excelente' });
+    expect(rate.webhookStatus).toBe(200);
+    await customerSays(e2e, RITA.phone, RITA.name, 'Resolveram rápido, obrigada!');
+    const rating = page.getByTestId('csat');
+    await expect.poll(() => rating.getAttribute('data-rating'), { timeout: 20_000 }).toBe('5');
+    await expect.poll(() => rating.textContent(), { timeout: 20_000 }).toContain('Resolveram rápido');
+    await screenshot(page, 'chat-csat');
   });
 });

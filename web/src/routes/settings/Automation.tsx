@@ -40,6 +40,7 @@ export function AutomationSettings() {
   const channel = channels?.find((c) => c.id === channelId) ?? null;
   const setBot = (patch: Partial<BotConfig>) => setForm((f) => f && { ...f, bot: { ...f.bot, ...patch } });
   const setHours = (patch: Partial<HoursConfig>) => setForm((f) => f && { ...f, hours: { ...f.hours, ...patch } });
+  const setCsat = (patch: Partial<Automation['csat']>) => setForm((f) => f && { ...f, csat: { ...f.csat, ...patch } });
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -151,6 +152,31 @@ export function AutomationSettings() {
               onInput={(v) => setHours({ holidays: v.split(/[\s,;]+/).filter(Boolean) })}
             />
             <TextArea label={t('automation.outOfHours')} value={form.hours.message} onInput={(message) => setHours({ message })} testId="hours-message" />
+          </section>
+          <section class="card form" aria-labelledby="csat-title">
+            <h3 id="csat-title">{t('automation.csat')}</h3>
+            <label class="check">
+              <input type="checkbox" checked={form.csat.enabled} onChange={(e) => setCsat({ enabled: e.currentTarget.checked })} data-testid="csat-enabled" />
+              {t('automation.csatEnabled')}
+            </label>
+            <TextArea label={t('automation.csatQuestion')} value={form.csat.question} onInput={(question) => setCsat({ question })} testId="csat-question" />
+            <fieldset class="fieldset">
+              <legend>{t('automation.csatLabels')}</legend>
+              <div class="field-row">
+                {form.csat.labels.map((label, i) => (
+                  <label key={i} class="field">
+                    <span>{i + 1}</span>
+                    <input maxLength={20} value={label} onInput={(e) => setCsat({ labels: form.csat.labels.map((l, j) => (j === i ? e.currentTarget.value : l)) })} />
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <TextArea label={t('automation.csatComment')} value={form.csat.commentPrompt} onInput={(commentPrompt) => setCsat({ commentPrompt })} />
+            <TextArea label={t('automation.csatThanks')} value={form.csat.thanks} onInput={(thanks) => setCsat({ thanks })} />
+            <label class="field">
+              <span>{t('automation.csatExpires')}</span>
+              <input type="number" min={1} max={168} value={form.csat.expiresHours} onInput={(e) => setCsat({ expiresHours: Number(e.currentTarget.value) || 1 })} />
+            </label>
           </section>
           <Notice error={error} ok={ok} />
           <div>
