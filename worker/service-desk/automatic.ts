@@ -5,6 +5,9 @@ import { recordAudit } from '../audit/record';
 import { messageColumns, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 
+/** A WhatsApp group (Evolution): many people talk there; no menu, hours notice or survey is sent into it. */
+export const isGroupChat = (waId: string | null) => waId?.endsWith('@g.us') ?? false;
+
 export async function automatic(tx: Tx, orgId: string, c: Conversation, channel: Channel, body: string, interactive: Record<string, unknown> | null, reason: string): Promise<Message> {
   const [m] = await tx
     .insert(messages)

@@ -4,11 +4,11 @@
 // person). Never a word once an agent has the conversation. Each reply is an ordinary outbound message (queued,
 // statuses, the channel's rate limit), the organisation's, marked `automatic`, and audited.
 import { and, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
-import { channels, conversations, departments, messages, type Channel, type Conversation, type Message } from '../db/schema';
+import { channels, contacts, conversations, departments, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { recordActivity } from '../domain/activity';
 import type { BotConfig } from '../schemas/service-desk';
-import { automatic } from './automatic';
+import { automatic, isGroupChat } from './automatic';
 import { isOpen } from './business-hours';
 import { answerSurvey } from './csat';
 import { interactiveMenu, matchReply, numberedText, optionsAt, type BotState } from './menu';
@@ -33,13 +33,15 @@ export async function runAutomation(tx: Tx, orgId: string, turns: Map<string, Me
   if (turns.size === 0) return result;
   // Locked in id order (like the ingest's own updates): the bot's state moves one reply at a time.
   const rows = await tx
-    .select({ conversation: conversations, channel: channels })
+    .select({ conversation: conversations, channel: channels, waId: contacts.waId })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(eq(conversations.organizationId, orgId), inArray(conversations.id, [...turns.keys()])))
     .orderBy(conversations.id)
     .for('update', { of: conversations });
-  for (const { conversation, channel } of rows) {
+  for (const { conversation, channel, waId } of rows) {
+    if (isGroupChat(waId)) continue;
     const before = result.created.length;
     // A resolved conversation gets new messages only as answers to its satisfaction survey (queues/ingest/store.ts).
     if (conversation.status === 'resolved') await answerSurvey(tx, orgId, conversation, channel, turns.get(conversation.id)!, result.created);

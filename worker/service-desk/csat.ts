@@ -4,11 +4,11 @@
 // clutter the inbox with conversations nobody needs to answer. The ingest (queues/ingest/store.ts) reads and records
 // them with the messages, in one transaction; the replies to them follow after commit (answerSurvey).
 import { and, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { channels, conversations, csatResponses, messages, type Channel, type Conversation, type Message } from '../db/schema';
+import { channels, contacts, conversations, csatResponses, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { windowOpen } from '../domain/conversations';
 import { DEFAULT_CSAT, type CsatConfig } from '../schemas/service-desk';
-import { automatic } from './automatic';
+import { automatic, isGroupChat } from './automatic';
 import { parseRating, surveyList, surveyText } from './csat-words';
 
 const config = (channel: Pick<Channel, 'csat'>): CsatConfig | null => (channel.csat?.enabled ? { ...DEFAULT_CSAT, ...channel.csat } : null);
@@ -22,6 +22,8 @@ export async function askSurvey(tx: Tx, orgId: string, c: Conversation, now = ne
   const [channel] = await tx.select().from(channels).where(and(eq(channels.organizationId, orgId), eq(channels.id, c.channelId)));
   const cfg = channel && config(channel);
   if (!channel || !cfg || c.deletedAt) return null;
+  const [contact] = await tx.select({ waId: contacts.waId }).from(contacts).where(and(eq(contacts.organizationId, orgId), eq(contacts.id, c.contactId)));
+  if (!contact || isGroupChat(contact.waId)) return null;
   const meta = channel.provider === 'meta_cloud';
   if (meta && !windowOpen(c.lastInboundAt, now.getTime())) return null;
   const [wrote] = await tx

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
+import * as evo from '../../queues/evolution/fixtures';
 import { drainQueues } from '../../test/drain';
+import { connectEvolution, evolutionNumber, evolutionSent, postEvolution } from '../../test/evolution';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
 import { connectChannel, conversationOf, customerNumber, eventually, fake, messagesOf, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 import { DEFAULT_BOT, DEFAULT_HOURS } from '../schemas/service-desk';
@@ -160,6 +162,32 @@ describe('menu bot', () => {
     expect((await api('GET', `/api/v1/channels/${ch.id}/automation`, { token: agent.accessToken })).status).toBe(403);
     expect((await api('GET', `/api/v1/channels/${ch.id}/automation`, { token: other.accessToken })).status).toBe(404);
     expect((await api('POST', '/api/v1/departments', { token: admin.accessToken, body: { name: 'vendas' } })).status).toBe(409);
+  });
+});
+
+describe('groups', () => {
+  it('a WhatsApp group (Evolution) gets no menu and no out-of-hours message; a person on the same number gets the menu as text', async () => {
+    const admin = await signupOrg('Loja com Grupos');
+    const ch = await connectEvolution(admin);
+    const dep = (await api('POST', '/api/v1/departments', { token: admin.accessToken, body: { name: 'Vendas' } })).body.department.id;
+    const closed = { ...DEFAULT_HOURS, enabled: true, week: [[], [], [], [], [], [], []] };
+    const put = await api('PUT', `/api/v1/channels/${ch.id}/automation`, {
+      token: admin.accessToken,
+      body: { bot: { ...DEFAULT_BOT, enabled: true, options: [{ label: 'Vendas', departmentId: dep }] }, hours: closed },
+    });
+    expect(put.status).toBe(200);
+    const group = `1203630${evolutionNumber()}@g.us`;
+    await postEvolution(ch, evo.text('Bom dia, grupo', { group, from: evolutionNumber(), pushName: 'Carlos' }));
+    const person = evolutionNumber();
+    await postEvolution(ch, evo.text('Oi, quero comprar', { from: person, pushName: 'Ana' }));
+    // The person gets the out-of-hours notice and the menu (numbered text: no buttons through Evolution)…
+    await eventually(async () => (await evolutionSent(ch, person)).length === 2);
+    expect((await evolutionSent(ch, person)).map((s) => s.body.text).join('\n')).toContain('*1* - Vendas');
+    // …the group nothing, once everything queued has been handled.
+    await drainQueues();
+    const groupConv = await eventually(async () => ((await api('GET', '/api/v1/conversations?limit=100', { token: admin.accessToken })).body.data as any[]).find((c) => c.contact.waId === group));
+    expect(groupConv).toMatchObject({ botActive: false, outOfHoursAt: null });
+    expect((await messagesOf(admin, groupConv.id)).filter((m) => m.direction === 'outbound')).toHaveLength(0);
   });
 });
 
