@@ -73,6 +73,10 @@ describe.skipIf(!browserAvailable('web/e2e/service-desk.test.ts'))('service desk
     // Two short options: WhatsApp reply buttons, in the preview too.
     const preview = page.getByTestId('bot-preview');
     await expect.poll(() => preview.locator('.bubble-buttons span').allTextContents()).toEqual(['Vendas', 'Suporte']);
+    // Business hours with a lunch break on Mondays (kept off: this walk must not depend on the clock).
+    await page.getByLabel('Segunda 1: fecha às').fill('12:00');
+    await page.getByRole('button', { name: 'Adicionar um horário na Segunda' }).click();
+    await page.getByLabel('Segunda 2: abre às').fill('13:30');
     // And the satisfaction survey on resolve.
     await page.getByTestId('csat-enabled').check();
     await page.getByTestId('automation-save').click();
@@ -83,6 +87,8 @@ describe.skipIf(!browserAvailable('web/e2e/service-desk.test.ts'))('service desk
     await expect.poll(() => page.getByLabel('Opção 2: texto').inputValue()).toBe('Suporte');
     expect(await page.getByTestId('bot-enabled').isChecked()).toBe(true);
     expect(await page.getByTestId('csat-enabled').isChecked()).toBe(true);
+    expect(await page.getByLabel('Segunda 1: fecha às').inputValue()).toBe('12:00');
+    expect(await page.getByLabel('Segunda 2: abre às').inputValue()).toBe('13:30');
   });
 
   it('a customer taps "Suporte" in the menu and lands in its queue, where an agent of the department takes it', async () => {

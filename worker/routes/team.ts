@@ -3,7 +3,7 @@
 // one's own online / away.
 import type { Hono } from 'hono';
 import { orgInbox } from '../../queues/notify';
-import { authorize } from '../auth/policy';
+import { authorize, can } from '../auth/policy';
 import { withOrg } from '../db/tx';
 import { listTeam, setPresence } from '../domain/members';
 import type { AppEnv } from '../env';
@@ -26,11 +26,13 @@ export function registerTeam(app: Hono<AppEnv>) {
         }),
     ]);
     // Online or away as chosen while a tab is open; offline once the last one closed. Satisfaction over the last 90
-    // days of survey answers; average null without any.
+    // days of survey answers (average null without any) — a colleague's rating is for managers and admins; an agent
+    // sees their own only (null for the others).
+    const seesRatings = can(actor, 'members.read');
     const data = team.map((m) => ({
       ...m,
       presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : 'offline',
-      csat: ratings.get(m.id) ?? { average: null, count: 0 },
+      csat: seesRatings || m.id === actor.userId ? (ratings.get(m.id) ?? { average: null, count: 0 }) : null,
     }));
     return c.json({ data });
   });

@@ -255,7 +255,7 @@ export interface TeamMember {
   /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
   presence?: 'online' | 'away' | 'offline';
   /** Satisfaction survey ratings of conversations they resolved, answered in the last 90 days. */
-  csat?: { average: number | null; count: number };
+  csat?: { average: number | null; count: number } | null;
 }
 
 /** GET /api/v1/search: the worker's own hit types, as JSON. */

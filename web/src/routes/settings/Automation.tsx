@@ -123,22 +123,37 @@ export function AutomationSettings() {
               <tbody>
                 {form.hours.week.map((day, i) => {
                   const open = day.length > 0;
-                  const first = day[0] ?? { start: '08:00', end: '18:00' };
+                  const shown = open ? day : [{ start: '08:00', end: '18:00' }];
                   const setDay = (next: { start: string; end: string }[]) => setHours({ week: form.hours.week.map((d, j) => (j === i ? next : d)) });
+                  const setPart = (k: number, patch: Partial<{ start: string; end: string }>) => setDay(shown.map((p, m) => (m === k ? { ...p, ...patch } : p)));
+                  const name = t(WEEKDAYS[i]!);
                   return (
                     <tr key={i} data-testid={`hours-day-${i}`}>
-                      <th scope="row">{t(WEEKDAYS[i]!)}</th>
+                      <th scope="row">{name}</th>
                       <td>
                         <label class="check">
-                          <input type="checkbox" checked={open} onChange={(e) => setDay(e.currentTarget.checked ? [first] : [])} />
+                          <input type="checkbox" checked={open} onChange={(e) => setDay(e.currentTarget.checked ? shown : [])} />
                           {t('automation.open')}
                         </label>
                       </td>
                       <td>
-                        <input type="time" aria-label={`${t(WEEKDAYS[i]!)}: ${t('automation.from')}`} value={first.start} disabled={!open} onInput={(e) => setDay([{ ...first, start: e.currentTarget.value }, ...day.slice(1)])} />
-                      </td>
-                      <td>
-                        <input type="time" aria-label={`${t(WEEKDAYS[i]!)}: ${t('automation.to')}`} value={first.end} disabled={!open} onInput={(e) => setDay([{ ...first, end: e.currentTarget.value }, ...day.slice(1)])} />
+                        {shown.map((part, k) => (
+                          <div key={k} class="hours-interval">
+                            <input type="time" aria-label={`${name} ${k + 1}: ${t('automation.from')}`} value={part.start} disabled={!open} onInput={(e) => setPart(k, { start: e.currentTarget.value })} />
+                            <span aria-hidden="true">–</span>
+                            <input type="time" aria-label={`${name} ${k + 1}: ${t('automation.to')}`} value={part.end} disabled={!open} onInput={(e) => setPart(k, { end: e.currentTarget.value })} />
+                            {open && shown.length > 1 && (
+                              <button type="button" class="btn btn-small" onClick={() => setDay(shown.filter((_, m) => m !== k))} aria-label={t('automation.removeInterval', { day: name, n: k + 1 })}>
+                                ×
+                              </button>
+                            )}
+                          </div>
+                        ))}
+                        {open && shown.length < 4 && (
+                          <button type="button" class="btn btn-small" onClick={() => setDay([...shown, { start: '13:00', end: '18:00' }])} aria-label={t('automation.addInterval', { day: name })}>
+                            {t('automation.addIntervalShort')}
+                          </button>
+                        )}
                       </td>
                     </tr>
                   );
