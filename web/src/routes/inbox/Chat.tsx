@@ -12,7 +12,7 @@ import { contactName, dateTime, dayKey, dayLabel, formatPhone, initials } from '
 import { messageAt, type ChatMessage, type ChatStore } from '../../state/chat';
 import { ScheduledList } from './ScheduleMessage';
 import { now } from '../../state/clock';
-import { departments } from '../../state/catalog';
+import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { memberName, memberNameOrLoad, members } from '../../state/members';
 import { isStaff, userId } from '../../state/session';
 import { useDismiss } from '../../lib/dismiss';
@@ -131,25 +131,14 @@ function ChatHeader({ store }: { store: ChatStore }) {
         </p>
       </div>
       <div class="chat-actions" role="group" aria-label={t('chat.actions')}>
-        {(departments.value?.length ?? 0) > 0 && (
-          <label class="field-inline">
-            <span class="sr-only">{t('departments.transfer')}</span>
-            <select
-              value={c.departmentId ?? ''}
-              disabled={busy}
-              onChange={(e) => void act({ departmentId: e.currentTarget.value || null })}
-              data-testid="chat-department"
-              title={t('departments.transfer')}
-            >
-              <option value="">{t('departments.general')}</option>
-              {departments.value!.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <DepartmentSelect
+          label={t('departments.transfer')}
+          value={c.departmentId ?? ''}
+          leading={[{ value: '', label: t('departments.general') }]}
+          onChange={(departmentId) => void act({ departmentId })}
+          disabled={busy}
+          testId="chat-department"
+        />
         {isStaff.value ? (
           <label class="field-inline">
             <span class="sr-only">{t('chat.assign')}</span>

@@ -3,7 +3,8 @@ import type { ConversationRow } from '../../api/types';
 import { LabelChip } from '../../components/Labels';
 import { errorText, t } from '../../i18n';
 import { contactName, formatPhone, initials, shortRelative } from '../../lib/format';
-import { departmentOf, departments, loadDepartments, loadLabels, orgLabels } from '../../state/catalog';
+import { departmentOf, loadDepartments, loadLabels, orgLabels } from '../../state/catalog';
+import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { now } from '../../state/clock';
 import {
   assigneeFilter, departmentFilter, labelFilter, listError, listStatus, loadingMore, loadList, loadMore, nextCursor, openId, rows, setFilters,
@@ -132,25 +133,16 @@ export function ConversationList() {
               {labelFilter.value && !orgLabels.value?.some((l) => l.id === labelFilter.value) && <option value={labelFilter.value}>…</option>}
             </select>
           </label>
-          {(departments.value?.length ?? 0) > 0 && (
-            <label class="field-inline">
-              <span class="sr-only">{t('departments.filter')}</span>
-              <select
-                value={departmentFilter.value ?? ''}
-                onChange={(e) => setFilters({ department: e.currentTarget.value || null })}
-                data-testid="department-filter"
-                title={t('departments.filter')}
-              >
-                <option value="">{t('departments.all')}</option>
-                <option value="none">{t('departments.general')}</option>
-                {departments.value!.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <DepartmentSelect
+            label={t('departments.filter')}
+            value={departmentFilter.value ?? ''}
+            leading={[
+              { value: '', label: t('departments.all') },
+              { value: 'none', label: t('departments.general') },
+            ]}
+            onChange={(department) => setFilters({ department })}
+            testId="department-filter"
+          />
           <label class="field-inline">
             <span class="sr-only">{t('inbox.sort.label')}</span>
             <select

@@ -6,7 +6,7 @@ import type { Department } from '../../api/types';
 import { t } from '../../i18n';
 import { departments, loadDepartments } from '../../state/catalog';
 import { loadMembers, members } from '../../state/members';
-import { LABEL_COLORS } from './Labels';
+import { ColorSwatches, LABEL_COLORS } from './Labels';
 import { describedBy, Field, fieldErrors, focusFirst, Heading, Notice, SaveCancel, useEditableList, type FieldErrors } from './common';
 
 const FIELDS = ['name', 'color', 'greeting', 'memberIds'] as const;
@@ -91,7 +91,6 @@ function DepartmentForm({ initial, onDone, onCancel }: { initial?: Department; o
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => focusFirst(first.current), []);
   const idp = initial ? `dept-${initial.id}` : 'dept-new';
-  const colors = LABEL_COLORS.some((c) => c.hex === color.toLowerCase()) ? LABEL_COLORS : [...LABEL_COLORS, { hex: color, name: 'labels.color.custom' as const }];
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -125,18 +124,7 @@ function DepartmentForm({ initial, onDone, onCancel }: { initial?: Department; o
           data-testid="department-name"
         />
       </Field>
-      <fieldset class="fieldset color-picker">
-        <legend>{t('labels.colorField')}</legend>
-        <div class="swatches">
-          {colors.map((c) => (
-            <label key={c.hex} class="swatch" title={t(c.name)}>
-              <input type="radio" name={`${idp}-color`} value={c.hex} checked={color.toLowerCase() === c.hex.toLowerCase()} onChange={() => setColor(c.hex)} />
-              <span class="swatch-dot" style={{ background: c.hex }} aria-hidden="true" />
-              <span class="sr-only">{t(c.name)}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ColorSwatches name={`${idp}-color`} value={color} onChange={setColor} />
       <fieldset class="fieldset" aria-describedby={errors.fields.memberIds ? `${idp}-members-error` : undefined}>
         <legend>{t('departments.membersField')}</legend>
         {members.value === null ? (

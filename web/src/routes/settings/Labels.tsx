@@ -90,8 +90,6 @@ function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(mess
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => focusFirst(first.current), []);
   const idp = initial ? `label-${initial.id}` : 'label-new';
-  // A colour set elsewhere (the API takes any hex) stays selectable.
-  const colors = LABEL_COLORS.some((c) => c.hex === color.toLowerCase()) ? LABEL_COLORS : [...LABEL_COLORS, { hex: color, name: 'labels.color.custom' as MessageKey }];
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -125,23 +123,7 @@ function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(mess
           data-testid="label-name"
         />
       </Field>
-      <fieldset class="fieldset color-picker" aria-describedby={errors.fields.color ? `${idp}-color-error` : undefined}>
-        <legend>{t('labels.colorField')}</legend>
-        <div class="swatches">
-          {colors.map((c) => (
-            <label key={c.hex} class="swatch" title={t(c.name)}>
-              <input type="radio" name={`${idp}-color`} value={c.hex} checked={color.toLowerCase() === c.hex.toLowerCase()} onChange={() => setColor(c.hex)} />
-              <span class="swatch-dot" style={{ background: c.hex }} aria-hidden="true" />
-              <span class="sr-only">{t(c.name)}</span>
-            </label>
-          ))}
-        </div>
-        {errors.fields.color && (
-          <p class="field-error" id={`${idp}-color-error`} role="alert">
-            {errors.fields.color}
-          </p>
-        )}
-      </fieldset>
+      <ColorSwatches name={`${idp}-color`} value={color} onChange={setColor} error={errors.fields.color} errorId={`${idp}-color-error`} />
       <Field id={`${idp}-description`} label={`${t('labels.description')} ${t('common.optional')}`} error={errors.fields.description}>
         <input
           id={`${idp}-description`}
@@ -158,5 +140,29 @@ function LabelForm({ initial, onDone, onCancel }: { initial?: Label; onDone(mess
       <Notice error={errors.form} />
       <SaveCancel busy={busy} onCancel={onCancel} testId="label-save" />
     </form>
+  );
+}
+
+/** The preset colours as radio swatches (labels, departments); a colour set elsewhere (any hex) stays selectable. */
+export function ColorSwatches({ name, value, onChange, error, errorId }: { name: string; value: string; onChange(hex: string): void; error?: string; errorId?: string }) {
+  const colors = LABEL_COLORS.some((c) => c.hex === value.toLowerCase()) ? LABEL_COLORS : [...LABEL_COLORS, { hex: value, name: 'labels.color.custom' as MessageKey }];
+  return (
+    <fieldset class="fieldset color-picker" aria-describedby={error ? errorId : undefined}>
+      <legend>{t('labels.colorField')}</legend>
+      <div class="swatches">
+        {colors.map((c) => (
+          <label key={c.hex} class="swatch" title={t(c.name)}>
+            <input type="radio" name={name} value={c.hex} checked={value.toLowerCase() === c.hex.toLowerCase()} onChange={() => onChange(c.hex)} />
+            <span class="swatch-dot" style={{ background: c.hex }} aria-hidden="true" />
+            <span class="sr-only">{t(c.name)}</span>
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p class="field-error" id={errorId} role="alert">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
