@@ -26,7 +26,7 @@
 //   label.deleted          data = { id }: the label and its taggings are gone; clients drop it wherever shown
 // Both: resync           data = { reason }: reload over REST. "history_gone": the missed history is gone (sent on
 //                        reconnect, with the latest seq; reconnect without `after`). "missed_events": a notify this
-//                        room could not take even after retries (queues/notify.ts); stored with its own seq, so
+//                        room could not take even after retries (worker/realtime/notify.ts); stored with its own seq, so
 //                        sockets that reconnect later with an older seq replay it too.
 import { z } from 'zod';
 import type { Role } from '../worker/db/schema';

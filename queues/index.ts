@@ -7,7 +7,7 @@ import { receiveDeadLetters } from './dead-letter';
 import { processWebhooks, type IngestItem } from './ingest';
 import { fetchMediaBatch } from './media';
 import { QUEUE_NAMES, queueMessage, type QueueMessage } from './messages';
-import { redeliverNotifications } from './notify';
+import { redeliverNotifications } from './redeliver-notifications';
 import { sendPasswordResets } from './password-reset';
 import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';

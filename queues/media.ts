@@ -10,7 +10,7 @@ import { GraphError } from '../worker/whatsapp/graph';
 import { providerFor } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
-import { notifyStored } from './notify';
+import { notifyStored } from '../worker/realtime/notify';
 
 export const MEDIA_MAX_ATTEMPTS = 5;
 

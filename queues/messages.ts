@@ -63,7 +63,7 @@ export const outboundRecordMessage = z.object({
   wamid: z.string().min(1),
 });
 
-/** Realtime events a room or inbox did not take after a commit: retried here, then the room's sockets resync (queues/notify.ts). */
+/** Realtime events a room or inbox did not take after a commit: retried here, then the room's sockets resync (queues/redeliver-notifications.ts). */
 export const realtimeNotifyMessage = z.object({
   type: z.literal('realtime.notify'),
   organizationId: z.uuid(),

@@ -16,7 +16,7 @@ import { GraphError } from '../worker/whatsapp/graph';
 import { providerFor } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
-import { notifyStored } from './notify';
+import { notifyStored } from '../worker/realtime/notify';
 import { OUTBOUND_MAX_ATTEMPTS } from './outbound';
 
 export async function sendReactionBatch(items: Typed<'outbound.reaction'>[], env: Env, db: Db, log: Logger): Promise<void> {

@@ -18,7 +18,7 @@ import { GraphError } from '../worker/whatsapp/graph';
 import { providerFor, type OutgoingFile } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
-import { notifyStored } from './notify';
+import { notifyStored } from '../worker/realtime/notify';
 
 export const OUTBOUND_MAX_ATTEMPTS = 5;
 

@@ -7,7 +7,7 @@ import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { runAutomation } from '../worker/service-desk/automation';
-import { notifyStored } from './notify';
+import { notifyStored } from '../worker/realtime/notify';
 import { assignQueues } from '../worker/jobs/auto-assign';
 
 export async function answerAutomatically(env: Env, db: Db, orgId: string, turns: Map<string, Message[]>, log: Logger): Promise<void> {

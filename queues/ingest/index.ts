@@ -10,7 +10,7 @@ import { errorFields, type Logger } from '../../worker/lib/log';
 import { parseEvolutionWebhook, type ChannelStateEvent, type EvolutionEvent, type RevokedEvent } from '../evolution/normalise';
 import { parseWebhook, type MessageEvent, type MetaEvent } from '../meta/normalise';
 import { QUEUE_NAMES, type EvolutionWebhookMessage, type MetaWebhookMessage } from '../messages';
-import { notifyStored, publishToInbox } from '../notify';
+import { notifyStored, publishToInbox } from '../../worker/realtime/notify';
 import { withOrg } from '../../worker/db/tx';
 import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';

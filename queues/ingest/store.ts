@@ -11,7 +11,7 @@ import { previewText } from '../../worker/domain/preview';
 import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
-import { loadNotification, type Notification } from '../notify';
+import { loadNotification, type Notification } from '../../worker/realtime/notify';
 import { applyStatuses, keepPending } from './statuses';
 
 export interface OrgEvents {

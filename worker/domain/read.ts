@@ -3,7 +3,7 @@
 // message is marked read upstream (blue ticks on the customer's phone) — a manager glancing at a chat does not tell
 // the customer "seen". Used by REST and by the conversation room's "read" command.
 import { and, desc, eq } from 'drizzle-orm';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored } from '../realtime/notify';
 import type { Db } from '../db/client';
 import { channels, contacts, conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';

@@ -1,7 +1,7 @@
 // Every minute, and right after the menu bot routes a customer: auto-assigning departments hand out their queues
 // (worker/service-desk/auto-assign.ts). Who is online comes from the organisation's inbox Durable Object (open tabs).
 import { closeReassignedSockets } from '../realtime/close-reassigned';
-import { notifyStored, orgInbox, publishNotifications } from '../../queues/notify';
+import { notifyStored, orgInbox, publishNotifications } from '../realtime/notify';
 import type { Db } from '../db/client';
 import { asSystem, withOrg } from '../db/tx';
 import type { Env } from '../env';

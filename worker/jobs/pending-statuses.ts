@@ -6,7 +6,7 @@ import { asSystem, withOrg } from '../db/tx';
 import type { Env } from '../env';
 import type { Logger } from '../lib/log';
 import { orgsWithPendingStatuses, settlePending } from '../../queues/ingest/statuses';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored } from '../realtime/notify';
 
 export const PENDING_STATUS_TTL_MS = 7 * 24 * 60 * 60_000;
 

@@ -7,7 +7,7 @@ import { asSystem, withOrg } from '../db/tx';
 import { awaitsQueue, claimDue, sendScheduled } from '../domain/scheduled-messages';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
-import { notifyStored, publishToConversation } from '../../queues/notify';
+import { notifyStored, publishToConversation } from '../realtime/notify';
 
 /** Bounded work per run; the rest waits a minute. */
 const CLAIM_LIMIT = 100;

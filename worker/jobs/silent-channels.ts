@@ -5,7 +5,7 @@ import { asSystem } from '../db/tx';
 import type { Env } from '../env';
 import type { Logger } from '../lib/log';
 import { channelDto, newlySilentChannels } from '../domain/channels';
-import { publishToInbox } from '../../queues/notify';
+import { publishToInbox } from '../realtime/notify';
 
 export async function flagSilentChannels(env: Env, db: Db, log: Logger, now = new Date()): Promise<{ flagged: number }> {
   const rows = await asSystem(db, (tx) => newlySilentChannels(tx, now));

@@ -5,7 +5,7 @@ import { asSystem, withOrg } from '../db/tx';
 import type { Env } from '../env';
 import type { Logger } from '../lib/log';
 import { orgsWithDueSnoozes, wakeSnoozed } from '../domain/snooze';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored } from '../realtime/notify';
 
 export async function wakeSnoozedConversations(env: Env, db: Db, log: Logger, now = new Date()): Promise<{ woken: number }> {
   const orgs = await asSystem(db, (tx) => orgsWithDueSnoozes(tx, now));

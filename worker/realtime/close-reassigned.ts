@@ -1,7 +1,7 @@
 // A conversation given to someone else: agents who may no longer read it lose their open chat socket (4003
 // "reassigned"), so the room stops streaming its messages to them. Their inbox socket hides the row by itself
 // (OrgInbox.visibleTo); managers and admins keep both.
-import { conversationRoom } from '../../queues/notify';
+import { conversationRoom } from './notify';
 import type { ConversationTarget } from '../auth/policy';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';

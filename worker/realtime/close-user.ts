@@ -1,6 +1,6 @@
 // A member whose role changed or who was removed must re-authorise every open socket: the inbox one and each
 // conversation room they joined (the org inbox remembers which).
-import { conversationRoom, orgInbox } from '../../queues/notify';
+import { conversationRoom, orgInbox } from './notify';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 

@@ -15,7 +15,7 @@ import { channelSecret, seal } from '../lib/secret-box';
 import { validate } from '../middleware/validate';
 import { channelColumns, channelDto, listChannels } from '../domain/channels';
 import { connectEvolutionChannel, createEvolutionChannel, removeEvolutionInstance } from '../domain/evolution-channels';
-import { publishToInbox } from '../../queues/notify';
+import { publishToInbox } from '../realtime/notify';
 import { createChannelBody, updateChannelBody } from '../schemas/channels';
 
 const idParam = z.object({ id: z.uuid() });

@@ -3,7 +3,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored, publishToInbox } from '../../queues/notify';
+import { notifyStored, publishToInbox } from '../realtime/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { createDb } from '../db/client';

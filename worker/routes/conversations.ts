@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored, publishNotifications } from '../../queues/notify';
+import { notifyStored, publishNotifications } from '../realtime/notify';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { channels, contacts, conversations, messages } from '../db/schema';

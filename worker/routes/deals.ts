@@ -1,7 +1,7 @@
 // /api/v1/pipelines (ordered stages; admins and managers) and /api/v1/deals (everyone): the sales board.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { publishToInbox } from '../../queues/notify';
+import { publishToInbox } from '../realtime/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';

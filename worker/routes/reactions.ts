@@ -3,7 +3,7 @@
 // queue as a Graph "reaction" message.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { notifyStored } from '../../queues/notify';
+import { notifyStored } from '../realtime/notify';
 import { notFoundAudited } from '../db/cross-tenant';
 import { messages } from '../db/schema';
 import { withOrg } from '../db/tx';

@@ -3,7 +3,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { upgradeRequest } from '../../durable-objects/fanout';
-import { conversationRoom, orgInbox } from '../../queues/notify';
+import { conversationRoom, orgInbox } from '../realtime/notify';
 import type { Actor } from '../auth/actor';
 import { can } from '../auth/policy';
 import { loadActorState } from '../db/queries/users';

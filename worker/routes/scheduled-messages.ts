@@ -3,7 +3,7 @@
 // Every change tells the conversation's room (`scheduled.updated`), so open chats show it.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { publishToConversation } from '../../queues/notify';
+import { publishToConversation } from '../realtime/notify';
 import { notFoundAudited } from '../db/cross-tenant';
 import { scheduledMessages } from '../db/schema';
 import { withOrg } from '../db/tx';

@@ -2,7 +2,7 @@
 // no e-mails). The full member list with e-mails and logins stays at /api/v1/members for staff. PUT /api/v1/presence:
 // one's own online / away.
 import type { Hono } from 'hono';
-import { orgInbox } from '../../queues/notify';
+import { orgInbox } from '../realtime/notify';
 import { authorize, can } from '../auth/policy';
 import { withOrg } from '../db/tx';
 import { listTeam, setPresence } from '../domain/members';

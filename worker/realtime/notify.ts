@@ -3,20 +3,18 @@
 // events are retried through the outbound queue (`realtime.notify`), and when a room still does not take them its
 // sockets are told to `resync` (a stored event with its own seq, so clients that reconnect later reload too).
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../worker/db/client';
-import { messageReactions, type Message } from '../worker/db/schema';
-import { withOrg, type Tx } from '../worker/db/tx';
-import { conversationSummaries } from '../worker/domain/conversations';
-import { messageDto } from '../worker/domain/dto';
-import type { Env } from '../worker/env';
-import { errorFields, type Logger } from '../worker/lib/log';
-import type { Typed } from '.';
-import { retryBase, retryDelay } from './retry';
+import type { Db } from '../db/client';
+import { messageReactions, type Message } from '../db/schema';
+import { withOrg, type Tx } from '../db/tx';
+import { conversationSummaries } from '../domain/conversations';
+import { messageDto } from '../domain/dto';
+import type { Env } from '../env';
+import { errorFields, type Logger } from '../lib/log';
 
 /** Deliveries of a `realtime.notify` before the room's sockets are told to resync instead. */
 export const NOTIFY_MAX_ATTEMPTS = 4;
 
-type RoomEvent = { type: string; data: unknown };
+export type RoomEvent = { type: string; data: unknown };
 
 export interface StoredChanges {
   created: Message[];
@@ -54,7 +52,7 @@ export function orgInbox(env: Env, orgId: string) {
   return env.ORG_INBOX.get(env.ORG_INBOX.idFromName(orgId));
 }
 
-const roomOf = (env: Env, orgId: string, conversationId: string | null) =>
+export const roomOf = (env: Env, orgId: string, conversationId: string | null) =>
   conversationId ? conversationRoom(env, orgId, conversationId) : orgInbox(env, orgId);
 
 /** Publishes to one room; what it does not take is queued for another try (never thrown). */
@@ -74,29 +72,11 @@ async function deliver(env: Env, orgId: string, conversationId: string | null, e
 }
 
 /** Tells a room's sockets they missed something (they reload over REST); the last resort, so only logged. */
-async function resyncRoom(env: Env, orgId: string, conversationId: string | null, log: Logger): Promise<void> {
+export async function resyncRoom(env: Env, orgId: string, conversationId: string | null, log: Logger): Promise<void> {
   try {
     await roomOf(env, orgId, conversationId).resync('missed_events');
   } catch (err) {
     log.error('realtime resync failed', { ...errorFields(err), orgId, conversationId });
-  }
-}
-
-/** `realtime.notify`: events a room did not take; after NOTIFY_MAX_ATTEMPTS its sockets resync instead. */
-export async function redeliverNotifications(items: Typed<'realtime.notify'>[], env: Env, log: Logger): Promise<void> {
-  for (const { message, body } of items) {
-    try {
-      await roomOf(env, body.organizationId, body.conversationId).publishMany(body.events as RoomEvent[]);
-      message.ack();
-    } catch (err) {
-      if (message.attempts < NOTIFY_MAX_ATTEMPTS) {
-        log.warn('realtime notify failed again; will retry', { ...errorFields(err), attempts: message.attempts });
-        message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });
-        continue;
-      }
-      await resyncRoom(env, body.organizationId, body.conversationId, log);
-      message.ack();
-    }
   }
 }
 

@@ -4,16 +4,16 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import * as fx from './meta/fixtures';
-import { signupOrg, testDb } from '../test/harness';
-import { drainQueues } from '../test/drain';
-import { connect } from '../test/realtime';
-import { connectChannel, conversationOf, customerNumber, eventually, nowSeconds, postWebhook } from '../test/whatsapp';
-import worker from '../worker/index';
-import type { Env } from '../worker/env';
-import { messages } from '../worker/db/schema';
-import { createLogger } from '../worker/lib/log';
-import { QUEUE_NAMES } from './messages';
+import * as fx from '../../queues/meta/fixtures';
+import { signupOrg, testDb } from '../../test/harness';
+import { drainQueues } from '../../test/drain';
+import { connect } from '../../test/realtime';
+import { connectChannel, conversationOf, customerNumber, eventually, nowSeconds, postWebhook } from '../../test/whatsapp';
+import worker from '../index';
+import type { Env } from '../env';
+import { messages } from '../db/schema';
+import { createLogger } from '../lib/log';
+import { QUEUE_NAMES } from '../../queues/messages';
 import { NOTIFY_MAX_ATTEMPTS, notifyStored } from './notify';
 
 const { db } = testDb();
