@@ -1,10 +1,11 @@
 // Delivery statuses: applied to our outbound messages, forward only (sent → delivered → read; failed and deleted as
 // Meta rules). A status for a wamid we have not recorded yet (it overtook its send) waits in pending_statuses and is
 // applied when the outbound consumer records that wamid — in the same transaction, so none is lost in between.
-import { and, eq, inArray, lt } from 'drizzle-orm';
-import { messageColumns, messageReactions, messages, pendingStatuses, type Message } from '../../worker/db/schema';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { messages, pendingStatuses, type Message } from '../../worker/db/schema';
 import type { Tx } from '../../worker/db/tx';
-import { shouldApplyStatus, type StatusEvent } from '../meta/normalise';
+import { shouldApplyStatus, type StatusEvent, type TrackedStatus } from '../meta/normalise';
+import { messageColumnList, messageFromRow, nullMessageColumns } from './rows';
 
 export interface StatusResult {
   updated: Message[];
@@ -19,85 +20,114 @@ const STATUS_TIME: Record<string, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedA
   failed: 'failedAt',
 };
 
-export async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StatusResult): Promise<void> {
-  const ids = [...new Set(statuses.map((s) => s.providerMessageId))];
-  const rows = await tx
-    .select(messageColumns)
-    .from(messages)
-    .where(and(eq(messages.organizationId, orgId), inArray(messages.providerMessageId, ids)))
-    .for('update');
-  const byProviderId = new Map(rows.map((r) => [r.providerMessageId!, r]));
-  const reactionIds = await ourReactions(tx, orgId, ids.filter((id) => !byProviderId.has(id)));
-  const changed = new Map<string, Partial<Message>>();
-  const withdrawn = new Set<string>();
-  // Oldest first, so a batch holding sent, delivered and read ends on read whatever order Meta used.
+/** What a batch's statuses do to one message, for the status it has now (the states a status can still move). */
+type Patch = Partial<Pick<Message, 'status' | 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt' | 'deletedAt' | 'errorCode' | 'errorTitle' | 'errorDetail'>> & {
+  /** "read" applied with no delivery time in the batch: the delivery time, unless the message has one already. */
+  readDelivered?: Date;
+  /** A failure with its error: the error columns are written (even where Meta left a field out). */
+  hasError?: true;
+};
+const FROM: TrackedStatus[] = ['queued', 'sent', 'failed', 'delivered', 'read'];
+
+/**
+ * Each wamid's statuses folded, oldest first, from every status its message may have when the UPDATE reaches it — so
+ * the one statement picks the outcome from the row it locked, and a concurrent change (the send recorded meanwhile)
+ * is never overwritten with an outcome computed from an older status.
+ */
+function outcomes(statuses: StatusEvent[]): Map<string, Record<string, Patch>> {
+  const byWamid = new Map<string, StatusEvent[]>();
   for (const s of [...statuses].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
-    const row = byProviderId.get(s.providerMessageId);
-    if (!row) {
-      // Our reactions get a status too (only "sent", or "failed"): a failed one never reached the customer.
-      const reaction = reactionIds.get(s.providerMessageId);
-      if (!reaction) result.pending.push(s);
-      else if (s.status === 'failed') withdrawn.add(reaction.id);
-      continue;
-    }
-    const patch = changed.get(row.id) ?? {};
-    const current = (patch.deletedAt ? 'deleted' : (patch.status ?? row.status)) as Parameters<typeof shouldApplyStatus>[0];
-    if (row.direction !== 'outbound' || !shouldApplyStatus(current, s.status)) continue;
-    if (s.status === 'deleted') {
-      patch.deletedAt = s.timestamp;
-    } else {
-      patch.status = s.status;
-      patch[STATUS_TIME[s.status]!] = s.timestamp;
-      if (s.status === 'read' && !row.deliveredAt && !patch.deliveredAt) patch.deliveredAt = s.timestamp;
-      if (s.status === 'failed' && s.error) {
-        patch.errorCode = s.error.code;
-        patch.errorTitle = s.error.title;
-        patch.errorDetail = s.error.details ?? s.error.message ?? null;
+    byWamid.set(s.providerMessageId, [...(byWamid.get(s.providerMessageId) ?? []), s]);
+  }
+  const result = new Map<string, Record<string, Patch>>();
+  for (const [wamid, list] of byWamid) {
+    const byStart: Record<string, Patch> = {};
+    for (const start of FROM) {
+      const patch: Patch = {};
+      for (const s of list) {
+        const current = patch.deletedAt ? 'deleted' : (patch.status ?? start);
+        if (!shouldApplyStatus(current, s.status)) continue;
+        if (s.status === 'deleted') {
+          patch.deletedAt = s.timestamp;
+          continue;
+        }
+        patch.status = s.status;
+        patch[STATUS_TIME[s.status]!] = s.timestamp;
+        if (s.status === 'read' && !patch.deliveredAt) patch.readDelivered ??= s.timestamp;
+        if (s.status === 'failed' && s.error) {
+          patch.hasError = true;
+          patch.errorCode = s.error.code;
+          patch.errorTitle = s.error.title;
+          patch.errorDetail = s.error.details ?? s.error.message ?? null;
+        }
       }
+      if (Object.keys(patch).length) byStart[start] = patch;
     }
-    changed.set(row.id, patch);
+    result.set(wamid, byStart);
   }
-  for (const [id, patch] of changed) {
-    const [row] = await tx
-      .update(messages)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(and(eq(messages.organizationId, orgId), eq(messages.id, id)))
-      .returning(messageColumns);
-    if (row) result.updated.push(row);
-  }
-  if (withdrawn.size > 0) {
-    const removed = await tx
-      .delete(messageReactions)
-      .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.id, [...withdrawn])))
-      .returning({ messageId: messageReactions.messageId });
-    const touched = removed.length
-      ? await tx
-          .update(messages)
-          .set({ updatedAt: new Date() })
-          .where(and(eq(messages.organizationId, orgId), inArray(messages.id, [...new Set(removed.map((r) => r.messageId))])))
-          .returning(messageColumns)
-      : [];
-    result.updated.push(...touched.filter((m) => !result.updated.some((u) => u.id === m.id)));
-  }
+  return result;
 }
 
-/** The business's own reactions among these wamids (statuses Meta sends for them are not messages of ours). */
-async function ourReactions(tx: Tx, orgId: string, wamids: string[]) {
-  if (wamids.length === 0) return new Map<string, { id: string }>();
-  const rows = await tx
-    .select({ id: messageReactions.id, wamid: messageReactions.providerMessageId })
-    .from(messageReactions)
-    .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.providerMessageId, wamids)));
-  return new Map(rows.map((r) => [r.wamid!, { id: r.id }]));
-}
-
-/** Keeps statuses whose message is not recorded yet; a redelivered webhook adds nothing (one row per wamid+status). */
-export async function keepPending(tx: Tx, orgId: string, statuses: StatusEvent[]): Promise<void> {
+/**
+ * One statement for a batch's statuses: our outbound messages moved forward only, our own reactions that failed
+ * withdrawn, and statuses for wamids we don't have yet kept in pending_statuses (`keep`, as ingest does).
+ */
+export async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StatusResult, keep = true): Promise<void> {
   if (statuses.length === 0) return;
-  await tx
-    .insert(pendingStatuses)
-    .values(statuses.map((s) => ({ organizationId: orgId, providerMessageId: s.providerMessageId, status: s.status, event: s as object })))
-    .onConflictDoNothing();
+  const patches = [...outcomes(statuses)].map(([wamid, byStart]) => ({ wamid, by_start: byStart }));
+  const events = statuses.map((s) => ({ wamid: s.providerMessageId, status: s.status, event: s }));
+  // The patch for the row's own status, read inside the SET so that it follows the version of the row locked.
+  const field = (key: keyof Patch, type: string) => sql.raw(`(p.by_start -> m.status::text ->> '${key}')::${type}`);
+  const rows = await tx.execute<Record<string, unknown>>(sql`
+    with p as (select * from jsonb_to_recordset(${JSON.stringify(patches)}::jsonb) as p(wamid text, by_start jsonb)),
+    s as (select * from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as s(wamid text, status text, event jsonb)),
+    known as (select provider_message_id as wamid from messages where organization_id = ${orgId} and provider_message_id in (select wamid from p)),
+    ours as (
+      select r.id, r.provider_message_id as wamid from message_reactions r
+       where r.organization_id = ${orgId} and r.provider_message_id in (select wamid from p except select wamid from known)
+    ),
+    moved as (
+      update messages m set
+             status = coalesce(${field('status', 'message_status')}, m.status),
+             sent_at = coalesce(${field('sentAt', 'timestamptz')}, m.sent_at),
+             delivered_at = coalesce(${field('deliveredAt', 'timestamptz')}, m.delivered_at, ${field('readDelivered', 'timestamptz')}),
+             read_at = coalesce(${field('readAt', 'timestamptz')}, m.read_at),
+             failed_at = coalesce(${field('failedAt', 'timestamptz')}, m.failed_at),
+             deleted_at = coalesce(${field('deletedAt', 'timestamptz')}, m.deleted_at),
+             error_code = case when p.by_start -> m.status::text ? 'hasError' then ${field('errorCode', 'int')} else m.error_code end,
+             error_title = case when p.by_start -> m.status::text ? 'hasError' then ${field('errorTitle', 'text')} else m.error_title end,
+             error_detail = case when p.by_start -> m.status::text ? 'hasError' then ${field('errorDetail', 'text')} else m.error_detail end,
+             updated_at = now()
+        from p
+       where m.organization_id = ${orgId} and m.provider_message_id = p.wamid and m.direction = 'outbound'
+         and m.deleted_at is null and p.by_start ? m.status::text
+      returning ${messageColumnList('m')}
+    ),
+    withdrawn as (
+      delete from message_reactions r using ours o
+       where r.id = o.id and exists (select 1 from s where s.wamid = o.wamid and s.status = 'failed')
+      returning r.message_id
+    ),
+    retouched as (
+      update messages m set updated_at = now()
+       where m.organization_id = ${orgId} and m.id in (select message_id from withdrawn) and m.id not in (select id from moved)
+      returning ${messageColumnList('m')}
+    ),
+    unmatched as (select * from s where s.wamid not in (select wamid from known union all select wamid from ours)),
+    kept as (
+      insert into pending_statuses (organization_id, provider_message_id, status, event)
+      select ${orgId}, wamid, status, event from unmatched where ${keep}
+      on conflict do nothing
+    )
+    select 'updated' as tag, * from moved
+    union all select 'updated', * from retouched
+    union all select 'pending', ${nullMessageColumns(sql`wamid`)} from unmatched`);
+  const unmatched = new Set<string>();
+  for (const row of rows.rows) {
+    if (row.tag === 'updated') result.updated.push(messageFromRow(row));
+    else unmatched.add(row.provider_message_id as string);
+  }
+  result.pending.push(...statuses.filter((s) => unmatched.has(s.providerMessageId)));
 }
 
 /** Applies (and removes) the statuses that were waiting for these wamids. */
@@ -109,7 +139,7 @@ export async function applyPending(tx: Tx, orgId: string, wamids: string[]): Pro
     .returning({ event: pendingStatuses.event });
   if (rows.length === 0) return [];
   const result: StatusResult = { updated: [], pending: [] };
-  await applyStatuses(tx, orgId, rows.map((r) => revive(r.event as StatusEvent)), result);
+  await applyStatuses(tx, orgId, rows.map((r) => revive(r.event as StatusEvent)), result, false);
   return result.updated;
 }
 

@@ -12,7 +12,7 @@ import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../../worker/realtime/notify';
-import { applyStatuses, keepPending } from './statuses';
+import { applyStatuses } from './statuses';
 
 export interface OrgEvents {
   orgId: string;
@@ -46,9 +46,7 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreRes
     if (batch.messages.length > 0) await storeMessages(tx, batch, result);
     if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
     if (batch.statuses.length > 0) {
-      const statuses = { updated: result.updated, pending: result.pendingStatuses };
-      await applyStatuses(tx, batch.orgId, batch.statuses, statuses);
-      await keepPending(tx, batch.orgId, statuses.pending);
+      await applyStatuses(tx, batch.orgId, batch.statuses, { updated: result.updated, pending: result.pendingStatuses });
     }
     // The fan-out's reads ride on this transaction instead of opening another one after it. Messages created just
     // now cannot have reactions yet (a reaction in this batch targets an older message, which is in `updated`).

@@ -1,0 +1,28 @@
+// Raw rows of the one-statement writes (tx.execute) back into the shape drizzle's builder returns: the driver already
+// parses timestamps, JSON and numbers; only the names differ (snake_case columns → the schema's keys).
+import { sql, type SQL } from 'drizzle-orm';
+import { messageColumns, type Message } from '../../worker/db/schema';
+
+const columns = Object.entries(messageColumns).map(([key, column]) => ({ key, name: column.name }));
+
+/** `id, organization_id, …` — every column the app reads, for a RETURNING or a SELECT of messages (qualified by `alias`). */
+export function messageColumnList(alias?: string): SQL {
+  return sql.join(
+    columns.map((c) => (alias ? sql`${sql.identifier(alias)}.${sql.identifier(c.name)}` : sql.identifier(c.name))),
+    sql`, `,
+  );
+}
+
+/** The same list with only `provider_message_id` kept, for rows that are not messages in a UNION with them. */
+export function nullMessageColumns(wamid: SQL): SQL {
+  return sql.join(
+    columns.map((c) => (c.name === 'provider_message_id' ? wamid : sql`null`)),
+    sql`, `,
+  );
+}
+
+export function messageFromRow(row: Record<string, unknown>): Message {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c.key] = row[c.name] ?? null;
+  return out as Message;
+}
