@@ -7,12 +7,14 @@ import { contacts, conversations, messageColumns, messageReactions, messages, ty
 import { withOrg, type Tx } from '../../worker/db/tx';
 import { contactsByAlias, recordWaAlias } from '../../worker/domain/contact-aliases';
 import { messageTime } from '../../worker/domain/dto';
-import { previewText } from '../../worker/domain/preview';
 import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../../worker/realtime/notify';
 import { applyStatuses } from './statuses';
+import { plainInbound, storeInbound } from './inbound';
+import { isHistory, messagePayload, withinItsSecond } from './message-values';
+import { previewText } from '../../worker/domain/preview';
 
 export interface OrgEvents {
   orgId: string;
@@ -43,7 +45,10 @@ export interface StoreResult {
 export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
   return withOrg(db, batch.orgId, async (tx) => {
     const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
-    if (batch.messages.length > 0) await storeMessages(tx, batch, result);
+    if (batch.messages.length > 0) {
+      if (plainInbound(batch)) await storeInbound(tx, batch, result);
+      else await storeMessages(tx, batch, result);
+    }
     if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
     if (batch.statuses.length > 0) {
       await applyStatuses(tx, batch.orgId, batch.statuses, { updated: result.updated, pending: result.pendingStatuses });
@@ -195,15 +200,8 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
             direction: e.fromMe ? ('outbound' as const) : ('inbound' as const),
             kind: m.kind,
             body: m.body,
-            payload: {
-              ...m.payload,
-              providerType: m.providerType,
-              ...(m.media ? { media: m.media } : {}),
-              ...(m.referral ? { referral: m.referral } : {}),
-              ...(m.errors ? { errors: m.errors } : {}),
-              // The customer's answer to the survey (recorded already): the service desk replies to it after commit.
-              ...(surveyed.get(e)?.kind ? { csat: surveyed.get(e)!.kind } : {}),
-            },
+            // The customer's answer to the survey (recorded already): the service desk replies to it after commit.
+            payload: messagePayload(e, surveyed.get(e)?.kind ? { csat: surveyed.get(e)!.kind } : {}),
             mediaStatus: m.media ? ('pending' as const) : ('none' as const),
             mediaMime: m.media?.mimeType ?? null,
             mediaFilename: m.media?.filename ?? null,
@@ -313,9 +311,17 @@ function touchConversations(orgId: string, created: Message[]) {
         ${waiting.length}::int, ${iso(waiting.length ? Math.min(...waiting) : undefined)}::timestamptz,
         ${iso(lastIn.length ? Math.max(...lastIn) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
     });
+  return sql`v(id, at, preview, n, first_waiting, last_in, answered, n_in) as (values ${sql.join(rows, sql`, `)}), ${touchFromV(orgId)}`;
+}
+
+/**
+ * The CTEs `readers` and `touched` that move conversations forward from a CTE `v(id, at, preview, n, first_waiting,
+ * last_in, answered, n_in)` defined before them: one row per conversation with new messages (n: unread added,
+ * answered: the business wrote after them, n_in: customer messages that wake a snoozed or pending conversation).
+ */
+export function touchFromV(orgId: string) {
   // Members who opened a conversation keep their own count (conversation_reads), moved the same way in this statement.
   return sql`
-    v(id, at, preview, n, first_waiting, last_in, answered, n_in) as (values ${sql.join(rows, sql`, `)}),
     readers as (
       update conversation_reads r set unread_count = case when v.answered then v.n else r.unread_count + v.n end
         from v
@@ -370,17 +376,6 @@ async function routeSurveyAnswers(
   return routed;
 }
 
-/**
- * WhatsApp times messages to the second; ours are timed to the millisecond. Within its second, a message is placed by
- * when it reached us (at most the second's last millisecond), so a customer's reply never sorts before our message it
- * answers when both fall in the same second; it never leaves WhatsApp's second (a late delivery keeps its time).
- */
-function withinItsSecond(ts: Date | null | undefined, arrival: Date): Date | null {
-  if (!ts) return null;
-  return new Date(ts.getTime() + Math.min(Math.max(arrival.getTime() - ts.getTime(), 0), 999));
-}
-
-const isHistory = (e: MessageEvent) => (e.message.payload as { history?: boolean }).history === true;
 
 /**
  * Evolution: a customer known only by their LID (…@lid) whose phone number now appears takes that number, so their
