@@ -66,7 +66,7 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     // Stored end to end, sustained: closed loop bounded by --stored-window unstored messages (profile default).
     'stored-seconds': { type: 'string' },
-    'stored-window': { type: 'string', default: '1000' },
+    'stored-window': { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '32' },
     'max-in-flight': { type: 'string', default: '1000' },
     // How long to wait for the queue to drain after the stages (the goal profile's backlog needs longer).

@@ -71,9 +71,11 @@ const ok = (b: boolean): Outcome => (b ? 'PASS' : 'FAIL');
 export function checks(m: Metrics): Check[] {
   const list: Check[] = [];
   const storedMeasured =
-    m.storedRatio === null
+    m.storedPerSecond === null
       ? 'not measured (--stored-seconds 0)'
-      : `${m.storedRatio} (${m.storedPerSecond}/s of ${m.ceilingPerSecond}/s, ${m.storedSeconds} s); lost ${m.lost}, duplicated ${m.duplicated}${m.undrained ? ', queue NOT drained' : ''}`;
+      : m.storedRatio === null
+        ? `${m.storedPerSecond}/s, no ceiling measured`
+        : `${m.storedRatio} (${m.storedPerSecond}/s of ${m.ceilingPerSecond}/s, ${m.storedSeconds} s); lost ${m.lost}, duplicated ${m.duplicated}${m.undrained ? ', queue NOT drained' : ''}`;
   list.push({
     target: 'Stored end to end / bare-route ceiling, sustained 60 s, 0 lost, 0 duplicated',
     threshold: '≥ 0.5',
