@@ -248,8 +248,10 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     const client: Client = {
       queued: [],
       forward(chunk) {
+        // A chunk the delay line held past the end of the connection has nowhere to go.
+        if (tcp.destroyed) return;
         frontend.push(chunk);
-        if (connected && !tcp.destroyed) tcp.write(chunk);
+        if (connected) tcp.write(chunk);
         else unsent.push(chunk);
         if (terminated) tcp.end();
       },
