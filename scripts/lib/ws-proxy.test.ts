@@ -171,7 +171,7 @@ describe('WebSocket proxy with the Neon driver', () => {
       const base = await medianRoundTrip(proxy.address, db.url);
       const delayed = await medianRoundTrip(slow.address, db.url);
       expect(delayed - base).toBeGreaterThanOrEqual(18);
-      expect(delayed - base).toBeLessThan(35);
+      expect(delayed - base).toBeLessThan(28);
       // The untimed path of the same proxy adds nothing.
       expect(await medianRoundTrip(slow.untimedAddress, db.url)).toBeLessThan(base + 10);
       const { pool } = nodeDb(db.url, slow.address);

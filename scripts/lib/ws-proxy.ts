@@ -39,9 +39,10 @@ export interface WsProxyOptions {
   /** Give clients the server one at a time, transaction by transaction (needed in front of PGlite). */
   serialize?: boolean;
   /**
-   * Round-trip latency added on the timed path, in ms (Neon from a Worker is a few ms away; here it is ~0). Half of
-   * it delays each direction, so every request/response exchange costs `latencyMs` whichever side starts it, and the
-   * WebSocket upgrade costs one round trip too. TCP and TLS handshakes to Neon are not modelled. 0: no timers at all.
+   * Round-trip latency added on the timed path, in ms (Neon from a Worker is a few ms away; here it is ~0). All of it
+   * delays the server → client direction: every request/response exchange then costs `latencyMs` more, with one timer
+   * per exchange (two half delays each paid Node's timer lateness: 5 ms came out as 6.5; this way 5.5, 10 as 10.6).
+   * The WebSocket upgrade costs one round trip too; TCP and TLS handshakes to Neon are not modelled. 0: no timers.
    */
   latencyMs?: number;
 }
@@ -51,8 +52,9 @@ const UNTIMED_PATH = '/v1/untimed';
 
 /**
  * Hands chunks to `deliver` `delayMs` after they were pushed, in order: one timer at a time per line, so the order
- * within a direction never depends on timer ordering. `close` queues an action behind the data already pushed (an
- * end of stream must not overtake the bytes before it). With 0 it is a plain call.
+ * never depends on timer ordering. `close` queues an action behind the data already pushed (an end of stream must not
+ * overtake the bytes before it). With 0 it is a plain call. Node's timers count whole ms and fire up to ~1 ms late:
+ * the timer is set for the whole ms below the due time, and a chunk less than half a ms from due goes out.
  */
 export function delayLine(delayMs: number, deliver: (chunk: Buffer) => void) {
   if (delayMs <= 0) return { push: deliver, close: (fn: () => void) => fn() };
@@ -61,7 +63,7 @@ export function delayLine(delayMs: number, deliver: (chunk: Buffer) => void) {
   const pump = () => {
     timer = null;
     const now = performance.now();
-    while (queue.length > 0 && queue[0]!.due <= now) {
+    while (queue.length > 0 && queue[0]!.due <= now + 0.5) {
       const item = queue.shift()!;
       if (item.chunk) deliver(item.chunk);
       else item.fn!();
@@ -70,7 +72,7 @@ export function delayLine(delayMs: number, deliver: (chunk: Buffer) => void) {
   };
   const schedule = () => {
     if (timer || queue.length === 0) return;
-    timer = setTimeout(pump, Math.max(1, Math.ceil(queue[0]!.due - performance.now())));
+    timer = setTimeout(pump, Math.max(1, Math.floor(queue[0]!.due - performance.now())));
   };
   return {
     push(chunk: Buffer) {
@@ -217,20 +219,18 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     // Answers still owed by the server: one ReadyForQuery per startup, simple query and Sync.
     let outstanding = 0;
     let idle = false;
-    // Turns are counted where the client is (the WebSocket side of the delay lines): client writes, then the
+    // Turns are counted where the client is (the WebSocket side of the delay line): client writes, then the
     // server's answer reaching the client, make one exchange (a Terminate, never answered, is none). Writes made
     // before the first ReadyForQuery belong to the startup.
     const counted: ConnectionTurns | null = timed ? { startupTurns: 0, turns: 0, openedAt: Date.now(), closedAt: null } : null;
     if (counted) turns.push(counted);
     let ready = false;
     let asking: 'startupTurns' | 'turns' | null = null;
-    const delay = timed ? latencyMs / 2 : 0;
-    const toClient = delayLine(delay, (data) => {
+    const toClient = delayLine(timed ? latencyMs : 0, (data) => {
       if (ws.readyState === ws.OPEN) ws.send(data);
       if (counted && asking) counted[asking]++;
       asking = null;
     });
-    const fromClient = delayLine(delay, (chunk) => receive(chunk));
 
     const backend = pgStreamParser('backend', (type, status) => {
       if (type !== 'Z') return;
@@ -248,8 +248,6 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     const client: Client = {
       queued: [],
       forward(chunk) {
-        // A chunk the delay line held past the end of the connection has nowhere to go.
-        if (tcp.destroyed) return;
         frontend.push(chunk);
         if (connected) tcp.write(chunk);
         else unsent.push(chunk);
@@ -281,7 +279,9 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     });
     tcp.on('error', () => tcp.destroy());
 
-    const receive = (chunk: Buffer) => {
+    ws.on('message', (data: Buffer) => {
+      asking ??= ready ? 'turns' : 'startupTurns';
+      const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       if (!options.serialize || owner === client) return client.forward(chunk);
       if (owner === null) {
         owner = client;
@@ -289,17 +289,11 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       }
       client.queued.push(chunk);
       if (!waiting.includes(client)) waiting.push(client);
-    };
-    ws.on('message', (data: Buffer) => {
-      asking ??= ready ? 'turns' : 'startupTurns';
-      fromClient.push(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
     });
-    ws.on('close', () =>
-      fromClient.close(() => {
-        closed();
-        tcp.end();
-      }),
-    );
+    ws.on('close', () => {
+      closed();
+      tcp.end();
+    });
     ws.on('error', () => tcp.destroy());
   });
 
