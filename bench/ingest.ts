@@ -5,13 +5,19 @@
 // realistic webhooks from many customers of several tenants arrive on a fixed schedule (open model) through the
 // stages ramp → sustained → burst → recovery; agents' WebSockets watch a sample of conversations and every
 // tenant's inbox. After the queue drains the database must hold every acknowledged message exactly once. A bare Hono
-// route on the same workerd gives the ceiling. Results: bench/results/ingest-<date>-<profile>.{json,md}.
+// route on the same workerd gives the ceiling; stored end to end is then measured for --stored-seconds. The proxy in
+// front of Postgres can add round-trip latency (--db-latency) and counts the worker's round trips; the consumer's
+// ingest.timing lines give the per-stage breakdown. --repeat runs it all N times (fresh database, server and state
+// each time) and reports medians with their spread, and a verdict against issue 18's targets. Results:
+// bench/results/ingest-<date>-<profile>[-db<ms>ms][-<label>][-dirty].{json,md}, listed in bench/results/INDEX.md.
 //
-//   npm run bench                      # the issue's targets: 100 msg/s sustained, a 1,000 msg/s burst
+//   npm run bench                      # the issue's targets: 100 msg/s sustained, a 1,000 msg/s burst, 60 s stored
+//   npm run bench -- --db-latency 5 --repeat 3   # as Neon is from a Worker (a few ms per round trip), three runs
 //   npm run bench -- --profile goal    # our own goal: 1,000 msg/s sustained for 60 s
 //   npm run bench -- --profile steps --steps 100,200,300,400   # 15 s per rate: where it stops keeping up
 //   npm run bench -- --sustained-rate 300 --sustained-seconds 20 --burst-rate 1500 ...
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startFakeMeta } from '../fake-meta';
@@ -22,7 +28,7 @@ import { provisionDatabase } from './lib/database';
 import { applyExperiments } from './lib/experiments';
 import { httpStats } from './lib/http';
 import { lagSampler, runOpenModel, saturate, stageReports, type Stage } from './lib/load';
-import { cpuMeter, runInfo, stamp, table, writeResults, type CpuShare } from './lib/report';
+import { cpuMeter, runInfo, table, type CpuShare } from './lib/report';
 import { freePort } from '../scripts/lib/ports';
 import { startProfiler } from './lib/profile';
 import { CEILING_PATH, startWorkerServer, stateDir } from './lib/server';
@@ -31,6 +37,12 @@ import { BENCH_PASSWORD, seedTenants } from './lib/tenants';
 import { Tracker } from './lib/tracker';
 import { planMessage, postSigned, type Planned } from './lib/webhooks';
 import { storedCount, trackAccepted, verifyStored, waitForDrain } from './lib/verify';
+import { parseTiming, timingByWindow, type IngestTiming } from './lib/ingest-timing';
+import { turnsByWindow, turnsOverall } from './lib/round-trips';
+import { storedLoop } from './lib/stored-loop';
+import { checks, type Check, type Metrics } from './lib/verdict';
+import { breakdownTable, combinedReport, roundTripTable } from './lib/ingest-summary';
+import { publishResults } from './lib/results-index';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +60,13 @@ const { values: args } = parseArgs({
     'room-share': { type: 'string', default: '0.1' },
     redeliver: { type: 'string', default: '0.01' },
     'ceiling-seconds': { type: 'string', default: '5' },
+    // Round-trip latency the database proxy adds for the worker, in ms (Neon from a Worker: a few ms).
+    'db-latency': { type: 'string', default: '0' },
+    // Run the whole profile N times (fresh database, server and local state each time): medians and spread.
+    repeat: { type: 'string', default: '1' },
+    // Stored end to end, sustained: closed loop bounded by --stored-window unstored messages (profile default).
+    'stored-seconds': { type: 'string' },
+    'stored-window': { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '32' },
     'max-in-flight': { type: 'string', default: '1000' },
     // How long to wait for the queue to drain after the stages (the goal profile's backlog needs longer).
@@ -66,11 +85,11 @@ const { values: args } = parseArgs({
   },
 });
 
-const PROFILES: Record<string, { ramp: number; sustained: [number, number]; burst: [number, number]; recovery: [number, number] } | 'steps'> = {
-  // The product's promise (issue 8): sustained 100 msg/s, bursts of 1,000/s.
-  issue: { ramp: 10, sustained: [100, 30], burst: [1000, 5], recovery: [100, 20] },
+const PROFILES: Record<string, { ramp: number; sustained: [number, number]; burst: [number, number]; recovery: [number, number]; stored: number } | 'steps'> = {
+  // The product's promise (issue 8): sustained 100 msg/s, bursts of 1,000/s; issue 18: stored end to end for 60 s.
+  issue: { ramp: 10, sustained: [100, 30], burst: [1000, 5], recovery: [100, 20], stored: 60 },
   // Our own goal: 1,000 msg/s sustained for 60 s.
-  goal: { ramp: 10, sustained: [1000, 60], burst: [1000, 0], recovery: [100, 10] },
+  goal: { ramp: 10, sustained: [1000, 60], burst: [1000, 0], recovery: [100, 10], stored: 0 },
   // Where the pipeline stops keeping up: 15 s at each of --steps rates (stored/s and backlog per step).
   steps: 'steps',
 };
@@ -101,9 +120,32 @@ const REDELIVER_EVERY = Number(args.redeliver) > 0 ? Math.max(2, Math.round(1 / 
 const totalSeconds = stages.reduce((a, s) => a + s.seconds, 0);
 if (totalSeconds > 240) throw new Error('stages add up to more than 4 minutes: the benchmark bounds itself, shorten them');
 for (const s of stages) if (Math.max(s.from, s.to) > 5000) throw new Error(`stage ${s.name}: rate above 5,000/s is beyond this machine`);
+const DB_LATENCY = Number(args['db-latency']);
+const REPEAT = Number(args.repeat);
+const STORED_SECONDS = num(args['stored-seconds'], profile === 'steps' ? 0 : profile.stored);
+const STORED_WINDOW = Number(args['stored-window']);
+if (!(DB_LATENCY >= 0 && DB_LATENCY <= 100)) throw new Error('--db-latency: 0 to 100 ms');
+if (!(Number.isInteger(REPEAT) && REPEAT >= 1 && REPEAT <= 5)) throw new Error('--repeat: 1 to 5');
+if (!(STORED_SECONDS >= 0 && STORED_SECONDS <= 120)) throw new Error('--stored-seconds: 0 to 120');
 
-async function main() {
-  const info = runInfo();
+/** The cleanup of the run in progress, for Ctrl-C. */
+let interrupted: (() => Promise<void>) | null = null;
+process.once('SIGINT', () => void (interrupted ?? (async () => {}))().finally(() => process.exit(130)));
+
+interface RunResult {
+  json: Record<string, unknown>;
+  md: string;
+  metrics: Metrics;
+  checks: Check[];
+  /** Nothing lost or duplicated and the queue drained (the exit code). */
+  correct: boolean;
+}
+
+/** One whole run of the profile on a fresh database, server and local state. */
+async function runOnce(n: number): Promise<RunResult> {
+  const loadAverage = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  // The client's counters are per run (the runs share this process).
+  httpStats.staleSocketRetries = 0;
   const runId = randomBytes(3).readUIntBE(0, 3).toString().padStart(8, '0').slice(0, 8);
   const vars = devVars();
   const appSecret = vars.META_APP_SECRET!;
@@ -111,14 +153,15 @@ async function main() {
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((e) => say(`cleanup: ${e}`));
   };
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  interrupted = cleanup;
 
   try {
-    say(`stages: ${stages.map((s) => `${s.name} ${s.seconds}s @ ${s.from === s.to ? s.from : `${s.from}→${s.to}`}/s`).join(', ')}`);
-    const database = await provisionDatabase({ keep: args['keep-db'], log: say });
+    say(`run ${n}/${REPEAT} · stages: ${stages.map((s) => `${s.name} ${s.seconds}s @ ${s.from === s.to ? s.from : `${s.from}→${s.to}`}/s`).join(', ')}${STORED_SECONDS ? ` · stored end to end ${STORED_SECONDS} s` : ''} · DB latency ${DB_LATENCY} ms`);
+    const database = await provisionDatabase({ keep: args['keep-db'], log: say, dbLatencyMs: DB_LATENCY });
     cleanups.push(() => database.close());
     say(`database: ${database.kind} ${database.version} (${database.name})`);
-    const { db, pool } = nodeDb(database.url, database.wsProxy);
+    // The harness's own queries take the proxy's untimed path: no added latency, not in the round-trip counts.
+    const { db, pool } = nodeDb(database.url, database.ownWsProxy);
     cleanups.push(() => pool.end());
 
     const experiments = await applyExperiments(pool, { replyIndex: args['reply-index']! });
@@ -131,6 +174,7 @@ async function main() {
     cleanups.push(() => fakeMeta.close());
 
     const t0 = performance.now();
+    const timings: IngestTiming[] = [];
     const state = stateDir(runId);
     const server = await startWorkerServer({
       persistRoot: state.path,
@@ -140,6 +184,12 @@ async function main() {
       buildDir: `bench/tmp/build-${runId}`,
       logLevel: args['log-level'],
       onLog: (l) => console.log(l),
+      // The consumer's per-batch timing line (bench/lib/ingest-timing.ts), whatever LOG_LEVEL says.
+      vars: { INGEST_TIMING_LOG: '1' },
+      onLine: (_level, message) => {
+        const t = parseTiming(message, performance.now());
+        if (t) timings.push(t);
+      },
       inspectorPort: args['cpu-profile'] ? await freePort() : undefined,
     });
     const inspectorPort = server.inspectorPort;
@@ -205,7 +255,10 @@ async function main() {
       say(`  ${bare.perSecond} req/s (${fmtSummary(bare.latency)})`);
     }
 
-    // ---- the stages
+    // ---- the stages. Round trips are counted from here: the warm-up and the agents' logins are not the ingest path.
+    await database.resetTurns();
+    const resetAt = performance.now();
+    const storedAtReset = await storedCount(pool, orgIds);
     const lag = lagSampler();
     const cpu = cpuMeter();
     const cpuByStage: Record<string, CpuShare | null> = {};
@@ -294,6 +347,8 @@ async function main() {
     };
 
     // ---- the webhook route itself at saturation (closed loop, consumer running), then how fast that gets stored
+    // Phases after the stages, for the per-window round trips and timing breakdown (perf clock).
+    const phases: { name: string; start: number; end: number }[] = [];
     let ceiling: Record<string, unknown> | null = null;
     if (bare) {
       say(`ingest at saturation: signed webhooks, ${CONC} concurrent for ${CEIL_SECS} s (consumer running)`);
@@ -311,6 +366,7 @@ async function main() {
       const doneAt = satDrain.reachedAtPerf ?? performance.now();
       const stored = (await storedCount(pool, orgIds)) - storedBefore;
       const storedPerSecond = Math.round((stored / (doneAt - satStart)) * 1000);
+      phases.push({ name: 'saturation', start: satStart, end: doneAt });
       say(`  ${sat.perSecond} acks/s (${fmtSummary(sat.latency)}); ${accepted.size - before} accepted, all stored ${fmtMs(doneAt - satStart)} after the start → ${storedPerSecond} msg/s end to end`);
       ceiling = {
         bareHono: { perSecond: bare.perSecond, latency: bare.latency, concurrency: CONC, seconds: CEIL_SECS },
@@ -323,6 +379,33 @@ async function main() {
           sustainedToBare: null as number | null,
         },
       };
+    }
+
+    // ---- stored end to end, sustained: as fast as messages reach the database, with a bounded backlog
+    let storedSustained: (Awaited<ReturnType<typeof storedLoop>> & { drainMs: number; ratioToBare: number | null }) | null = null;
+    if (STORED_SECONDS > 0) {
+      say(`stored end to end: ${CONC} concurrent posts, at most ${STORED_WINDOW} acknowledged and not yet stored, for ${STORED_SECONDS} s`);
+      const start = performance.now();
+      const loop = await storedLoop({
+        seconds: STORED_SECONDS,
+        concurrency: CONC,
+        window: STORED_WINDOW,
+        storedCount: () => storedCount(pool, orgIds),
+        post: async () => {
+          const ti = Math.floor(Math.random() * TENANTS);
+          const c = tenants[ti]!.customers[SAMPLE_ROOMS + Math.floor(Math.random() * (CUSTOMERS - SAMPLE_ROOMS))]!;
+          const r = await post(planMessage(seq++, ti, tenants[ti]!.business, c, appSecret), 'stored-sustained', tenants[ti]!.orgId);
+          return r.status === 200;
+        },
+      });
+      const loopEnd = performance.now();
+      await trackAccepted(pool, accepted);
+      const loopDrain = await waitForDrain(pool, orgIds, { timeoutMs: 120_000 });
+      const doneAt = loopDrain.reachedAtPerf ?? performance.now();
+      phases.push({ name: 'stored-sustained', start, end: doneAt });
+      const ratioToBare = bare ? Math.round((loop.perSecond / bare.perSecond) * 100) / 100 : null;
+      storedSustained = { ...loop, drainMs: Math.round(doneAt - loopEnd), ratioToBare };
+      say(`  ${loop.perSecond} msg/s stored over ${STORED_SECONDS} s (lowest 10 s: ${loop.lowestTenSecondRate ?? '–'}/s)${ratioToBare === null ? '' : ` → ${ratioToBare} of the ceiling`}; ${loop.acked} acknowledged, drained ${fmtMs(doneAt - loopEnd)} after the loop`);
     }
 
     // ---- verdict
@@ -346,11 +429,55 @@ async function main() {
         endToEnd: rt.stages[r.stage],
       };
     });
+    // ---- round trips (the proxy's count) and the consumer's own timing, per stage and phase
+    const windows = [...result.windows.map(({ name, start, end }) => ({ name, start, end })), ...phases];
+    const conns = await database.connectionTurns();
+    const turns = turnsOverall(conns);
+    const counted = timings.filter((t) => t.at - t.totalMs >= resetAt);
+    const round2 = (x: number) => Math.round(x * 100) / 100;
+    const roundTrips = {
+      overall: turns,
+      byWindow: turnsByWindow(conns, windows),
+      turnsPerMessageStored: verdict.stored > storedAtReset ? round2(turns.totalTurns / (verdict.stored - storedAtReset)) : null,
+      // Known only from the consumer's timing lines (one per ingest batch).
+      connectionsPerBatch: counted.length ? round2(conns.length / counted.length) : null,
+    };
+    const breakdown = counted.length ? timingByWindow(counted, windows) : null;
+    const stageE2e = Object.fromEntries(stageRows.map((r) => [r.stage, { e2e: r.endToEnd?.room ?? null, ack: r.ack }]));
+
+    const sustainedRow = stageRows.find((r) => r.stage === 'sustained');
+    const burstRow = stageRows.find((r) => r.stage === 'burst');
+    const burstEnd = result.windows.find((w) => w.name === 'burst')?.end;
+    const screens = burstRow ? tracker.onScreens('burst') : null;
+    const metrics: Metrics = {
+      dbLatencyMs: DB_LATENCY,
+      ceilingPerSecond: bare?.perSecond ?? null,
+      storedPerSecond: storedSustained?.perSecond ?? null,
+      storedSeconds: storedSustained ? STORED_SECONDS : null,
+      storedRatio: storedSustained?.ratioToBare ?? null,
+      lost: verdict.lost,
+      duplicated: verdict.duplicated,
+      undrained: drained.reached ? 0 : 1,
+      sustainedRate: sustainedRow?.offeredRate.to ?? null,
+      sustainedE2eP95: sustainedRow?.endToEnd?.room?.p95 ?? null,
+      burstRate: burstRow?.offeredRate.to ?? null,
+      burstSeconds: burstRow?.seconds ?? null,
+      burstAckP95: burstRow?.ack?.p95 ?? null,
+      burstFailed: burstRow ? burstRow.planned - burstRow.accepted : null,
+      burstScreensLagMs: screens?.lastArrival != null && burstEnd !== undefined ? Math.round(screens.lastArrival - burstEnd) : null,
+      burstMissing: screens?.missing ?? null,
+      turnsP95: turns.turns?.p95 ?? null,
+      turnsMax: turns.turns?.max ?? null,
+      startupTurnsMedian: turns.startupTurns?.median ?? null,
+      turnsPerMessage: roundTrips.turnsPerMessageStored,
+    };
+    const runChecks = checks(metrics);
+
     const json = {
-      benchmark: 'ingest',
-      profile: args.profile,
-      label: args.label ?? null,
-      run: info,
+      run: n,
+      loadAverageAtStart: loadAverage,
+      metrics,
+      checks: runChecks,
       setup: {
         server: 'miniflare (wrangler deploy --dry-run bundle, wrangler.toml bindings)',
         database: `${database.kind} ${database.version}`,
@@ -360,6 +487,7 @@ async function main() {
         roomShare: 1 / ROOM_EVERY,
         redeliverShare: REDELIVER_EVERY ? 1 / REDELIVER_EVERY : 0,
         workerLogLevel: args['log-level'],
+        dbLatencyMs: DB_LATENCY,
         schemaExperiments: experiments,
         localState: state.tmpfs ? 'tmpfs (/dev/shm)' : 'disk',
       },
@@ -385,6 +513,9 @@ async function main() {
       duplicated: verdict.duplicated,
       endToEnd: { room: rt.all.room, inbox: rt.all.inbox, delivery: rt.room, inboxSockets: rt.inbox, timeline: rt.timeline },
       ceiling,
+      storedSustained,
+      roundTrips,
+      breakdown,
       generator: {
         maxInFlight: Number(args['max-in-flight']),
         staleSocketRetries: httpStats.staleSocketRetries,
@@ -414,11 +545,9 @@ async function main() {
     const head = ['stage', 'offered', 'acked/sent (skipped)', 'errors', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'stored/s', 'backlog at end', 'e2e p50', 'e2e p95', 'e2e p99', 'inbox p95', 'CPU (others)'];
     const c = ceiling as { bareHono: { perSecond: number }; webhookAck: { perSecond: number }; storedPerSecond: number; ratio: Record<string, number | null> } | null;
     const md = [
-      `# Ingest benchmark — ${args.profile}${args.label ? ` (${args.label})` : ''}`,
+      `## Run ${n} of ${REPEAT}`,
       '',
-      `${info.date} · commit ${info.commit}${info.dirty ? ' (uncommitted changes)' : ''} · ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB · ${info.os} · Node ${info.node} · load avg at start ${info.loadAverageAtStart.join(' ')}`,
-      '',
-      `Worker on Miniflare (wrangler.toml bindings; local state on ${state.tmpfs ? 'tmpfs' : 'disk'}), ${database.kind} ${database.version} through the WebSocket proxy, fake Meta. ${TENANTS} tenants × ${CUSTOMERS} customers, ${TENANTS * SAMPLE_ROOMS} watched rooms (${Math.round(100 / ROOM_EVERY)} % of traffic) + ${TENANTS * 2} inbox sockets, ${REDELIVER_EVERY ? `1 in ${REDELIVER_EVERY} posts a redelivery` : 'no redeliveries'}.${experiments.length ? ` Schema experiments on the throw-away database: ${experiments.join(', ')}.` : ''} Ack = scheduled send → response; e2e = POST → \`message.created\` on the room socket; inbox = POST → \`conversation.updated\` preview. CPU = both cores busy, (others) = the part used by processes outside this benchmark and Postgres — a noisy run shows there.`,
+      `Load average at the start ${loadAverage.join(' ')}. Worker on Miniflare (wrangler.toml bindings; local state on ${state.tmpfs ? 'tmpfs' : 'disk'}), ${database.kind} ${database.version} through the WebSocket proxy${DB_LATENCY ? ` adding ${DB_LATENCY} ms per round trip` : ''}, fake Meta. ${TENANTS} tenants × ${CUSTOMERS} customers, ${TENANTS * SAMPLE_ROOMS} watched rooms (${Math.round(100 / ROOM_EVERY)} % of traffic) + ${TENANTS * 2} inbox sockets, ${REDELIVER_EVERY ? `1 in ${REDELIVER_EVERY} posts a redelivery` : 'no redeliveries'}.${experiments.length ? ` Schema experiments on the throw-away database: ${experiments.join(', ')}.` : ''} Ack = scheduled send → response; e2e = POST → \`message.created\` on the room socket; inbox = POST → \`conversation.updated\` preview. CPU = both cores busy, (others) = the part used by processes outside this benchmark and Postgres — a noisy run shows there.`,
       '',
       table(head, rows),
       '',
@@ -427,20 +556,74 @@ async function main() {
       `**Realtime**: rooms received ${rt.room.received}/${rt.room.expected} (missing ${rt.room.missing}, duplicated ${rt.room.duplicated}); e2e ${fmtSummary(rt.all.room)}; inbox ${fmtSummary(rt.all.inbox)}.`,
       '',
       c
-        ? `**Ceiling** (same workerd, ${Number(args.concurrency)} concurrent, closed loop): bare Hono ${c.bareHono.perSecond} req/s; webhook acks ${c.webhookAck.perSecond}/s (**${c.ratio.webhookAckToBare}** of the ceiling); stored end to end ${c.storedPerSecond} msg/s (**${c.ratio.storedToBare}**); the ${sustained?.stage} stage accepted ${sustained?.acceptedPerSecond}/s (${c.ratio.sustainedToBare} of the ceiling).`
+        ? `**Ceiling** (same workerd, ${Number(args.concurrency)} concurrent, closed loop): bare Hono ${c.bareHono.perSecond} req/s; webhook acks ${c.webhookAck.perSecond}/s (**${c.ratio.webhookAckToBare}** of the ceiling); acks for ${CEIL_SECS} s then stored ${c.storedPerSecond} msg/s (**${c.ratio.storedToBare}**); the ${sustained?.stage} stage accepted ${sustained?.acceptedPerSecond}/s (${c.ratio.sustainedToBare} of the ceiling).`
         : '',
       '',
+      storedSustained
+        ? `**Stored end to end, sustained** (${CONC} concurrent posts, at most ${STORED_WINDOW} acknowledged and not yet stored): **${storedSustained.perSecond} msg/s** over ${STORED_SECONDS} s${storedSustained.ratioToBare === null ? '' : ` (**${storedSustained.ratioToBare}** of the ceiling)`}, lowest 10 s ${storedSustained.lowestTenSecondRate ?? '–'}/s; ${storedSustained.acked} acknowledged, at most ${storedSustained.maxInPipeline} waiting; drained ${fmtMs(storedSustained.drainMs)} after the loop.`
+        : '',
+      '',
+      `**Round trips** (request/response turns the proxy saw on each connection the worker opened${DB_LATENCY ? `, each costing ${DB_LATENCY} ms more here` : ''}; by when the connection opened). The consumer opens one connection per batch today, one per organisation share after the issue 18 rewrite: turns after startup per connection ≈ round trips per organisation batch. Startup = startup packet and SCRAM exchanges, until the first ReadyForQuery. ${roundTrips.turnsPerMessageStored ?? '–'} turns (startup included) per message stored; ${roundTrips.connectionsPerBatch === null ? 'connections per consumer batch unknown (no ingest.timing lines)' : `${roundTrips.connectionsPerBatch} connections per consumer batch`}.`,
+      '',
+      roundTripTable(roundTrips.byWindow, turns),
+      '',
+      breakdown
+        ? `**Breakdown per stage** (the consumer's ingest.timing lines, by when the batch started; queue wait per message = consumer start − webhook receivedAt, the rest per batch). "DO → socket" is an estimate: e2e − (ack + queue wait + store + notify), a difference of medians.\n\n${breakdownTable(breakdown, stageE2e)}`
+        : '**Breakdown per stage**: breakdown unavailable (no ingest.timing lines).',
+      '',
       `Generator: timer lag ${fmtSummary(json.generator.timerLag)}; ${result.skipped} arrivals not sent because ${json.generator.maxInFlight} requests were already waiting. Worker warnings/errors: ${(server.logs.counts.warn ?? 0) + (server.logs.counts.error ?? 0)}.`,
+      '',
     ].join('\n');
     console.log(`\n${md}\n`);
-    const base = `ingest-${stamp()}-${args.profile}${args.label ? `-${args.label.replace(/[^a-z0-9-]+/gi, '-')}` : ''}`;
-    const files = writeResults(args.out!, base, json, md);
-    writeResults(args.out!, `ingest-latest-${args.profile}`, json, md);
-    say(`results: ${files.json}, ${files.md}`);
-    return verdict.lost === 0 && verdict.duplicated === 0 && drained.reached ? 0 : 1;
+    return { json, md, metrics, checks: runChecks, correct: verdict.lost === 0 && verdict.duplicated === 0 && drained.reached };
   } finally {
     await cleanup();
+    interrupted = null;
   }
+}
+
+async function main() {
+  const info = runInfo();
+  if (info.dirty) say('!!! UNCOMMITTED CHANGES in the tree: the result will be kept as -dirty, not as a result of any commit');
+  const runs: RunResult[] = [];
+  for (let n = 1; n <= REPEAT; n++) runs.push(await runOnce(n));
+  const latency = DB_LATENCY ? `-db${DB_LATENCY}ms` : '';
+  const options = `db latency ${DB_LATENCY} ms · ${REPEAT} run${REPEAT > 1 ? 's' : ''}${process.argv.length > 2 ? ` · ${process.argv.slice(2).join(' ')}` : ''}`;
+  const report = combinedReport({
+    title: `Ingest benchmark — ${args.profile}${args.label ? ` (${args.label})` : ''}, DB latency ${DB_LATENCY} ms, ${REPEAT} run${REPEAT > 1 ? 's' : ''}`,
+    header: [
+      `${info.date} · commit ${info.commit}${info.dirty ? ' **with uncommitted changes: not a result of this commit**' : ''} · ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB · ${info.os} · Node ${info.node}`,
+      '',
+      `Options: ${options}. Stages: ${stages.map((s) => `${s.name} ${s.seconds} s at ${s.from === s.to ? s.from : `${s.from}→${s.to}`}/s`).join(', ')}${STORED_SECONDS ? `; stored end to end ${STORED_SECONDS} s` : ''}. Each run has its own database, worker and local state; the ceiling is measured in each run.`,
+    ],
+    runs,
+  });
+  const json = {
+    benchmark: 'ingest',
+    profile: args.profile,
+    label: args.label ?? null,
+    options: { ...args, argv: process.argv.slice(2) },
+    run: info,
+    verdict: report.checks,
+    combined: report.combined,
+    spread: report.spread,
+    runs: runs.map((r) => r.json),
+  };
+  const files = publishResults({
+    dir: args.out!,
+    name: `ingest-${args.profile}${latency}${args.label ? `-${args.label.replace(/[^a-z0-9-]+/gi, '-')}` : ''}`,
+    latest: `ingest-latest-${args.profile}${latency}`,
+    info,
+    profile: args.profile!,
+    options,
+    checks: report.checks,
+    json,
+    md: report.md,
+    log: say,
+  });
+  console.log(`\n${report.md.split('## Key metrics')[0]}`);
+  say(`results: ${files.json}, ${files.md} (listed in ${args.out}/INDEX.md)`);
+  return runs.every((r) => r.correct) ? 0 : 1;
 }
 
 main().then(

@@ -6,14 +6,20 @@ import { createInterface } from 'node:readline';
 import { createDatabase, dropDatabase, nodeDb } from '../../scripts/lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../scripts/lib/embedded-pg';
 import { runMigrations } from '../../scripts/lib/migrate';
+import type { ConnectionTurns } from '../../scripts/lib/ws-proxy';
 
 export const DEFAULT_ADMIN_URL = 'postgres://conversa_ci:conversa_ci@127.0.0.1:5432/postgres';
 
 export interface BenchDatabase {
   /** Connection string of the fresh, migrated database. */
   url: string;
-  /** DB_WS_PROXY value (`host:port/v1`) of the proxy in front of it. */
+  /** DB_WS_PROXY value (`host:port/v1`) of the proxy in front of it: the path under test (latency, turns counted). */
   wsProxy: string;
+  /** The same proxy without added latency or counting, for the harness's own queries. */
+  ownWsProxy: string;
+  /** Per connection opened on `wsProxy` since the last reset: request/response turns (scripts/lib/ws-proxy.ts). */
+  connectionTurns(): Promise<ConnectionTurns[]>;
+  resetTurns(): Promise<void>;
   kind: 'postgres' | 'pglite';
   /** Server version string, for the report. */
   version: string;
@@ -21,19 +27,41 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
+export interface ProxyProcess {
+  address: string;
+  untimedAddress: string;
+  connectionTurns(): Promise<ConnectionTurns[]>;
+  resetTurns(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Starts scripts/lib/ws-proxy.ts in a child process (it must not compete with the load generator's timers). */
-export async function startProxyProcess(serialize: boolean): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startProxyProcess(serialize: boolean, latencyMs = 0): Promise<ProxyProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./proxy-main.ts', import.meta.url).pathname], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_PROXY_SERIALIZE: serialize ? '1' : '0' },
+    env: { ...process.env, BENCH_PROXY_SERIALIZE: serialize ? '1' : '0', BENCH_PROXY_LATENCY_MS: String(latencyMs) },
   });
-  const address = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (line) => resolve((JSON.parse(line) as { address: string }).address));
+  // The child answers commands in order: one waiting resolver per line sent.
+  const answers: ((line: Record<string, unknown>) => void)[] = [];
+  const rl = createInterface({ input: child.stdout! });
+  const first = new Promise<{ address: string; untimedAddress: string }>((resolve, reject) => {
+    answers.push((o) => resolve(o as { address: string; untimedAddress: string }));
     child.once('exit', (code) => reject(new Error(`ws proxy exited with ${code}`)));
   });
+  rl.on('line', (line) => answers.shift()?.(JSON.parse(line) as Record<string, unknown>));
+  const ask = (cmd: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      answers.push(resolve);
+      child.stdin!.write(`${JSON.stringify({ cmd })}\n`);
+    });
+  const { address, untimedAddress } = await first;
   return {
     address,
+    untimedAddress,
+    connectionTurns: async () => (await ask('turns')).turns as ConnectionTurns[],
+    resetTurns: async () => {
+      await ask('reset');
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -55,37 +83,41 @@ async function reachable(adminUrl: string, wsProxy: string): Promise<boolean> {
   }
 }
 
-export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string) => void } = {}): Promise<BenchDatabase> {
+/** `dbLatencyMs`: round-trip latency the proxy adds on the worker's path (the harness's own queries go untimed). */
+export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string) => void; dbLatencyMs?: number } = {}): Promise<BenchDatabase> {
   const log = opts.log ?? (() => {});
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_ADMIN_URL;
-  let proxy = await startProxyProcess(false);
+  let proxy = await startProxyProcess(false, opts.dbLatencyMs);
   let embedded: EmbeddedPostgres | undefined;
   let url: string;
   let name: string;
-  if (await reachable(adminUrl, proxy.address)) {
+  if (await reachable(adminUrl, proxy.untimedAddress)) {
     name = `conversa_bench_${randomBytes(4).toString('hex')}`;
-    url = await createDatabase(adminUrl, name, proxy.address);
+    url = await createDatabase(adminUrl, name, proxy.untimedAddress);
   } else {
     log(`no Postgres answers at ${new URL(adminUrl).host}: falling back to the embedded PGlite (much slower, one query at a time)`);
     await proxy.stop();
     // PGlite runs every client in one session: the proxy hands it one transaction at a time.
-    proxy = await startProxyProcess(true);
+    proxy = await startProxyProcess(true, opts.dbLatencyMs);
     embedded = await startEmbeddedPostgres();
     url = embedded.url;
     name = 'pglite';
   }
-  await runMigrations(url, proxy.address);
-  const { pool } = nodeDb(url, proxy.address);
+  await runMigrations(url, proxy.untimedAddress);
+  const { pool } = nodeDb(url, proxy.untimedAddress);
   const version = String((await pool.query('show server_version')).rows[0]?.server_version ?? '?');
   await pool.end();
   return {
     url,
     wsProxy: proxy.address,
+    ownWsProxy: proxy.untimedAddress,
+    connectionTurns: () => proxy.connectionTurns(),
+    resetTurns: () => proxy.resetTurns(),
     kind: embedded ? 'pglite' : 'postgres',
     version,
     name,
     async close() {
-      if (!embedded && !opts.keep) await dropDatabase(adminUrl, name, proxy.address).catch((e) => log(`drop ${name}: ${e}`));
+      if (!embedded && !opts.keep) await dropDatabase(adminUrl, name, proxy.untimedAddress).catch((e) => log(`drop ${name}: ${e}`));
       await proxy.stop();
       await embedded?.close();
     },

@@ -27,7 +27,8 @@ export function runInfo(): RunInfo {
     date: new Date().toISOString(),
     commit: git('rev-parse', '--short=12', 'HEAD') || 'unknown',
     // The results folder is what a run writes (the -latest files too): it does not make the measured code dirty.
-    dirty: git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results') !== '',
+    // Untracked files count (an uncommitted new module changes what runs); ignored ones (bench/tmp) do not.
+    dirty: git('status', '--porcelain', '--', '.', ':!bench/results') !== '',
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

@@ -29,6 +29,10 @@ export interface ServerOptions {
   port?: number;
   logLevel?: string;
   onLog?: (line: string) => void;
+  /** Every worker log line, whatever its level (the benchmark reads its structured ingest.timing lines here). */
+  onLine?: (level: string, message: string) => void;
+  /** Extra worker vars (e.g. INGEST_TIMING_LOG). */
+  vars?: Record<string, string>;
   /**
    * Local state (Durable Objects' SQLite files, R2, queues). Default: a fresh directory on tmpfs (/dev/shm) — on this
    * VM's disk every new Durable Object costs ~25 ms of fsyncs on the isolate's thread, a cost production does not
@@ -103,6 +107,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
     ...(opts.persistRoot ? { defaultPersistRoot: opts.persistRoot } : {}),
     handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       logs.counts[level] = (logs.counts[level] ?? 0) + 1;
+      opts.onLine?.(level, message);
       if (level === 'warn' || level === 'error') {
         if (logs.samples.length < 30) logs.samples.push(message.slice(0, 400));
         if (echoed++ < echo) opts.onLog?.(`[worker ${level}] ${message.slice(0, 400)}`);
@@ -124,6 +129,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
           DATABASE_URL: opts.databaseUrl,
           DB_WS_PROXY: opts.wsProxy,
           META_GRAPH_BASE_URL: opts.graphBaseUrl,
+          ...opts.vars,
         },
       },
       {

@@ -34,7 +34,7 @@ export class Tracker {
   private roomSeen = new Map<AgentSocket, Map<string, number>>();
   private inboxSeen = new Map<AgentSocket, Set<number>>();
   private roomLat: { stage: string; ms: number; postedAt: number }[] = [];
-  private inboxLat: { stage: string; ms: number }[] = [];
+  private inboxLat: { stage: string; ms: number; postedAt: number }[] = [];
   private unexpected = 0;
 
   /** Before the POST leaves (an event may beat the HTTP answer). */
@@ -79,9 +79,23 @@ export class Tracker {
       const seen = this.inboxSeen.get(socket)!;
       if (seen.has(sent.seq)) return;
       seen.add(sent.seq);
-      this.inboxLat.push({ stage: sent.stage, ms: at - sent.postedAt });
+      this.inboxLat.push({ stage: sent.stage, ms: at - sent.postedAt, postedAt: sent.postedAt });
     }
   };
+
+  /**
+   * Messages posted in `stage` on agents' screens: when the last of them reached a watching socket (room or inbox
+   * preview, perf clock) and how many room deliveries never came.
+   */
+  onScreens(stage: string): { lastArrival: number | null; missing: number } {
+    const arrivals = [...this.roomLat, ...this.inboxLat].filter((x) => x.stage === stage).map((x) => x.postedAt + x.ms);
+    let missing = 0;
+    for (const [wamid, s] of this.byWamid) {
+      if (s.stage !== stage || !s.accepted || !s.conversationId) continue;
+      for (const sock of this.roomSockets.get(s.conversationId) ?? []) if (!this.roomSeen.get(sock)!.has(wamid)) missing++;
+    }
+    return { lastArrival: arrivals.length ? Math.max(...arrivals) : null, missing };
+  }
 
   report(stageNames: string[]): RealtimeReport {
     const stages: RealtimeReport['stages'] = {};

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { nodeDb } from './db';
 import { testDatabase } from './scratch';
-import { pgStreamParser, startWsProxy, terminateDetector, type WsProxy } from './ws-proxy';
+import { performance } from 'node:perf_hooks';
+import { delayLine, pgStreamParser, startWsProxy, terminateDetector, type WsProxy } from './ws-proxy';
 
 function msg(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
@@ -53,6 +54,45 @@ describe('terminateDetector', () => {
   });
 });
 
+describe('delayLine', () => {
+  it('delivers at once with no delay', () => {
+    const got: string[] = [];
+    const line = delayLine(0, (c) => got.push(c.toString()));
+    line.push(Buffer.from('a'));
+    expect(got).toEqual(['a']);
+  });
+
+  it('delivers late, in order, and closes after the data', async () => {
+    const got: [string, number][] = [];
+    const t0 = performance.now();
+    const line = delayLine(15, (c) => got.push([c.toString(), performance.now() - t0]));
+    for (const c of ['a', 'b', 'c']) line.push(Buffer.from(c));
+    const closedAt = new Promise<number>((resolve) => line.close(() => resolve(got.length)));
+    expect(await closedAt).toBe(3);
+    expect(got.map(([c]) => c)).toEqual(['a', 'b', 'c']);
+    for (const [, at] of got) expect(at).toBeGreaterThanOrEqual(14);
+  });
+});
+
+/** Median time of `n` one-row queries on one already-open connection. */
+async function medianRoundTrip(address: string, url: string, n = 15): Promise<number> {
+  const { pool } = nodeDb(url, address);
+  const client = await pool.connect();
+  try {
+    await client.query('select 1');
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await client.query('select 1');
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(n / 2)]!;
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}
+
 describe('WebSocket proxy with the Neon driver', () => {
   let proxy: WsProxy;
   const db = testDatabase();
@@ -99,6 +139,49 @@ describe('WebSocket proxy with the Neon driver', () => {
       await b.end();
     }
     await expect.poll(() => proxy.openConnections(), { timeout: 5_000 }).toBe(0);
+  });
+
+  it('counts request/response turns per connection, startup apart, and not on the untimed path', async () => {
+    proxy.resetTurns();
+    const { pool } = nodeDb(db.url, proxy.address);
+    const client = await pool.connect();
+    await client.query('begin');
+    await client.query('select $1::int as n', [1]);
+    await client.query('commit');
+    client.release();
+    await pool.end();
+    await expect.poll(() => proxy.openConnections(), { timeout: 5_000 }).toBe(0);
+    const [conn, ...more] = proxy.connectionTurns();
+    expect(more).toEqual([]);
+    expect(conn!.turns).toBe(3);
+    // Startup packet, then one exchange per SASL step (or none with trust authentication).
+    expect(conn!.startupTurns).toBeGreaterThanOrEqual(1);
+    expect(conn!.closedAt).not.toBeNull();
+
+    proxy.resetTurns();
+    const own = nodeDb(db.url, proxy.untimedAddress).pool;
+    await own.query('select 1');
+    await own.end();
+    expect(proxy.connectionTurns()).toEqual([]);
+  });
+
+  it('adds the configured latency to every round trip, keeping answers in order', async () => {
+    const slow = await startWsProxy({ serialize: process.env.TEST_DB_KIND !== 'postgres', latencyMs: 20 });
+    try {
+      const base = await medianRoundTrip(proxy.address, db.url);
+      const delayed = await medianRoundTrip(slow.address, db.url);
+      expect(delayed - base).toBeGreaterThanOrEqual(18);
+      expect(delayed - base).toBeLessThan(28);
+      // The untimed path of the same proxy adds nothing.
+      expect(await medianRoundTrip(slow.untimedAddress, db.url)).toBeLessThan(base + 10);
+      const { pool } = nodeDb(db.url, slow.address);
+      const rows = await Promise.all(Array.from({ length: 5 }, (_, i) => pool.query('select $1::int as i', [i])));
+      expect(rows.map((r) => r.rows[0].i)).toEqual([0, 1, 2, 3, 4]);
+      await pool.end();
+      await expect.poll(() => slow.openConnections(), { timeout: 5_000 }).toBe(0);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('refuses targets that are not on an allowed host', async () => {

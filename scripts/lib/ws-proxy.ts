@@ -1,15 +1,33 @@
 // WebSocket → TCP proxy so the Neon serverless driver (which only speaks Postgres over WebSocket) can reach a
 // local Postgres, exactly as it reaches Neon in production. Clients connect to ws://host:port/v1?address=h:p.
+// For benchmarks it can add the network's round-trip latency and counts request/response exchanges per connection.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
+
+/** Request/response exchanges seen on one connection of the timed path. */
+export interface ConnectionTurns {
+  /** Exchanges until the server's first ReadyForQuery: startup and authentication. */
+  startupTurns: number;
+  /** Exchanges after that: client writes answered by the server (one per query, or per pipelined group). */
+  turns: number;
+  /** Epoch ms. */
+  openedAt: number;
+  closedAt: number | null;
+}
 
 export interface WsProxy {
   port: number;
   /** Value for DB_WS_PROXY: `host:port/v1`. */
   address: string;
+  /** The same proxy for a harness's own queries (`host:port/v1/untimed`): no added latency, not counted. */
+  untimedAddress: string;
   /** Live TCP connections to Postgres (tests use it to prove nothing leaks). */
   openConnections(): number;
+  /** Connections of the timed path opened since the start or the last `resetTurns()`, open ones included. */
+  connectionTurns(): ConnectionTurns[];
+  resetTurns(): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +38,52 @@ export interface WsProxyOptions {
   allowedHosts?: string[];
   /** Give clients the server one at a time, transaction by transaction (needed in front of PGlite). */
   serialize?: boolean;
+  /**
+   * Round-trip latency added on the timed path, in ms (Neon from a Worker is a few ms away; here it is ~0). All of it
+   * delays the server → client direction: every request/response exchange then costs `latencyMs` more, with one timer
+   * per exchange (two half delays each paid Node's timer lateness: 5 ms came out as 6.5; this way 5.5, 10 as 10.6).
+   * The WebSocket upgrade costs one round trip too; TCP and TLS handshakes to Neon are not modelled. 0: no timers.
+   */
+  latencyMs?: number;
+}
+
+const TIMED_PATH = '/v1';
+const UNTIMED_PATH = '/v1/untimed';
+
+/**
+ * Hands chunks to `deliver` `delayMs` after they were pushed, in order: one timer at a time per line, so the order
+ * never depends on timer ordering. `close` queues an action behind the data already pushed (an end of stream must not
+ * overtake the bytes before it). With 0 it is a plain call. Node's timers count whole ms and fire up to ~1 ms late:
+ * the timer is set for the whole ms below the due time, and a chunk less than half a ms from due goes out.
+ */
+export function delayLine(delayMs: number, deliver: (chunk: Buffer) => void) {
+  if (delayMs <= 0) return { push: deliver, close: (fn: () => void) => fn() };
+  const queue: { due: number; chunk: Buffer | null; fn?: () => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const pump = () => {
+    timer = null;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.due <= now + 0.5) {
+      const item = queue.shift()!;
+      if (item.chunk) deliver(item.chunk);
+      else item.fn!();
+    }
+    schedule();
+  };
+  const schedule = () => {
+    if (timer || queue.length === 0) return;
+    timer = setTimeout(pump, Math.max(1, Math.floor(queue[0]!.due - performance.now())));
+  };
+  return {
+    push(chunk: Buffer) {
+      queue.push({ due: performance.now() + delayMs, chunk });
+      schedule();
+    },
+    close(fn: () => void) {
+      queue.push({ due: performance.now() + delayMs, chunk: null, fn });
+      schedule();
+    },
+  };
 }
 
 const SSL_REQUEST = 80877103;
@@ -111,7 +175,19 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
   const host = options.host ?? '127.0.0.1';
   const allowed = new Set(options.allowedHosts ?? ['127.0.0.1', 'localhost']);
   const sockets = new Set<net.Socket>();
-  const wss = new WebSocketServer({ host, port: options.port ?? 0, path: '/v1' });
+  const latencyMs = options.latencyMs ?? 0;
+  let turns: ConnectionTurns[] = [];
+  const wss = new WebSocketServer({
+    host,
+    port: options.port ?? 0,
+    verifyClient: (info, done) => {
+      const path = new URL(info.req.url ?? '/', 'http://proxy').pathname;
+      if (path === UNTIMED_PATH || latencyMs <= 0) return done(path === TIMED_PATH || path === UNTIMED_PATH);
+      if (path !== TIMED_PATH) return done(false);
+      // The upgrade request and its answer cross the network once each.
+      setTimeout(() => done(true), latencyMs);
+    },
+  });
   let owner: Client | null = null;
   const waiting: Client[] = [];
 
@@ -126,7 +202,9 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
   };
 
   wss.on('connection', (ws: WebSocket, req) => {
-    const target = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const timed = url.pathname === TIMED_PATH;
+    const target = url.searchParams.get('address') ?? '';
     const match = /^(.+):(\d+)$/.exec(target);
     if (!match || !allowed.has(match[1]!)) {
       ws.close(1008, 'target not allowed');
@@ -141,9 +219,22 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     // Answers still owed by the server: one ReadyForQuery per startup, simple query and Sync.
     let outstanding = 0;
     let idle = false;
+    // Turns are counted where the client is (the WebSocket side of the delay line): client writes, then the
+    // server's answer reaching the client, make one exchange (a Terminate, never answered, is none). Writes made
+    // before the first ReadyForQuery belong to the startup.
+    const counted: ConnectionTurns | null = timed ? { startupTurns: 0, turns: 0, openedAt: Date.now(), closedAt: null } : null;
+    if (counted) turns.push(counted);
+    let ready = false;
+    let asking: 'startupTurns' | 'turns' | null = null;
+    const toClient = delayLine(timed ? latencyMs : 0, (data) => {
+      if (ws.readyState === ws.OPEN) ws.send(data);
+      if (counted && asking) counted[asking]++;
+      asking = null;
+    });
 
     const backend = pgStreamParser('backend', (type, status) => {
       if (type !== 'Z') return;
+      ready = true;
       outstanding = Math.max(0, outstanding - 1);
       idle = status === 0x49; // 'I': not in a transaction
       if (options.serialize && outstanding === 0 && idle) release(client);
@@ -170,22 +261,26 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       if (terminated) tcp.end();
     });
     tcp.on('data', (data) => {
-      if (ws.readyState === ws.OPEN) ws.send(data);
+      toClient.push(data);
       backend.push(data);
     });
     const closed = () => {
       const i = waiting.indexOf(client);
       if (i >= 0) waiting.splice(i, 1);
       release(client);
+      if (counted && counted.closedAt === null) counted.closedAt = Date.now();
     };
     tcp.on('close', () => {
       sockets.delete(tcp);
       closed();
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+      toClient.close(() => {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+      });
     });
     tcp.on('error', () => tcp.destroy());
 
     ws.on('message', (data: Buffer) => {
+      asking ??= ready ? 'turns' : 'startupTurns';
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
       if (!options.serialize || owner === client) return client.forward(chunk);
       if (owner === null) {
@@ -209,8 +304,13 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
   const port = (wss.address() as AddressInfo).port;
   return {
     port,
-    address: `${host}:${port}/v1`,
+    address: `${host}:${port}${TIMED_PATH}`,
+    untimedAddress: `${host}:${port}${UNTIMED_PATH}`,
     openConnections: () => sockets.size,
+    connectionTurns: () => turns.map((t) => ({ ...t })),
+    resetTurns: () => {
+      turns = [];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
