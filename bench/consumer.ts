@@ -77,6 +77,7 @@ async function main() {
       CONVERSATION_ROOM: ns,
       ORG_INBOX: ns,
       INGEST_QUEUE: { send: async () => {}, sendBatch: async () => {} },
+      MEDIA_QUEUE: { send: async () => {}, sendBatch: async () => {} },
       MEDIA: { get: async () => null, put: async () => null },
     };
 

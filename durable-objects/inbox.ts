@@ -1,3 +1,5 @@
+import { createLogger } from '../worker/lib/log';
+import { deliver, type RoomEvents } from '../worker/realtime/notify';
 import { FanoutRoom } from './fanout';
 import type { RealtimeEvent, SocketIdentity } from './protocol';
 
@@ -30,6 +32,18 @@ export class OrgInbox extends FanoutRoom {
     if (c.assigneeId === identity.userId) return event;
     if (c.assigneeId === null && (!c.departmentId || (identity.departments ?? []).includes(c.departmentId))) return event;
     return { type: 'conversation.hidden', data: { id: c.id }, seq: event.seq };
+  }
+
+  /**
+   * A batch's events for the whole organisation in one call (worker/realtime/notify.ts routeToRooms): the inbox's
+   * own are published here, each conversation room's forwarded to it concurrently. A room that does not take its
+   * events is handled as the consumer would (queued for another try, then resync), never thrown back.
+   */
+  async route(orgId: string, rooms: RoomEvents[]): Promise<void> {
+    const log = createLogger({ object: 'OrgInbox', orgId }, this.env.LOG_LEVEL);
+    await Promise.all(
+      rooms.map((r) => (r.conversationId === null ? this.publishMany(r.events).then(() => {}) : deliver(this.env, orgId, r.conversationId, r.events, log))),
+    );
   }
 
   /** Members with the inbox open in at least one tab: presence is "offline" for everyone else (the last tab closed). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 export const QUEUE_NAMES = {
   ingest: 'conversa-ingest',
+  media: 'conversa-media',
   outbound: 'conversa-outbound',
   deadLetter: 'conversa-dlq',
 } as const;

@@ -18,10 +18,11 @@ export async function drainQueues(timeoutMs = 15_000): Promise<void> {
   for (;;) {
     await until('a batch is still being handled', () => a.inFlight === 0, deadline);
     const delivered = a.delivered;
-    const tokens = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const tokens = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     await env.INGEST_QUEUE.send({ type: 'queue.probe', token: tokens[0] }, { contentType: 'json' });
     await env.OUTBOUND_QUEUE.send({ type: 'queue.probe', token: tokens[1] }, { contentType: 'json' });
     await env.DEAD_LETTER_QUEUE.send({ type: 'queue.probe', token: tokens[2] }, { contentType: 'json' });
+    await env.MEDIA_QUEUE.send({ type: 'queue.probe', token: tokens[3] }, { contentType: 'json' });
     await until('the probes did not come back', () => tokens.every((t) => a.settledProbes.has(t)), deadline);
     if (a.delivered === delivered && a.inFlight === 0 && a.awaitingRedelivery.size === 0) return;
     await until('a retried message was not redelivered', () => a.awaitingRedelivery.size === 0, deadline);

@@ -14,6 +14,8 @@ export interface Env {
   QUEUE_DB_WAIT_SECONDS?: string;
   /** debug | info | warn | error | silent (default info; tests use silent, LOG_LEVEL=warn npm test to see logs). */
   LOG_LEVEL?: string;
+  /** '1': the ingest consumer logs one `ingest.timing` line per batch (bench/ingest.ts reads them). */
+  INGEST_TIMING_LOG?: string;
   /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */
   DATABASE_URL: string;
   /** Local only: `host:port/v1` of the WebSocket→TCP proxy in front of a local Postgres. */
@@ -47,6 +49,8 @@ export interface Env {
   API_RATE_LIMITER: RateLimit;
   AUTH_RATE_LIMITER: RateLimit;
   INGEST_QUEUE: Queue;
+  /** Inbound media downloads (media.fetch), apart from the messages. */
+  MEDIA_QUEUE: Queue;
   OUTBOUND_QUEUE: Queue;
   /** Consumers send here what will never succeed, with its reason (queues/retry.ts). */
   DEAD_LETTER_QUEUE: Queue;

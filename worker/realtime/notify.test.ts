@@ -19,30 +19,52 @@ import { NOTIFY_MAX_ATTEMPTS, notifyStored } from './notify';
 const { db } = testDb();
 const log = createLogger({}, 'silent');
 
-/** A Durable Object binding whose stubs refuse `publishMany` the first `times` calls (everything else is real). */
-function refusingPublish(binding: unknown, times: number) {
+type Call = (...args: unknown[]) => unknown;
+
+/** A Durable Object binding whose stubs' RPC calls go through `intercept` (given the real call), everything else real. */
+function wrapped(binding: unknown, intercept: (method: string, real: Call) => Call) {
   const ns = binding as { idFromName(name: string): unknown; get(id: unknown): unknown };
-  const state = { refused: 0 };
-  const refusing = {
+  return {
     idFromName: (name: string) => ns.idFromName(name),
     get: (id: unknown) => {
-      const stub = ns.get(id) as unknown as Record<string | symbol, (...args: unknown[]) => unknown>;
+      const stub = ns.get(id) as unknown as Record<string | symbol, Call>;
       return new Proxy(stub, {
         get(target, prop) {
           if (prop === 'then') return undefined;
-          if (prop === 'publishMany' && state.refused < times) {
-            return async () => {
-              state.refused++;
-              throw new Error('injected fault: the room is unavailable');
-            };
-          }
           // RPC methods are called on the stub itself (binding them would make an RPC call named "bind").
-          return (...args: unknown[]) => target[prop]!(...args);
+          return intercept(String(prop), (...args) => target[prop]!(...args));
         },
       });
     },
   };
+}
+
+/**
+ * Stubs that refuse `publishMany` the first `times` calls, and the inbox's `route` always (so the notifier falls
+ * back to publishing room by room from here, where the faults are injected).
+ */
+function refusingPublish(binding: unknown, times: number) {
+  const state = { refused: 0 };
+  const refusing = wrapped(binding, (method, real) => {
+    if (method === 'route') return async () => Promise.reject(new Error('injected fault: the inbox cannot route'));
+    if (method !== 'publishMany') return real;
+    return async (...args) => {
+      if (state.refused >= times) return real(...args);
+      state.refused++;
+      throw new Error('injected fault: the room is unavailable');
+    };
+  });
   return { binding: refusing, state };
+}
+
+/** Stubs that count the calls made through them, by method. */
+function counting(binding: unknown) {
+  const calls: Record<string, number> = {};
+  const binding_ = wrapped(binding, (method, real) => (...args) => {
+    calls[method] = (calls[method] ?? 0) + 1;
+    return real(...args);
+  });
+  return { calls, binding: binding_ };
 }
 
 async function setup() {
@@ -114,5 +136,38 @@ describe('realtime notify failures', () => {
     expect(replayed.seq).toBe(seen + 1);
     room.close();
     later.close();
+  });
+});
+
+describe('realtime fan-out of a batch', () => {
+  it('reaches several rooms and the inbox through one call to the organisation’s inbox object', async () => {
+    const admin = await signupOrg('Uma Chamada');
+    const ch = await connectChannel(admin);
+    const convs = [];
+    for (const from of [customerNumber(), customerNumber()]) {
+      await postWebhook(fx.textMessage('Oi', { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from, timestamp: nowSeconds() }));
+      convs.push(await conversationOf(admin, from));
+    }
+    // Not drainQueues: the test before leaves retries with a long backoff; both messages stored is enough here.
+    const stored = await eventually(async () => {
+      const rows = await db.select().from(messages).where(eq(messages.organizationId, admin.orgId));
+      return rows.length === 2 ? rows : null;
+    });
+    const rooms = await Promise.all(convs.map((c) => connect(admin, `/api/v1/conversations/${c.id}/ws`)));
+    const inbox = await connect(admin, '/api/v1/inbox/ws');
+    const roomCalls = counting(env.CONVERSATION_ROOM);
+    const inboxCalls = counting(env.ORG_INBOX);
+    const counted = { ...env, CONVERSATION_ROOM: roomCalls.binding, ORG_INBOX: inboxCalls.binding } as unknown as Env;
+
+    await notifyStored(counted, db, admin.orgId, { created: [], updated: stored, conversationIds: convs.map((c) => c.id) }, log);
+    expect(inboxCalls.calls).toEqual({ route: 1 });
+    expect(roomCalls.calls).toEqual({});
+    for (const [i, c] of convs.entries()) {
+      const m = stored.find((s) => s.conversationId === c.id)!;
+      await rooms[i]!.next('message.updated', (e) => (e.data as { id: string }).id === m.id);
+      await inbox.next('conversation.updated', (e) => (e.data as { id: string }).id === c.id);
+    }
+    for (const r of rooms) r.close();
+    inbox.close();
   });
 });

@@ -56,7 +56,7 @@ export const roomOf = (env: Env, orgId: string, conversationId: string | null) =
   conversationId ? conversationRoom(env, orgId, conversationId) : orgInbox(env, orgId);
 
 /** Publishes to one room; what it does not take is queued for another try (never thrown). */
-async function deliver(env: Env, orgId: string, conversationId: string | null, events: RoomEvent[], log: Logger): Promise<void> {
+export async function deliver(env: Env, orgId: string, conversationId: string | null, events: RoomEvent[], log: Logger): Promise<void> {
   try {
     await roomOf(env, orgId, conversationId).publishMany(events);
   } catch (err) {
@@ -123,11 +123,32 @@ export async function notifyStored(env: Env, db: Db, orgId: string, changes: Sto
     for (const summary of summaries) byConversation.set(summary.id, [...(byConversation.get(summary.id) ?? []), { type: 'conversation.updated', data: summary }]);
   }
 
-  const calls: Promise<void>[] = [...byConversation].map(([conversationId, events]) => deliver(env, orgId, conversationId, events, log));
-  if (summaries.length) {
-    calls.push(deliver(env, orgId, null, summaries.map((s) => ({ type: 'conversation.updated', data: s })), log));
+  const rooms: RoomEvents[] = [...byConversation].map(([conversationId, events]) => ({ conversationId, events }));
+  if (summaries.length) rooms.push({ conversationId: null, events: summaries.map((s) => ({ type: 'conversation.updated', data: s })) });
+  await routeToRooms(env, orgId, rooms, log);
+}
+
+export interface RoomEvents {
+  /** null: the organisation's inbox. */
+  conversationId: string | null;
+  events: RoomEvent[];
+}
+
+/**
+ * One call for a whole batch: the organisation's inbox object publishes its own events and forwards each room's
+ * (OrgInbox.route), instead of one call from here per room. A single room is called directly. If the inbox cannot
+ * be reached at all, each room is published to from here (its events may then reach some sockets twice; clients
+ * keep messages by id).
+ */
+export async function routeToRooms(env: Env, orgId: string, rooms: RoomEvents[], log: Logger): Promise<void> {
+  if (rooms.length === 0) return;
+  if (rooms.length === 1) return deliver(env, orgId, rooms[0]!.conversationId, rooms[0]!.events, log);
+  try {
+    await orgInbox(env, orgId).route(orgId, rooms);
+  } catch (err) {
+    log.warn('inbox routing failed; publishing room by room', { ...errorFields(err), orgId, rooms: rooms.length });
+    await Promise.all(rooms.map((r) => deliver(env, orgId, r.conversationId, r.events, log)));
   }
-  await Promise.all(calls);
 }
 
 /** Members' new notifications, to the organisation's inbox sockets (each delivered only to its member). */

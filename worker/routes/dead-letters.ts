@@ -58,9 +58,10 @@ export function registerDeadLetters(app: Hono<AppEnv>) {
     if (!row || !mine) throw notFound('Dead letter');
     const parsed = queueMessage.safeParse(row.body);
     if (!parsed.success) throw new ApiError(422, 'not_replayable', 'This message has no recognised shape; it cannot be replayed');
-    // Back where it came from: outbound work (sends, reactions, wamids to record, realtime retries) or ingest.
+    // Back where it came from: outbound work (sends, reactions, wamids to record, realtime retries), media or ingest.
     const outbound = parsed.data.type.startsWith('outbound.') || parsed.data.type === 'realtime.notify' || parsed.data.type === 'auth.password_reset';
-    const queue = outbound ? c.env.OUTBOUND_QUEUE : c.env.INGEST_QUEUE;
+    const media = parsed.data.type === 'media.fetch';
+    const queue = outbound ? c.env.OUTBOUND_QUEUE : media ? c.env.MEDIA_QUEUE : c.env.INGEST_QUEUE;
     await queue.send(parsed.data, { contentType: 'json' });
     await scoped(c, (tx) => tx.update(deadLetters).set({ replayedAt: new Date() }).where(eq(deadLetters.id, id)));
     await recordAudit(c.var.db, {
@@ -68,7 +69,7 @@ export function registerDeadLetters(app: Hono<AppEnv>) {
       ...byActor(actor),
       targetType: 'dead_letter',
       targetId: id,
-      metadata: { queue: outbound ? QUEUE_NAMES.outbound : QUEUE_NAMES.ingest },
+      metadata: { queue: outbound ? QUEUE_NAMES.outbound : media ? QUEUE_NAMES.media : QUEUE_NAMES.ingest },
     });
     return c.json({ status: 'replayed', id }, 202);
   });
