@@ -65,11 +65,12 @@ export class FanoutRoom extends DurableObject<Env> {
     const entries: Record<string, unknown> = { seq };
     for (const e of stored) entries[`ev:${pad(e.seq)}`] = e;
     await this.ctx.storage.put(entries);
-    await this.trim(seq);
     for (const ws of this.ctx.getWebSockets()) {
       const identity = ws.deserializeAttachment() as SocketIdentity;
       for (const e of stored) this.send(ws, this.visibleTo(identity, e));
     }
+    // Housekeeping after the sockets have their events: trimming reads storage, which the sends need not wait for.
+    await this.trim(seq);
     return stored;
   }
 
