@@ -35,6 +35,8 @@ import { registerOrganization } from './routes/organization';
 import { registerPlatformAdmin } from './routes/platform-admin';
 import { registerCannedResponses } from './routes/canned-responses';
 import { registerContacts } from './routes/contacts';
+import { registerContactAttributes } from './routes/contact-attributes';
+import { registerContactNotes } from './routes/contact-notes';
 import { registerDeals } from './routes/deals';
 import { registerLabels } from './routes/labels';
 import { registerDepartments } from './routes/departments';
@@ -118,6 +120,8 @@ export function createApp() {
   registerUploads(app);
   registerDeadLetters(app);
   registerContacts(app);
+  registerContactNotes(app);
+  registerContactAttributes(app);
   registerLabels(app);
   registerDepartments(app);
   registerChannelAutomation(app);

@@ -17,6 +17,9 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/** A required JSON request body (a missing or non-JSON one is a 400, as everywhere in this API). */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
 const errorResponse = (description: string) => json(ErrorSchema, description);
 
 const ERROR_DESCRIPTIONS = {

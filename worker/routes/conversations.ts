@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { notifyStored, publishNotifications } from '../realtime/notify';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { channels, contacts, conversations, messages } from '../db/schema';
+import { messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { CONVERSATION_SORTS, conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
 import { capabilitiesOf } from '../domain/channels';
@@ -40,7 +40,7 @@ const pageQuery = z.object({ cursor: z.string().max(200).optional(), limit: limi
 export async function visibleConversation(c: Context<AppEnv>, id: string, action: 'conversation.read' | 'conversation.reply' | 'conversation.update' = 'conversation.read') {
   const actor = c.var.actor;
   const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
-  if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
+  if (!conversation) return notFoundAudited(c, 'conversation', id);
   authorize(actor, action, conversation);
   return conversation;
 }
@@ -64,8 +64,8 @@ export function registerConversations(app: Hono<AppEnv>) {
     const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, actor, body));
     if (result.kind === 'missing') {
       return result.what === 'channel'
-        ? notFoundAudited(c, channels, channels.id, body.channelId, 'channel')
-        : notFoundAudited(c, contacts, contacts.id, body.contactId!, 'contact');
+        ? notFoundAudited(c, 'channel', body.channelId)
+        : notFoundAudited(c, 'contact', body.contactId!);
     }
     const { message, conversationId } = result;
     if (message.status === 'queued' && !message.providerMessageId) {

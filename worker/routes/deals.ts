@@ -5,7 +5,6 @@ import { publishToInbox } from '../realtime/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { contacts, conversations, deals, pipelineStages, pipelines } from '../db/schema';
 import { withOrg } from '../db/tx';
 import {
   addStage,
@@ -50,21 +49,13 @@ const listQuery = z.object({
   limit: limitParam,
 });
 
-const REFERENCE_TABLES = {
-  pipeline: [pipelines, pipelines.id],
-  stage: [pipelineStages, pipelineStages.id],
-  contact: [contacts, contacts.id],
-  conversation: [conversations, conversations.id],
-} as const;
-
 /** Runs `fn`; an id in the body that is not this organisation's is a 404 (audited when it is another's). */
 async function withReferences<T>(c: Context<AppEnv>, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (!(err instanceof MissingReference)) throw err;
-    const [table, column] = REFERENCE_TABLES[err.what];
-    return notFoundAudited(c, table, column, err.id, err.what);
+    return notFoundAudited(c, err.what, err.id);
   }
 }
 
@@ -76,7 +67,7 @@ function pipelineUpdated(c: Context<AppEnv>, pipelineId: string) {
 async function pipelineOr404(c: Context<AppEnv>, id: string) {
   const actor = c.var.actor;
   const pipeline = await withOrg(c.var.db, actor.orgId, (tx) => findPipeline(tx, actor.orgId, id));
-  if (!pipeline) return notFoundAudited(c, pipelines, pipelines.id, id, 'pipeline');
+  if (!pipeline) return notFoundAudited(c, 'pipeline', id);
   return pipeline;
 }
 
@@ -118,7 +109,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'pipeline.updated', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: body });
       return findPipeline(tx, actor.orgId, id);
     });
-    if (!pipeline) return notFoundAudited(c, pipelines, pipelines.id, id, 'pipeline');
+    if (!pipeline) return notFoundAudited(c, 'pipeline', id);
     await pipelineUpdated(c, id);
     return c.json({ pipeline });
   });
@@ -132,7 +123,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       if (ok) await recordAudit(tx, { action: 'pipeline.deleted', ...byActor(actor), targetType: 'pipeline', targetId: id });
       return ok;
     });
-    if (!removed) return notFoundAudited(c, pipelines, pipelines.id, id, 'pipeline');
+    if (!removed) return notFoundAudited(c, 'pipeline', id);
     await pipelineUpdated(c, id);
     return c.body(null, 204);
   });
@@ -179,7 +170,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'pipeline.updated', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: { stageUpdated: stageId, ...body } });
       return findPipeline(tx, actor.orgId, id);
     });
-    if (!pipeline) return notFoundAudited(c, pipelineStages, pipelineStages.id, stageId, 'stage');
+    if (!pipeline) return notFoundAudited(c, 'stage', stageId);
     await pipelineUpdated(c, id);
     return c.json({ pipeline });
   });
@@ -194,7 +185,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       if (ok) await recordAudit(tx, { action: 'pipeline.updated', ...byActor(actor), targetType: 'pipeline', targetId: id, metadata: { stageDeleted: stageId } });
       return ok;
     });
-    if (!removed) return notFoundAudited(c, pipelineStages, pipelineStages.id, stageId, 'stage');
+    if (!removed) return notFoundAudited(c, 'stage', stageId);
     await pipelineUpdated(c, id);
     return c.body(null, 204);
   });
@@ -219,7 +210,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       const deal = await findDeal(tx, actor.orgId, id);
       return deal && { deal, history: await dealHistory(tx, actor.orgId, id) };
     });
-    if (!found) return notFoundAudited(c, deals, deals.id, id, 'deal');
+    if (!found) return notFoundAudited(c, 'deal', id);
     return c.json(found);
   });
 
@@ -246,7 +237,7 @@ export function registerDeals(app: Hono<AppEnv>) {
         return change && { change, deal: (await findDeal(tx, actor.orgId, id))! };
       }),
     );
-    if (!result) return notFoundAudited(c, deals, deals.id, id, 'deal');
+    if (!result) return notFoundAudited(c, 'deal', id);
     // A PATCH that changed nothing is not news.
     if (result.change.changed.length > 0) {
       await publishToInbox(c.env, actor.orgId, [dealBoardEvent(result.change.move ? 'deal.moved' : 'deal.updated', result.deal, result.change)], c.var.log);
@@ -264,7 +255,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       await recordAudit(tx, { action: 'deal.deleted', ...byActor(actor), targetType: 'deal', targetId: id, metadata: { title: deal.title, valueCents: deal.valueCents, currency: deal.currency } });
       return deal;
     });
-    if (!removed) return notFoundAudited(c, deals, deals.id, id, 'deal');
+    if (!removed) return notFoundAudited(c, 'deal', id);
     await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.deleted', { id: removed.id, pipelineId: removed.pipelineId, stageId: removed.stageId })], c.var.log);
     return c.body(null, 204);
   });

@@ -4,7 +4,6 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { departments } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { createDepartment, deleteDepartment, findDepartment, listDepartments, updateDepartment } from '../domain/departments';
 import type { AppEnv } from '../env';
@@ -39,7 +38,7 @@ export function registerDepartments(app: Hono<AppEnv>) {
     authorize(actor, 'departments.manage');
     const { id } = c.req.valid('param');
     const found = await withOrg(c.var.db, actor.orgId, (tx) => findDepartment(tx, actor.orgId, id));
-    if (!found) return notFoundAudited(c, departments, departments.id, id, 'department');
+    if (!found) return notFoundAudited(c, 'department', id);
     const { department, changedMembers } = await withOrg(c.var.db, actor.orgId, (tx) => updateDepartment(tx, actor, id, c.req.valid('json')));
     await reconnect(c, changedMembers);
     return c.json({ department });
@@ -50,7 +49,7 @@ export function registerDepartments(app: Hono<AppEnv>) {
     authorize(actor, 'departments.manage');
     const { id } = c.req.valid('param');
     const { deleted, changedMembers } = await withOrg(c.var.db, actor.orgId, (tx) => deleteDepartment(tx, actor, id));
-    if (!deleted) return notFoundAudited(c, departments, departments.id, id, 'department');
+    if (!deleted) return notFoundAudited(c, 'department', id);
     await reconnect(c, changedMembers);
     return c.body(null, 204);
   });

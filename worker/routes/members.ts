@@ -5,7 +5,6 @@ import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { revokeUserSessions } from '../auth/sessions';
 import { notFoundAudited } from '../db/cross-tenant';
-import { memberships } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { changeRole, listMembers, removeMember } from '../domain/members';
 import type { AppEnv } from '../env';
@@ -42,7 +41,7 @@ export function registerMembers(app: Hono<AppEnv>) {
       }
       return result;
     });
-    if (!changed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
+    if (!changed) return notFoundAudited(c, 'member', userId);
     // Open sockets were authorised for the old role: they must reconnect.
     if (changed.from !== changed.to) await closeUserSockets(c.env, actor.orgId, userId, 'role changed', c.var.log);
     return c.json({ userId, role });
@@ -60,7 +59,7 @@ export function registerMembers(app: Hono<AppEnv>) {
       }
       return result;
     });
-    if (!removed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
+    if (!removed) return notFoundAudited(c, 'member', userId);
     // Their logins into this organisation end now, not when the access token expires.
     await revokeUserSessions(c.var.db, userId, 'membership_removed', actor.orgId);
     await closeUserSockets(c.env, actor.orgId, userId, 'membership removed', c.var.log);

@@ -3,18 +3,14 @@
 // the worker builds a shape inline, from the drizzle schema picked as the worker picks it (`Json<T>` turns Dates into
 // strings).
 import type {
-  Contact as ContactRow,
-  ContactNote as NoteRow,
-  Conversation,
   Deal,
   DealStageHistory,
   Pipeline as PipelineRow,
   PipelineStage,
 } from '../../../worker/db/schema';
 import type { z } from 'zod';
-import type { createContactBody, updateContactBody } from '../../../worker/domain/contacts';
-import type { Erasure as WorkerErasure } from '../../../worker/domain/erasure';
-import type { ImportReport } from '../../../worker/domain/import-report';
+import type { Contact, ContactBody, ContactDetail, ContactUpdateBody, Erasure as ErasureSchema, ImportReport } from '../../../worker/schemas/contacts';
+import type { ContactNote } from '../../../worker/schemas/contact-notes';
 import type {
   createDealBody,
   DealCard as WorkerDealCard,
@@ -24,22 +20,17 @@ import type {
 } from '../../../worker/domain/deals';
 import { api, del, get, patch, post } from './client';
 import type { Json } from './json';
-import type { AttributeDefinition, Label, LabelRef, Page } from './types';
+import type { AttributeDefinition, Label, Page } from './types';
 
 export type { AttributeDefinition, Label };
-export type Contact = Json<
-  Pick<ContactRow, 'id' | 'name' | 'profileName' | 'waId' | 'email' | 'attributes' | 'createdAt' | 'updatedAt'> & {
-    phone: ContactRow['phoneE164'];
-    labels: LabelRef[];
-  }
->;
-export type ContactNote = Json<Pick<NoteRow, 'id' | 'contactId' | 'body' | 'createdAt' | 'updatedAt'> & { author: { id: string; name?: string | null } | null }>;
-export type ContactConversation = Json<
-  Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
->;
+// Contacts, notes, attributes and labels: the API's own response schemas (worker/schemas/), as JSON.
+export type { Contact, ContactConversation, ContactDetail } from '../../../worker/schemas/contacts';
+export type { ContactNote } from '../../../worker/schemas/contact-notes';
+export type CreateContactBody = ContactBody;
+export type UpdateContactBody = ContactUpdateBody;
 export type AttributeType = AttributeDefinition['type'];
-export type { ImportReport, RowError } from '../../../worker/domain/import-report';
-export type Erasure = Json<{ erased: WorkerErasure['counts'] }>;
+export type { ImportReport, RowError } from '../../../worker/schemas/contacts';
+export type Erasure = z.infer<typeof ErasureSchema>;
 
 export type DealDto = Json<WorkerDealDto>;
 export type DealCard = Json<WorkerDealCard>;
@@ -56,12 +47,6 @@ export type StageHistoryEntry = Json<Pick<DealStageHistory, 'fromStageId' | 'toS
 export interface DealsPage extends Page<DealCard> {
   totals: StageTotal[];
 }
-export interface ContactDetail {
-  contact: Contact;
-  conversations: ContactConversation[];
-  deals: DealDto[];
-  notes: ContactNote[];
-}
 /** `data` of the `deal.*` events on the organisation's socket (worker/domain/deals.ts `dealBoardEvent`). */
 export interface DealEventData {
   deal: DealCard | Pick<DealCard, 'id' | 'pipelineId' | 'stageId'>;
@@ -69,8 +54,6 @@ export interface DealEventData {
   changed?: DealChange['changed'];
 }
 
-export type CreateContactBody = z.input<typeof createContactBody>;
-export type UpdateContactBody = z.input<typeof updateContactBody>;
 export type CreateDealBody = z.input<typeof createDealBody>;
 export type UpdateDealBody = z.input<typeof updateDealBody>;
 

@@ -1,9 +1,6 @@
 // What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
 // worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
 // Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
-import type { z } from 'zod';
-import type { createCannedBody } from '../../../worker/domain/canned-responses';
-import type * as Schema from '../../../worker/db/schema';
 import type { ContactHit as SearchContactHit, MessageHit as SearchMessageHit } from '../../../worker/domain/search';
 import type { Json } from './json';
 export type { SendMessageBody } from '../../../worker/schemas/messages';
@@ -233,19 +230,15 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-/** A row of /api/v1/canned-responses (worker/routes/canned-responses.ts); `variables` are the {{names}} the body uses. */
-export type CannedResponse = Json<Pick<Schema.CannedResponse, 'id' | 'shortcut' | 'title' | 'body'>> &
-  Partial<Json<Pick<Schema.CannedResponse, 'createdAt' | 'updatedAt'>>> & { variables?: string[] };
-export type CannedResponseBody = z.input<typeof createCannedBody>;
+/** A row of /api/v1/canned-responses; `variables` are the {{names}} the body uses (worker/schemas/canned-responses.ts). */
+export type { CannedResponse, CannedResponseBody } from '../../../worker/schemas/canned-responses';
 
-/** A label of /api/v1/labels (worker/domain/labels.ts labelColumns); rows and chips carry the LabelRef part. */
-export type Label = Json<Pick<Schema.Label, 'id' | 'name' | 'color' | 'description' | 'createdAt'>>;
-export type LabelRef = Pick<Label, 'id' | 'name' | 'color'>;
-/** POST/PATCH /api/v1/labels (createLabelBody in worker/domain/labels.ts, which the web build cannot import). */
-export type LabelBody = Pick<Label, 'name' | 'color' | 'description'>;
+/** A label of /api/v1/labels, and the part rows and chips carry; the API's own schemas (worker/schemas/labels.ts). */
+import type { LabelRef } from '../../../worker/schemas/labels';
+export type { Label, LabelBody, LabelRef } from '../../../worker/schemas/labels';
 
-/** GET /api/v1/contact-attributes. */
-export type AttributeDefinition = Json<Pick<Schema.ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position'>>;
+/** GET /api/v1/contact-attributes (worker/schemas/contact-attributes.ts). */
+export type { AttributeDefinition } from '../../../worker/schemas/contact-attributes';
 
 /** GET /api/v1/team: every member's name, for any role (typing indicators, assignees). */
 export interface TeamMember {
