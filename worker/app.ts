@@ -38,6 +38,7 @@ import { registerContacts } from './routes/contacts';
 import { registerContactAttributes } from './routes/contact-attributes';
 import { registerContactNotes } from './routes/contact-notes';
 import { registerDeals } from './routes/deals';
+import { registerPipelines } from './routes/pipelines';
 import { registerLabels } from './routes/labels';
 import { registerDepartments } from './routes/departments';
 import { registerChannelAutomation } from './routes/channel-automation';
@@ -126,6 +127,7 @@ export function createApp() {
   registerDepartments(app);
   registerChannelAutomation(app);
   registerCannedResponses(app);
+  registerPipelines(app);
   registerDeals(app);
   registerSearch(app);
   registerRealtime(app);

@@ -1,29 +1,13 @@
-// The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call, and response
-// types derived from the worker's own DTO types and zod bodies (worker/domain/deals.ts, import-report.ts, erasure.ts, contacts.ts) or, where
-// the worker builds a shape inline, from the drizzle schema picked as the worker picks it (`Json<T>` turns Dates into
-// strings).
-import type {
-  Deal,
-  DealStageHistory,
-  Pipeline as PipelineRow,
-  PipelineStage,
-} from '../../../worker/db/schema';
+// The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call. Request and response
+// types are the API's own zod schemas (worker/schemas/), so the contract is the API's, not the tables' columns.
 import type { z } from 'zod';
 import type { Contact, ContactBody, ContactDetail, ContactUpdateBody, Erasure as ErasureSchema, ImportReport } from '../../../worker/schemas/contacts';
 import type { ContactNote } from '../../../worker/schemas/contact-notes';
-import type {
-  createDealBody,
-  DealCard as WorkerDealCard,
-  DealChange,
-  DealDto as WorkerDealDto,
-  updateDealBody,
-} from '../../../worker/domain/deals';
+import type { CreateDealBody, Deal, DealCard, DealMove, DealsPage, Pipeline, StageHistoryEntry, UpdateDealBody } from '../../../worker/schemas/deals';
 import { api, del, get, patch, post } from './client';
-import type { Json } from './json';
 import type { AttributeDefinition, Label, Page } from './types';
 
 export type { AttributeDefinition, Label };
-// Contacts, notes, attributes and labels: the API's own response schemas (worker/schemas/), as JSON.
 export type { Contact, ContactConversation, ContactDetail } from '../../../worker/schemas/contacts';
 export type { ContactNote } from '../../../worker/schemas/contact-notes';
 export type CreateContactBody = ContactBody;
@@ -32,30 +16,15 @@ export type AttributeType = AttributeDefinition['type'];
 export type { ImportReport, RowError } from '../../../worker/schemas/contacts';
 export type Erasure = z.infer<typeof ErasureSchema>;
 
-export type DealDto = Json<WorkerDealDto>;
-export type DealCard = Json<WorkerDealCard>;
+export type { CreateDealBody, DealCard, DealsPage, Pipeline, Stage, StageHistoryEntry, StageTotal, UpdateDealBody } from '../../../worker/schemas/deals';
+export type DealDto = Deal;
 export type DealStatus = Deal['status'];
-export type Stage = Pick<PipelineStage, 'id' | 'name' | 'position' | 'probability'>;
-export type Pipeline = Json<Pick<PipelineRow, 'id' | 'name' | 'isDefault' | 'position' | 'createdAt'> & { stages: Stage[] }>;
-export interface StageTotal {
-  stageId: string;
-  currency: string;
-  count: number;
-  valueCents: number;
-}
-export type StageHistoryEntry = Json<Pick<DealStageHistory, 'fromStageId' | 'toStageId' | 'movedBy' | 'movedAt'>>;
-export interface DealsPage extends Page<DealCard> {
-  totals: StageTotal[];
-}
 /** `data` of the `deal.*` events on the organisation's socket (worker/domain/deals.ts `dealBoardEvent`). */
 export interface DealEventData {
   deal: DealCard | Pick<DealCard, 'id' | 'pipelineId' | 'stageId'>;
-  move?: NonNullable<DealChange['move']>;
-  changed?: DealChange['changed'];
+  move?: DealMove;
+  changed?: string[];
 }
-
-export type CreateDealBody = z.input<typeof createDealBody>;
-export type UpdateDealBody = z.input<typeof updateDealBody>;
 
 // ---- contacts ----
 
