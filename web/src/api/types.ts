@@ -1,8 +1,6 @@
 // What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
 // worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
 // Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
-import type { ContactHit as SearchContactHit, MessageHit as SearchMessageHit } from '../../../worker/domain/search';
-import type { Json } from './json';
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
 export type Role = 'tenant_admin' | 'manager' | 'agent';
@@ -131,14 +129,6 @@ export interface Message {
   deletedAt: string | null;
 }
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  joinedAt: string;
-  lastLoginAt: string | null;
-}
 
 export interface Invitation {
   id: string;
@@ -240,25 +230,11 @@ export type { Label, LabelBody, LabelRef } from '../../../worker/schemas/labels'
 /** GET /api/v1/contact-attributes (worker/schemas/contact-attributes.ts). */
 export type { AttributeDefinition } from '../../../worker/schemas/contact-attributes';
 
-/** GET /api/v1/team: every member's name, for any role (typing indicators, assignees). */
-export interface TeamMember {
-  id: string;
-  name: string | null;
-  role: Role;
-  /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
-  presence?: 'online' | 'away' | 'offline';
-  /** Satisfaction survey ratings of conversations they resolved, answered in the last 90 days. */
-  csat?: { average: number | null; count: number } | null;
-}
+/** GET /api/v1/team: every member's name, for any role (typing indicators, assignees); worker/schemas/team.ts. */
+export type { Member, TeamMember } from '../../../worker/schemas/team';
 
-/** GET /api/v1/search: the worker's own hit types, as JSON. */
-export interface SearchResult {
-  q: string;
-  messages: MessageHit[];
-  contacts: ContactHit[];
-}
-export type MessageHit = Json<Omit<SearchMessageHit, 'snippet'>>;
-export type ContactHit = Json<SearchContactHit>;
+/** GET /api/v1/search (worker/schemas/search.ts). */
+export type { ContactHit, MessageHit, SearchResult } from '../../../worker/schemas/search';
 
 export interface RealtimeEvent<T = unknown> {
   type: string;
@@ -266,8 +242,8 @@ export interface RealtimeEvent<T = unknown> {
   seq: number;
 }
 
-/** GET /api/v1/departments (worker/domain/departments.ts). */
-export type { DepartmentDto as Department } from '../../../worker/domain/departments';
+/** GET /api/v1/departments (worker/schemas/team.ts). */
+export type { Department } from '../../../worker/schemas/team';
 /** GET/PUT /api/v1/channels/:id/automation (worker/domain/channel-automation.ts, worker/schemas/service-desk.ts). */
 export type { Automation } from '../../../worker/domain/channel-automation';
 export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';
