@@ -13,7 +13,6 @@ const STILL_INLINE = [
   'audit-logs.ts',
   'auth.ts',
   'channels.ts',
-  'conversations.ts',
   'dead-letters.ts',
   'dev-outbox.ts',
   'health.ts',

@@ -1,6 +1,7 @@
-// What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
-// worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
-// Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
+// What the API returns, as JSON (dates are ISO strings). Resources already declared for OpenAPI take their types
+// from the API's response schemas (worker/schemas/: z.infer, so the contract is the API's, never a table's columns);
+// the interfaces left here mirror routes not converted yet (worker/openapi/undocumented.ts). Request bodies come
+// straight from the worker's zod schemas, so a change there fails this app's typecheck.
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
 export type Role = 'tenant_admin' | 'manager' | 'agent';
@@ -49,42 +50,10 @@ export interface ContactSummary {
 }
 
 /** A row of GET /api/v1/conversations, and the data of `conversation.updated` events. */
-export interface ConversationRow {
-  id: string;
-  status: ConversationStatus;
-  assigneeId: string | null;
-  /** The department's queue it waits in (null: the general queue). */
-  departmentId?: string | null;
-  /** Written outside the channel's business hours (the out-of-hours message went out then). */
-  outOfHoursAt?: string | null;
-  /** The menu bot is still talking with the customer. */
-  botActive?: boolean;
-  channelId: string;
-  lastMessageAt: string | null;
-  lastMessagePreview: string | null;
-  /** The oldest customer message not answered yet (the "waiting" order); null once an agent replied. */
-  waitingSince?: string | null;
-  lastInboundAt: string | null;
-  /** The reader's own count: a conversation opened by a colleague is still unread for you. */
-  unreadCount: number;
-  /** Each member's own count once they opened it (the organisation's socket sends one row to everyone). */
-  unreadBy?: Record<string, number>;
-  important: boolean;
-  contact: ContactSummary;
-  /** The conversation's labels (older servers leave them out). */
-  labels?: LabelRef[];
-  createdAt?: string;
-  updatedAt: string;
-}
 
-export interface ConversationDetail extends ConversationRow {
-  snoozedUntil: string | null;
-  /** `applies: false` for numbers connected through WhatsApp Web (Evolution): no 24-hour rule, no templates. */
-  window: { open: boolean; expiresAt: string | null; applies?: boolean };
-  channel?: { provider: 'meta_cloud' | 'evolution'; window24h: boolean; templates: boolean };
-  /** The satisfaction survey asked when it was resolved: null when never asked; rating null until answered. */
-  csat?: { rating: number | null; comment: string | null; askedAt: string; answeredAt: string | null } | null;
-}
+
+/** A message, an inbox row and the open chat: the API's own schemas (worker/schemas/conversations.ts). */
+export type { ConversationDetail, ConversationRow, Message } from '../../../worker/schemas/conversations';
 
 export interface Reaction {
   emoji: string;
@@ -100,34 +69,6 @@ export interface MessageMedia {
   url: string | null;
 }
 
-export interface Message {
-  id: string;
-  conversationId: string;
-  direction: 'inbound' | 'outbound';
-  kind: MessageKind;
-  isPrivate: boolean;
-  body: string | null;
-  payload: Record<string, unknown>;
-  media: MessageMedia | null;
-  providerMessageId: string | null;
-  replyToMessageId: string | null;
-  replyToProviderId: string | null;
-  status: MessageStatus;
-  error: { code: number | null; title: string | null; detail: string | null } | null;
-  senderUserId: string | null;
-  clientId: string | null;
-  reactions: Reaction[];
-  providerTimestamp: string | null;
-  /** The message's time: WhatsApp's for a customer's message, arrival otherwise (older servers: createdAt). */
-  at?: string;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  readAt: string | null;
-  failedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
 
 
 export interface Invitation {
@@ -224,7 +165,6 @@ export interface AuditEntry {
 export type { CannedResponse, CannedResponseBody } from '../../../worker/schemas/canned-responses';
 
 /** A label of /api/v1/labels, and the part rows and chips carry; the API's own schemas (worker/schemas/labels.ts). */
-import type { LabelRef } from '../../../worker/schemas/labels';
 export type { Label, LabelBody, LabelRef } from '../../../worker/schemas/labels';
 
 /** GET /api/v1/contact-attributes (worker/schemas/contact-attributes.ts). */
