@@ -34,6 +34,8 @@ export default defineConfig({
   test: {
     name: 'workers',
     include: ['worker/**/*.test.ts', 'queues/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+    // Node-side tests of worker code (vitest.node.config.ts).
+    exclude: ['**/node_modules/**', '**/*.node.test.ts'],
     testTimeout: 30_000,
   },
 });

@@ -48,10 +48,8 @@ export interface SocketIdentity {
   departments?: string[];
 }
 
-export const clientCommand = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('typing'), data: z.object({ state: z.enum(['on', 'off']) }) }),
-  z.object({ type: z.literal('read') }),
-]);
+// Reads go through REST (POST /api/v1/conversations/:id/read), so the room never opens a database connection.
+export const clientCommand = z.discriminatedUnion('type', [z.object({ type: z.literal('typing'), data: z.object({ state: z.enum(['on', 'off']) }) })]);
 export type ClientCommand = z.infer<typeof clientCommand>;
 
 /** How many stored events a room keeps for reconnecting clients; older gaps get a "resync". */

@@ -1,7 +1,7 @@
 // The HTTP surface: middleware, one register call per resource router, one error shape.
 import { cors } from 'hono/cors';
 import { appOrigins } from './lib/origins';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
@@ -13,6 +13,8 @@ import { streamedBodyLimit, tooLarge } from './middleware/body-limit';
 import { database } from './middleware/database';
 import { apiRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
+import { validationHook } from './middleware/validate';
+import { registerOpenApi } from './openapi/document';
 import { registerAuditLogs } from './routes/audit-logs';
 import { registerChannels } from './routes/channels';
 import { registerConversations } from './routes/conversations';
@@ -33,7 +35,10 @@ import { registerOrganization } from './routes/organization';
 import { registerPlatformAdmin } from './routes/platform-admin';
 import { registerCannedResponses } from './routes/canned-responses';
 import { registerContacts } from './routes/contacts';
+import { registerContactAttributes } from './routes/contact-attributes';
+import { registerContactNotes } from './routes/contact-notes';
 import { registerDeals } from './routes/deals';
+import { registerPipelines } from './routes/pipelines';
 import { registerLabels } from './routes/labels';
 import { registerDepartments } from './routes/departments';
 import { registerChannelAutomation } from './routes/channel-automation';
@@ -42,7 +47,7 @@ import { registerRealtime } from './routes/realtime';
 import { registerReactions } from './routes/reactions';
 import { registerScheduledMessages } from './routes/scheduled-messages';
 
-const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept'];
+const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
 const API_BODY_LIMIT = 1024 * 1024;
 /** The two socket routes, authenticated by their realtime ticket instead of a Bearer token. */
 const TICKETED = /^\/api\/v1\/(inbox|conversations\/[0-9a-f-]{36})\/ws$/i;
@@ -51,7 +56,7 @@ const TICKETED = /^\/api\/v1\/(inbox|conversations\/[0-9a-f-]{36})\/ws$/i;
 export const CSV_IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(requestContext);
 
@@ -116,13 +121,17 @@ export function createApp() {
   registerUploads(app);
   registerDeadLetters(app);
   registerContacts(app);
+  registerContactNotes(app);
+  registerContactAttributes(app);
   registerLabels(app);
   registerDepartments(app);
   registerChannelAutomation(app);
   registerCannedResponses(app);
+  registerPipelines(app);
   registerDeals(app);
   registerSearch(app);
   registerRealtime(app);
+  registerOpenApi(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(handleError);

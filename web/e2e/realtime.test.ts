@@ -1,6 +1,6 @@
 // The realtime client against the protocol, with the conversation socket played by the test (Playwright's
-// routeWebSocket) and everything else real: the ticket in the URL, events rendered live, "read" and "typing"
-// commands, reconnecting with ?after=<last seq>, and a REST reload after a seq gap or a "resync".
+// routeWebSocket) and everything else real: the ticket in the URL, events rendered live, the "typing" command,
+// reads over REST (the room holds no database connection), reconnecting with ?after=<last seq>, and a REST reload after a seq gap or a "resync".
 import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT, MANAGER, apiAs, browserAvailable, customerSays, login, openBrowser, startE2E, type E2E, type Person, shootOnFailure } from './support';
@@ -16,6 +16,7 @@ describe.skipIf(!browserAvailable('web/e2e/realtime.test.ts'))('realtime protoco
   let agent: Person;
   const sockets: Socket[] = [];
   let messageLoads = 0;
+  let reads = 0;
   let conversationId = '';
 
   beforeAll(async () => {
@@ -32,6 +33,7 @@ describe.skipIf(!browserAvailable('web/e2e/realtime.test.ts'))('realtime protoco
     });
     agent.page.on('request', (r) => {
       if (r.method() === 'GET' && /\/api\/v1\/conversations\/[^/]+\/messages/.test(r.url())) messageLoads++;
+      if (r.method() === 'POST' && /\/api\/v1\/conversations\/[^/]+\/read$/.test(r.url())) reads++;
     });
   });
   beforeEach((ctx) => shootOnFailure(ctx, () => agent?.page));
@@ -68,10 +70,12 @@ describe.skipIf(!browserAvailable('web/e2e/realtime.test.ts'))('realtime protoco
     event('typing', { userId: crypto.randomUUID(), state: 'on' }, 0);
     await page.getByText('Outro atendente está digitando…').waitFor();
 
+    const readsBefore = reads;
     event('message.created', inbound('0195a000-0000-7000-8000-000000000001', 'Chegou pelo socket'), 1);
     await page.getByTestId('messages').getByText('Chegou pelo socket').waitFor();
-    // A new customer message in the open chat is read at once; typing stops showing.
-    await expect.poll(() => last().received.some((m) => JSON.parse(m).type === 'read')).toBe(true);
+    // A new customer message in the open chat is read at once, over REST (never a socket command); typing stops showing.
+    await expect.poll(() => reads).toBeGreaterThan(readsBefore);
+    expect(last().received.some((m) => JSON.parse(m).type === 'read')).toBe(false);
     await expect.poll(() => page.getByText('Outro atendente está digitando…').count()).toBe(0);
 
     const withReaction = { ...inbound('0195a000-0000-7000-8000-000000000001', 'Chegou pelo socket'), reactions: [{ emoji: '👍', contactId: null, userId: null }], updatedAt: new Date(Date.now() + 1000).toISOString() };

@@ -18,6 +18,8 @@ interface Route {
 const PUBLIC: RegExp[] = [
   /^\/api\/v1\/auth\/(signup|login|refresh|logout|password-reset\/request|password-reset\/confirm)$/,
   /^\/api\/v1\/invitations\/(lookup|accept)$/,
+  // The API's own description (worker/openapi/document.ts).
+  /^\/api\/v1\/openapi\.json$/,
   // WebSocket upgrades: a realtime ticket instead of a Bearer token (worker/routes/realtime.test.ts).
   /\/ws$/,
 ];

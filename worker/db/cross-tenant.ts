@@ -6,15 +6,49 @@ import type { Context } from 'hono';
 import { byActor, recordAudit } from '../audit/record';
 import type { AppEnv } from '../env';
 import { notFound } from '../errors';
+import {
+  cannedResponses,
+  channels,
+  contactAttributeDefinitions,
+  contactNotes,
+  contacts,
+  conversations,
+  deals,
+  departments,
+  invitations,
+  labels,
+  memberships,
+  messages,
+  pipelineStages,
+  pipelines,
+  scheduledMessages,
+} from './schema';
 
-export async function notFoundAudited(
-  c: Context<AppEnv>,
-  table: PgTable & { organizationId: PgColumn },
-  column: PgColumn,
-  id: string,
-  what: string,
-): Promise<never> {
+type Owned = [PgTable & { organizationId: PgColumn }, PgColumn];
+
+/** What a route can fail to find, named as its 404 says it, and where such a row lives. */
+const OWNED = {
+  'canned response': [cannedResponses, cannedResponses.id],
+  channel: [channels, channels.id],
+  'contact attribute': [contactAttributeDefinitions, contactAttributeDefinitions.id],
+  note: [contactNotes, contactNotes.id],
+  contact: [contacts, contacts.id],
+  conversation: [conversations, conversations.id],
+  deal: [deals, deals.id],
+  department: [departments, departments.id],
+  invitation: [invitations, invitations.id],
+  label: [labels, labels.id],
+  member: [memberships, memberships.userId],
+  message: [messages, messages.id],
+  stage: [pipelineStages, pipelineStages.id],
+  pipeline: [pipelines, pipelines.id],
+  'scheduled message': [scheduledMessages, scheduledMessages.id],
+} satisfies Record<string, Owned>;
+export type OwnedKind = keyof typeof OWNED;
+
+export async function notFoundAudited(c: Context<AppEnv>, what: OwnedKind, id: string): Promise<never> {
   const actor = c.var.actor;
+  const [table, column] = OWNED[what] as Owned;
   const owners = await c.var.db
     .select({ org: table.organizationId })
     .from(table as PgTable)

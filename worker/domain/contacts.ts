@@ -14,11 +14,12 @@ import {
   deals,
   labels,
   messageReactions,
-  users,
   type Contact,
   type ContactAttributeDefinition,
 } from '../db/schema';
 import type { Tx } from '../db/tx';
+import { listNotes } from './contact-notes';
+import type { createContactBody, MergeResult as ContactMerge, updateContactBody } from '../schemas/contacts';
 import { ApiError, badRequest, conflict } from '../errors';
 import { page, type Cursor } from '../lib/cursor';
 import { recordWaAlias } from './contact-aliases';
@@ -314,26 +315,6 @@ export async function contactDetail(tx: Tx, actor: Actor, id: string) {
 
 // ---- writing -------------------------------------------------------------------------------------------------
 
-export const createContactBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  phone: z.string().trim().min(3).max(40).optional(),
-  /** Only when it differs from the phone's digits (WhatsApp knows some numbers by another id). */
-  waId: z.string().trim().regex(/^\d{6,15}$/, 'must be 6–15 digits').optional(),
-  email: z.email().max(254).optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-});
-export const updateContactBody = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    phone: z.string().trim().min(3).max(40).nullable(),
-    waId: z.string().trim().regex(/^\d{6,15}$/, 'must be 6–15 digits'),
-    email: z.email().max(254).nullable(),
-    /** Merged into the current attributes; null removes one. */
-    attributes: z.record(z.string(), z.unknown()),
-  })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
-
 /** 409 when another live contact of the organisation has this WhatsApp id or phone. */
 async function assertUnique(tx: Tx, orgId: string, waId: string | null, phone: string | null, exceptId?: string) {
   const same = [waId ? eq(contacts.waId, waId) : undefined, phone ? eq(contacts.phoneE164, phone) : undefined].filter(Boolean) as SQL[];
@@ -409,17 +390,8 @@ async function hasConversations(tx: Tx, orgId: string, contactId: string) {
   return Boolean(row);
 }
 
-export interface MergeResult {
-  contactId: string;
-  mergedContactId: string;
-  movedConversationIds: string[];
-  /** Active conversations resolved because the kept contact already had one open on the same channel. */
-  resolvedConversationIds: string[];
-  movedDeals: number;
-  /** The merged contact's WhatsApp id when the kept contact keeps its own: it becomes an alias (contact_wa_aliases), so
-   * new messages from it still reach the kept contact; replies go to the kept contact's own number. */
-  droppedWaId: string | null;
-}
+/** What a merge did (the API's ContactMerge without the kept contact itself). */
+export type MergeResult = Omit<ContactMerge, 'contact'>;
 
 /**
  * Merges `otherId` into `keepId` and deletes `otherId`. Every conversation (with its messages), deal, label, note
@@ -522,29 +494,4 @@ export async function mergeContacts(tx: Tx, orgId: string, keepId: string, other
 /** What the audit log keeps of a contact that is merged away (it no longer exists afterwards). */
 export function contactSnapshot(c: Contact) {
   return { id: c.id, name: c.name, profileName: c.profileName, phone: c.phoneE164, waId: c.waId, email: c.email, attributes: c.attributes };
-}
-
-// ---- notes ---------------------------------------------------------------------------------------------------
-
-export async function listNotes(tx: Tx, orgId: string, contactId: string, cursor: Cursor | undefined, limit: number) {
-  return tx
-    .select({
-      id: contactNotes.id,
-      contactId: contactNotes.contactId,
-      body: contactNotes.body,
-      author: { id: users.id, name: users.name },
-      createdAt: contactNotes.createdAt,
-      updatedAt: contactNotes.updatedAt,
-    })
-    .from(contactNotes)
-    .leftJoin(users, eq(users.id, contactNotes.authorId))
-    .where(
-      and(
-        eq(contactNotes.organizationId, orgId),
-        eq(contactNotes.contactId, contactId),
-        cursor ? or(lt(contactNotes.createdAt, cursor.createdAt), and(eq(contactNotes.createdAt, cursor.createdAt), lt(contactNotes.id, cursor.id))) : undefined,
-      ),
-    )
-    .orderBy(desc(contactNotes.createdAt), desc(contactNotes.id))
-    .limit(limit + 1);
 }

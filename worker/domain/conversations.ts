@@ -7,6 +7,9 @@ import { contacts, conversationLabels, conversationReads, conversations, labels,
 import type { Tx } from '../db/tx';
 import type { Cursor } from '../lib/cursor';
 import { messageDto } from './dto';
+import { CONVERSATION_SORTS } from '../schemas/conversations';
+
+export { CONVERSATION_SORTS };
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -15,7 +18,6 @@ export function windowOpen(lastInboundAt: Date | null, now = Date.now()): boolea
 }
 
 /** The inbox's orders: last message (customer or agent; creation for one without messages), waiting longest, newest. */
-export const CONVERSATION_SORTS = ['last_message', 'waiting', 'created'] as const;
 export type ConversationSort = (typeof CONVERSATION_SORTS)[number];
 
 /** "Not waiting" in the waiting order: after every waiting conversation (the index uses the same expression). */

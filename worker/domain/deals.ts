@@ -1,7 +1,8 @@
 // Sales pipelines (ordered stages) and the deals that move through them. Runs inside withOrg (RLS-scoped).
 // Money is integer cents plus an ISO currency; every stage change of a deal is written to deal_stage_history.
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { createDealBody, createPipelineBody, createStageBody, updateDealBody, updatePipelineBody, updateStageBody } from '../schemas/deals';
 import type { Actor } from '../auth/actor';
 import {
   contacts,
@@ -19,26 +20,6 @@ import { ApiError, badRequest, conflict } from '../errors';
 import type { Cursor } from '../lib/cursor';
 
 // ---- pipelines and stages ------------------------------------------------------------------------------------
-
-const stageInput = z.object({
-  name: z.string().trim().min(1).max(80),
-  probability: z.number().int().min(0).max(100).nullable().optional(),
-});
-export const createPipelineBody = z.object({
-  name: z.string().trim().min(1).max(80),
-  isDefault: z.boolean().optional(),
-  stages: z.array(stageInput).min(1).max(30),
-});
-export const updatePipelineBody = z
-  .object({ name: z.string().trim().min(1).max(80), isDefault: z.literal(true), position: z.number().int().min(0).max(1000) })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
-export const createStageBody = stageInput.extend({
-  /** 0-based place among the pipeline's stages; the end when omitted. */
-  position: z.number().int().min(0).max(1000).optional(),
-});
-export const updateStageBody = stageInput.partial().refine((b) => Object.keys(b).length > 0, 'nothing to update');
-export const reorderStagesBody = z.object({ stageIds: z.array(z.uuid()).min(1).max(30) });
 
 const stageColumns = {
   id: pipelineStages.id,
@@ -187,37 +168,6 @@ export async function deleteStage(tx: Tx, orgId: string, pipelineId: string, sta
 }
 
 // ---- deals ---------------------------------------------------------------------------------------------------
-
-const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as BRL');
-const cents = z.number().int('must be whole cents').min(0).max(Number.MAX_SAFE_INTEGER);
-const day = z.iso.date();
-export const createDealBody = z.object({
-  title: z.string().trim().min(1).max(200),
-  pipelineId: z.uuid().optional(),
-  stageId: z.uuid().optional(),
-  valueCents: cents.optional(),
-  currency: currency.optional(),
-  /** Defaults to the creator; null for nobody. */
-  ownerId: z.uuid().nullable().optional(),
-  contactId: z.uuid().optional(),
-  conversationId: z.uuid().optional(),
-  expectedCloseDate: day.optional(),
-});
-export const updateDealBody = z
-  .object({
-    title: z.string().trim().min(1).max(200),
-    stageId: z.uuid(),
-    valueCents: cents,
-    currency,
-    ownerId: z.uuid().nullable(),
-    contactId: z.uuid().nullable(),
-    conversationId: z.uuid().nullable(),
-    expectedCloseDate: day.nullable(),
-    status: z.enum(['open', 'won', 'lost']),
-    lostReason: z.string().trim().min(1).max(500).nullable(),
-  })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 
 export const dealColumns = {
   id: deals.id,

@@ -1,27 +1,80 @@
 // Labels: an organisation's tags for contacts and conversations. Admins and managers manage the set; whoever may
 // edit a contact or a conversation may tag it. Runs inside withOrg (RLS-scoped).
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { Actor } from '../auth/actor';
+import { byActor, recordAudit } from '../audit/record';
 import { contactLabels, conversationLabels, conversations, labels } from '../db/schema';
+import { isUniqueViolation } from '../db/errors';
 import type { Tx } from '../db/tx';
-import { ApiError } from '../errors';
-
-const color = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #22c55e');
-export const createLabelBody = z.object({
-  name: z.string().trim().min(1).max(50),
-  color: color.optional(),
-  description: z.string().trim().max(200).nullable().optional(),
-});
-export const updateLabelBody = z
-  .object({ name: z.string().trim().min(1).max(50), color, description: z.string().trim().max(200).nullable() })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
-export const applyLabelsBody = z.object({ labelIds: z.array(z.uuid()).min(1).max(50) });
+import { ApiError, conflict } from '../errors';
+import type { createLabelBody, updateLabelBody } from '../schemas/labels';
+import { recordActivity } from './activity';
 
 export const labelColumns = { id: labels.id, name: labels.name, color: labels.color, description: labels.description, createdAt: labels.createdAt };
 
 export async function listLabels(tx: Tx, orgId: string) {
   return tx.select(labelColumns).from(labels).where(eq(labels.organizationId, orgId)).orderBy(asc(labels.name));
+}
+
+/** Names are unique per organisation (case-insensitive index): a clash is a 409, whoever got there first. */
+async function uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A label "${name}" already exists`, 'label_exists');
+    throw err;
+  }
+}
+
+export async function createLabel(tx: Tx, actor: Actor, body: z.output<typeof createLabelBody>) {
+  const [row] = await uniqueName(body.name, () =>
+    tx
+      .insert(labels)
+      .values({ organizationId: actor.orgId, name: body.name, ...(body.color ? { color: body.color } : {}), description: body.description ?? null })
+      .returning(labelColumns),
+  );
+  await recordAudit(tx, { action: 'label.created', ...byActor(actor), targetType: 'label', targetId: row!.id, metadata: { name: body.name } });
+  return row!;
+}
+
+/** The label as changed, or undefined when this organisation has no such label. */
+export async function updateLabel(tx: Tx, actor: Actor, id: string, body: z.output<typeof updateLabelBody>) {
+  const [row] = await uniqueName(body.name, () =>
+    tx
+      .update(labels)
+      .set(body)
+      .where(and(eq(labels.organizationId, actor.orgId), eq(labels.id, id)))
+      .returning(labelColumns),
+  );
+  if (row) await recordAudit(tx, { action: 'label.updated', ...byActor(actor), targetType: 'label', targetId: id, metadata: body });
+  return row;
+}
+
+/** Deletes the label and its taggings (cascade); false when there was none. */
+export async function deleteLabel(tx: Tx, actor: Actor, id: string) {
+  const [row] = await tx
+    .delete(labels)
+    .where(and(eq(labels.organizationId, actor.orgId), eq(labels.id, id)))
+    .returning({ name: labels.name });
+  if (row) await recordAudit(tx, { action: 'label.deleted', ...byActor(actor), targetType: 'label', targetId: id, metadata: { name: row.name } });
+  return !!row;
+}
+
+/** Tags a conversation; the chat's trail gets a "labelled" event naming the labels that were new. */
+export async function tagConversation(tx: Tx, actor: Actor, conversationId: string, labelIds: string[]) {
+  const before = new Set((await conversationLabelsOf(tx, actor.orgId, conversationId)).map((l) => l.id));
+  await labelConversation(tx, actor.orgId, conversationId, labelIds);
+  const data = await conversationLabelsOf(tx, actor.orgId, conversationId);
+  const added = data.filter((l) => !before.has(l.id)).map((l) => l.name);
+  return { data, trail: added.length ? [await recordActivity(tx, actor, conversationId, { type: 'labelled', added, removed: [] })] : [] };
+}
+
+/** Removes a tag; the trail records it when the conversation had it. */
+export async function untagConversation(tx: Tx, actor: Actor, conversationId: string, labelId: string) {
+  const had = (await conversationLabelsOf(tx, actor.orgId, conversationId)).find((l) => l.id === labelId);
+  await unlabelConversation(tx, actor.orgId, conversationId, labelId);
+  return had ? [await recordActivity(tx, actor, conversationId, { type: 'labelled', added: [], removed: [had.name] })] : [];
 }
 
 /** The given label ids that exist in this organisation; 422 naming the first that does not. */

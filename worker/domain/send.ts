@@ -122,3 +122,8 @@ async function takeOnReply(tx: Tx, actor: Actor, conversation: Conversation): Pr
     .returning({ id: conversations.id });
   return taken ? [await recordActivity(tx, actor, conversation.id, { type: 'assigned', to: actor.userId })] : [];
 }
+
+/** Undoes a stored outgoing message that could not be queued: not queued means not sent, and a retry starts clean. */
+export async function discardUnqueued(tx: Tx, orgId: string, messageId: string) {
+  await tx.delete(messages).where(and(eq(messages.organizationId, orgId), eq(messages.id, messageId)));
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
 import { addMember, api, signupOrg, type Session } from '../../test/harness';
 import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook } from '../../test/whatsapp';
-import { renderCannedResponse, unknownVariables } from '../domain/canned-responses';
+import { renderCannedResponse, unknownVariables } from '../domain/canned-variables';
 
 const post = (s: Session, path: string, body: unknown) => api('POST', path, { token: s.accessToken, body });
 const get = (s: Session, path: string) => api('GET', path, { token: s.accessToken });

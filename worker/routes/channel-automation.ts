@@ -3,7 +3,6 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { channels } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { channelAutomation, saveChannelAutomation } from '../domain/channel-automation';
 import type { AppEnv } from '../env';
@@ -18,7 +17,7 @@ export function registerChannelAutomation(app: Hono<AppEnv>) {
     authorize(actor, 'channels.automation');
     const { id } = c.req.valid('param');
     const automation = await withOrg(c.var.db, actor.orgId, (tx) => channelAutomation(tx, actor.orgId, id));
-    if (!automation) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!automation) return notFoundAudited(c, 'channel', id);
     return c.json(automation);
   });
 
@@ -27,7 +26,7 @@ export function registerChannelAutomation(app: Hono<AppEnv>) {
     authorize(actor, 'channels.automation');
     const { id } = c.req.valid('param');
     const automation = await withOrg(c.var.db, actor.orgId, (tx) => saveChannelAutomation(tx, actor, id, c.req.valid('json')));
-    if (!automation) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!automation) return notFoundAudited(c, 'channel', id);
     return c.json(automation);
   });
 }

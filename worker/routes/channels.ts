@@ -97,7 +97,7 @@ export function registerChannels(app: Hono<AppEnv>) {
       }
       return row;
     });
-    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!channel) return notFoundAudited(c, 'channel', id);
     const dto = channelDto(channel);
     await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel: dto } }], c.var.log);
     return c.json({ channel: dto });
@@ -109,7 +109,7 @@ export function registerChannels(app: Hono<AppEnv>) {
     authorize(actor, 'channels.manage');
     const { id } = c.req.valid('param');
     const channel = await connectEvolutionChannel(c.env, c.var.db, actor, id);
-    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!channel) return notFoundAudited(c, 'channel', id);
     await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel } }], c.var.log);
     return c.json({ channel });
   });
@@ -121,7 +121,7 @@ export function registerChannels(app: Hono<AppEnv>) {
     authorize(actor, 'channels.manage');
     const { id } = c.req.valid('param');
     const channel = await removeEvolutionInstance(c.env, c.var.db, actor, id);
-    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!channel) return notFoundAudited(c, 'channel', id);
     await publishToInbox(c.env, actor.orgId, [{ type: 'channel.updated', data: { channel } }], c.var.log);
     return c.json({ channel });
   });

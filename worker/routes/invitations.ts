@@ -8,7 +8,7 @@ import { deliverTokens } from '../auth/token-delivery';
 import { chooseOrganization, issueTokens } from '../auth/login';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { invitations, organizations, users } from '../db/schema';
+import { organizations, users } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { acceptInvitation, createInvitation, listPendingInvitations, lookupInvitation, revokeInvitation } from '../domain/invitations';
 import type { AppEnv } from '../env';
@@ -80,7 +80,7 @@ export function registerInvitations(app: Hono<AppEnv>) {
       }
       return row;
     });
-    if (!revoked) return notFoundAudited(c, invitations, invitations.id, id, 'invitation');
+    if (!revoked) return notFoundAudited(c, 'invitation', id);
     return c.body(null, 204);
   });
 }

@@ -21,7 +21,7 @@ export function registerMedia(app: Hono<AppEnv>) {
         .innerJoin(conversations, eq(conversations.id, messages.conversationId))
         .where(and(eq(messages.organizationId, actor.orgId), eq(messages.id, id))),
     );
-    if (!row) return notFoundAudited(c, messages, messages.id, id, 'message');
+    if (!row) return notFoundAudited(c, 'message', id);
     authorize(actor, 'conversation.read', row);
     if (row.status !== 'stored' || !row.key) {
       throw new ApiError(404, 'media_unavailable', row.status === 'pending' ? 'Media is still being downloaded' : 'Media is not available');

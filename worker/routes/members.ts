@@ -1,30 +1,32 @@
 // /api/v1/members: who is in the organisation, with which role.
-import type { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { revokeUserSessions } from '../auth/sessions';
 import { notFoundAudited } from '../db/cross-tenant';
-import { memberships } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { changeRole, listMembers, removeMember } from '../domain/members';
-import type { AppEnv } from '../env';
 import { badRequest } from '../errors';
-import { validate } from '../middleware/validate';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, json, jsonBody, noContent, pageOf } from '../openapi/responses';
 import { closeUserSockets } from '../realtime/close-user';
 import { updateMemberBody } from '../schemas/auth';
+import { Member, MemberRole } from '../schemas/team';
+
+const tags = ['Team'];
 
 const userParam = z.object({ userId: z.uuid() });
 
-export function registerMembers(app: Hono<AppEnv>) {
-  app.get('/api/v1/members', async (c) => {
+export function registerMembers(app: ApiApp) {
+  openapi(app, createRoute({ method: 'get', path: '/api/v1/members', tags, summary: 'Members with e-mails and last logins (staff)', responses: { 200: json(pageOf(Member), 'By joining date'), ...errors() } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'members.read');
     const data = await withOrg(c.var.db, actor.orgId, (tx) => listMembers(tx, actor.orgId));
-    return c.json({ data, nextCursor: null });
+    return c.json({ data, nextCursor: null }, 200);
   });
 
-  app.patch('/api/v1/members/:userId', validate('param', userParam), validate('json', updateMemberBody), async (c) => {
+  openapi(app, createRoute({ method: 'patch', path: '/api/v1/members/{userId}', tags, summary: 'Change a member’s role', request: { params: userParam, ...jsonBody(updateMemberBody) }, responses: { 200: json(MemberRole, 'The new role'), ...errors(404, 409) } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'members.update_role');
     const { userId } = c.req.valid('param');
@@ -42,13 +44,13 @@ export function registerMembers(app: Hono<AppEnv>) {
       }
       return result;
     });
-    if (!changed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
+    if (!changed) return notFoundAudited(c, 'member', userId);
     // Open sockets were authorised for the old role: they must reconnect.
     if (changed.from !== changed.to) await closeUserSockets(c.env, actor.orgId, userId, 'role changed', c.var.log);
-    return c.json({ userId, role });
+    return c.json({ userId, role }, 200);
   });
 
-  app.delete('/api/v1/members/:userId', validate('param', userParam), async (c) => {
+  openapi(app, createRoute({ method: 'delete', path: '/api/v1/members/{userId}', tags, summary: 'Remove a member (their logins end at once)', request: { params: userParam }, responses: { ...noContent, ...errors(404) } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'members.remove');
     const { userId } = c.req.valid('param');
@@ -60,7 +62,7 @@ export function registerMembers(app: Hono<AppEnv>) {
       }
       return result;
     });
-    if (!removed) return notFoundAudited(c, memberships, memberships.userId, userId, 'member');
+    if (!removed) return notFoundAudited(c, 'member', userId);
     // Their logins into this organisation end now, not when the access token expires.
     await revokeUserSessions(c.var.db, userId, 'membership_removed', actor.orgId);
     await closeUserSockets(c.env, actor.orgId, userId, 'membership removed', c.var.log);

@@ -5,7 +5,6 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { notifyStored } from '../realtime/notify';
 import { notFoundAudited } from '../db/cross-tenant';
-import { messages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { messageWithReactions, reactToMessage, restoreReaction } from '../domain/reactions';
 import type { AppEnv } from '../env';
@@ -25,7 +24,7 @@ export function registerReactions(app: Hono<AppEnv>) {
     const { emoji } = c.req.valid('json');
     const result = await withOrg(c.var.db, actor.orgId, (tx) => reactToMessage(tx, actor, conversation, messageId, emoji));
     // Not this organisation's message: 404 (audited when it is another's).
-    if (!result) return notFoundAudited(c, messages, messages.id, messageId, 'message');
+    if (!result) return notFoundAudited(c, 'message', messageId);
     const message = result.message;
     if (result.changed) {
       try {

@@ -95,8 +95,9 @@ describe('realtime connections', () => {
     await settled(a);
     expect(a.events.some((e) => e.type === 'typing')).toBe(false);
 
+    // Reading goes through REST (the room holds no database connection); the room tells the others.
     await fake('DELETE', '/requests');
-    a.send({ type: 'read' });
+    expect((await api('POST', `/api/v1/conversations/${conv.id}/read`, { token: admin.accessToken })).status).toBe(204);
     const read = await b.next('read');
     expect(read.data).toMatchObject({ userId: admin.userId });
     const after = await api('GET', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken });
@@ -106,6 +107,8 @@ describe('realtime connections', () => {
 
     a.send('ping');
     await eventually(async () => a.frames.includes('pong'));
+    a.send({ type: 'read' });
+    expect(((await a.next('error')).data as any).code).toBe('bad_command');
     a.send({ type: 'nonsense' });
     const err = await a.next('error');
     expect((err.data as any).code).toBe('bad_command');

@@ -76,7 +76,7 @@ export function registerRealtime(app: Hono<AppEnv>) {
     return conversationRoom(c.env, actor.orgId, conversation.id).fetch(upgradeRequest(identity, after));
   });
 
-  // The same as the room's "read" command, for clients without a socket open.
+  // Reading a chat: unread → 0 for this reader, the read receipt to WhatsApp when due, and the room tells the others.
   app.post('/api/v1/conversations/:id/read', validate('param', z.object({ id: z.uuid() })), async (c) => {
     const actor = c.var.actor;
     const { id } = c.req.valid('param');

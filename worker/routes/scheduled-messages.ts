@@ -5,7 +5,6 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { publishToConversation } from '../realtime/notify';
 import { notFoundAudited } from '../db/cross-tenant';
-import { scheduledMessages } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { cancelScheduled, createScheduled, findScheduled, listScheduled, updateScheduled } from '../domain/scheduled-messages';
 import type { AppEnv } from '../env';
@@ -22,7 +21,7 @@ const changed = (c: Context<AppEnv>, conversationId: string) =>
 async function replyableScheduled(c: Context<AppEnv>, id: string) {
   const actor = c.var.actor;
   const row = await withOrg(c.var.db, actor.orgId, (tx) => findScheduled(tx, actor.orgId, id));
-  if (!row) return notFoundAudited(c, scheduledMessages, scheduledMessages.id, id, 'scheduled message');
+  if (!row) return notFoundAudited(c, 'scheduled message', id);
   return { row, conversation: await visibleConversation(c, row.conversationId, 'conversation.reply') };
 }
 

@@ -1,19 +1,23 @@
 // /api/v1/team: the organisation's members as any colleague may see them (name, role, presence, satisfaction average;
 // no e-mails). The full member list with e-mails and logins stays at /api/v1/members for staff. PUT /api/v1/presence:
 // one's own online / away.
-import type { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { orgInbox } from '../realtime/notify';
 import { authorize, can } from '../auth/policy';
 import { withOrg } from '../db/tx';
 import { listTeam, setPresence } from '../domain/members';
-import type { AppEnv } from '../env';
 import { errorFields } from '../lib/log';
-import { validate } from '../middleware/validate';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, json, jsonBody } from '../openapi/responses';
 import { presenceBody } from '../schemas/service-desk';
+import { TeamMember } from '../schemas/team';
 import { agentRatings } from '../service-desk/csat';
 
-export function registerTeam(app: Hono<AppEnv>) {
-  app.get('/api/v1/team', async (c) => {
+const tags = ['Team'];
+
+export function registerTeam(app: ApiApp) {
+  openapi(app, createRoute({ method: 'get', path: '/api/v1/team', tags, summary: 'Colleagues: names, roles, presence', responses: { 200: json(z.object({ data: z.array(TeamMember) }), 'Everyone, by name'), ...errors() } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'team.read');
     const [[team, ratings], connected] = await Promise.all([
@@ -31,16 +35,16 @@ export function registerTeam(app: Hono<AppEnv>) {
     const seesRatings = can(actor, 'members.read');
     const data = team.map((m) => ({
       ...m,
-      presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : 'offline',
+      presence: connected === null ? m.presence : connected.includes(m.id) ? m.presence : ('offline' as const),
       csat: seesRatings || m.id === actor.userId ? (ratings.get(m.id) ?? { average: null, count: 0 }) : null,
     }));
-    return c.json({ data });
+    return c.json({ data }, 200);
   });
 
-  app.put('/api/v1/presence', validate('json', presenceBody), async (c) => {
+  openapi(app, createRoute({ method: 'put', path: '/api/v1/presence', tags, summary: 'Set one’s own presence', request: jsonBody(presenceBody), responses: { 200: json(presenceBody, 'As set'), ...errors() } }), async (c) => {
     const actor = c.var.actor;
     const { presence } = c.req.valid('json');
     await withOrg(c.var.db, actor.orgId, (tx) => setPresence(tx, actor.orgId, actor.userId, presence));
-    return c.json({ presence });
+    return c.json({ presence }, 200);
   });
 }

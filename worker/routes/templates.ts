@@ -42,7 +42,7 @@ export function registerTemplates(app: Hono<AppEnv>) {
     const [channel] = await withOrg(c.var.db, actor.orgId, (tx) =>
       tx.select().from(channels).where(and(eq(channels.organizationId, actor.orgId), eq(channels.id, id))),
     );
-    if (!channel) return notFoundAudited(c, channels, channels.id, id, 'channel');
+    if (!channel) return notFoundAudited(c, 'channel', id);
     if (channel.provider === 'evolution') throw new ApiError(422, 'templates_unsupported', 'Numbers connected by QR code (Evolution) have no templates');
     if (!channel.wabaId || !channel.accessTokenEnc) throw new ApiError(422, 'channel_incomplete', 'The channel has no WABA id or token');
     const cfg = { baseUrl: c.env.META_GRAPH_BASE_URL, accessToken: await open(c.env, channel.accessTokenEnc, channelSecret(channel.id)) };

@@ -4,7 +4,6 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { conversations } from '../db/schema';
 import { withOrg } from '../db/tx';
 import { findConversation } from '../domain/conversations';
 import { outboundMediaPrefix } from '../domain/send';
@@ -21,7 +20,7 @@ export function registerUploads(app: Hono<AppEnv>) {
     const actor = c.var.actor;
     const { id } = c.req.valid('param');
     const conversation = await withOrg(c.var.db, actor.orgId, (tx) => findConversation(tx, actor.orgId, id));
-    if (!conversation) return notFoundAudited(c, conversations, conversations.id, id, 'conversation');
+    if (!conversation) return notFoundAudited(c, 'conversation', id);
     authorize(actor, 'conversation.reply', conversation);
     const mime = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!ALLOWED.test(mime)) throw new ApiError(415, 'unsupported_media_type', `WhatsApp does not accept ${mime || 'this type'}`);

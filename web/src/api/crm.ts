@@ -1,78 +1,30 @@
-// The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call, and response
-// types derived from the worker's own DTO types and zod bodies (worker/domain/deals.ts, import-report.ts, erasure.ts, contacts.ts) or, where
-// the worker builds a shape inline, from the drizzle schema picked as the worker picks it (`Json<T>` turns Dates into
-// strings).
-import type {
-  Contact as ContactRow,
-  ContactNote as NoteRow,
-  Conversation,
-  Deal,
-  DealStageHistory,
-  Pipeline as PipelineRow,
-  PipelineStage,
-} from '../../../worker/db/schema';
+// The CRM API (contacts, attributes, labels, pipelines, deals): one small function per call. Request and response
+// types are the API's own zod schemas (worker/schemas/), so the contract is the API's, not the tables' columns.
 import type { z } from 'zod';
-import type { createContactBody, updateContactBody } from '../../../worker/domain/contacts';
-import type { Erasure as WorkerErasure } from '../../../worker/domain/erasure';
-import type { ImportReport } from '../../../worker/domain/import-report';
-import type {
-  createDealBody,
-  DealCard as WorkerDealCard,
-  DealChange,
-  DealDto as WorkerDealDto,
-  updateDealBody,
-} from '../../../worker/domain/deals';
+import type { Contact, ContactBody, ContactDetail, ContactUpdateBody, Erasure as ErasureSchema, ImportReport } from '../../../worker/schemas/contacts';
+import type { ContactNote } from '../../../worker/schemas/contact-notes';
+import type { CreateDealBody, Deal, DealCard, DealMove, DealsPage, Pipeline, StageHistoryEntry, UpdateDealBody } from '../../../worker/schemas/deals';
 import { api, del, get, patch, post } from './client';
-import type { Json } from './json';
-import type { AttributeDefinition, Label, LabelRef, Page } from './types';
+import type { AttributeDefinition, Label, Page } from './types';
 
 export type { AttributeDefinition, Label };
-export type Contact = Json<
-  Pick<ContactRow, 'id' | 'name' | 'profileName' | 'waId' | 'email' | 'attributes' | 'createdAt' | 'updatedAt'> & {
-    phone: ContactRow['phoneE164'];
-    labels: LabelRef[];
-  }
->;
-export type ContactNote = Json<Pick<NoteRow, 'id' | 'contactId' | 'body' | 'createdAt' | 'updatedAt'> & { author: { id: string; name?: string | null } | null }>;
-export type ContactConversation = Json<
-  Pick<Conversation, 'id' | 'channelId' | 'status' | 'assigneeId' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt' | 'resolvedAt'>
->;
+export type { Contact, ContactConversation, ContactDetail } from '../../../worker/schemas/contacts';
+export type { ContactNote } from '../../../worker/schemas/contact-notes';
+export type CreateContactBody = ContactBody;
+export type UpdateContactBody = ContactUpdateBody;
 export type AttributeType = AttributeDefinition['type'];
-export type { ImportReport, RowError } from '../../../worker/domain/import-report';
-export type Erasure = Json<{ erased: WorkerErasure['counts'] }>;
+export type { ImportReport, RowError } from '../../../worker/schemas/contacts';
+export type Erasure = z.infer<typeof ErasureSchema>;
 
-export type DealDto = Json<WorkerDealDto>;
-export type DealCard = Json<WorkerDealCard>;
+export type { CreateDealBody, DealCard, DealsPage, Pipeline, Stage, StageHistoryEntry, StageTotal, UpdateDealBody } from '../../../worker/schemas/deals';
+export type DealDto = Deal;
 export type DealStatus = Deal['status'];
-export type Stage = Pick<PipelineStage, 'id' | 'name' | 'position' | 'probability'>;
-export type Pipeline = Json<Pick<PipelineRow, 'id' | 'name' | 'isDefault' | 'position' | 'createdAt'> & { stages: Stage[] }>;
-export interface StageTotal {
-  stageId: string;
-  currency: string;
-  count: number;
-  valueCents: number;
-}
-export type StageHistoryEntry = Json<Pick<DealStageHistory, 'fromStageId' | 'toStageId' | 'movedBy' | 'movedAt'>>;
-export interface DealsPage extends Page<DealCard> {
-  totals: StageTotal[];
-}
-export interface ContactDetail {
-  contact: Contact;
-  conversations: ContactConversation[];
-  deals: DealDto[];
-  notes: ContactNote[];
-}
 /** `data` of the `deal.*` events on the organisation's socket (worker/domain/deals.ts `dealBoardEvent`). */
 export interface DealEventData {
   deal: DealCard | Pick<DealCard, 'id' | 'pipelineId' | 'stageId'>;
-  move?: NonNullable<DealChange['move']>;
-  changed?: DealChange['changed'];
+  move?: DealMove;
+  changed?: string[];
 }
-
-export type CreateContactBody = z.input<typeof createContactBody>;
-export type UpdateContactBody = z.input<typeof updateContactBody>;
-export type CreateDealBody = z.input<typeof createDealBody>;
-export type UpdateDealBody = z.input<typeof updateDealBody>;
 
 // ---- contacts ----
 

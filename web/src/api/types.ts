@@ -1,11 +1,7 @@
-// What the API returns, as JSON (dates are ISO strings). Mirrors worker/domain/dto.ts (messages),
-// worker/domain/conversations.ts (list rows), worker/auth/login.ts (token responses) and the route files.
-// Request bodies come straight from the worker's zod schemas, so a change there fails this app's typecheck.
-import type { z } from 'zod';
-import type { createCannedBody } from '../../../worker/domain/canned-responses';
-import type * as Schema from '../../../worker/db/schema';
-import type { ContactHit as SearchContactHit, MessageHit as SearchMessageHit } from '../../../worker/domain/search';
-import type { Json } from './json';
+// What the API returns, as JSON (dates are ISO strings). Resources already declared for OpenAPI take their types
+// from the API's response schemas (worker/schemas/: z.infer, so the contract is the API's, never a table's columns);
+// the interfaces left here mirror routes not converted yet (worker/openapi/undocumented.ts). Request bodies come
+// straight from the worker's zod schemas, so a change there fails this app's typecheck.
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
 export type Role = 'tenant_admin' | 'manager' | 'agent';
@@ -54,42 +50,10 @@ export interface ContactSummary {
 }
 
 /** A row of GET /api/v1/conversations, and the data of `conversation.updated` events. */
-export interface ConversationRow {
-  id: string;
-  status: ConversationStatus;
-  assigneeId: string | null;
-  /** The department's queue it waits in (null: the general queue). */
-  departmentId?: string | null;
-  /** Written outside the channel's business hours (the out-of-hours message went out then). */
-  outOfHoursAt?: string | null;
-  /** The menu bot is still talking with the customer. */
-  botActive?: boolean;
-  channelId: string;
-  lastMessageAt: string | null;
-  lastMessagePreview: string | null;
-  /** The oldest customer message not answered yet (the "waiting" order); null once an agent replied. */
-  waitingSince?: string | null;
-  lastInboundAt: string | null;
-  /** The reader's own count: a conversation opened by a colleague is still unread for you. */
-  unreadCount: number;
-  /** Each member's own count once they opened it (the organisation's socket sends one row to everyone). */
-  unreadBy?: Record<string, number>;
-  important: boolean;
-  contact: ContactSummary;
-  /** The conversation's labels (older servers leave them out). */
-  labels?: LabelRef[];
-  createdAt?: string;
-  updatedAt: string;
-}
 
-export interface ConversationDetail extends ConversationRow {
-  snoozedUntil: string | null;
-  /** `applies: false` for numbers connected through WhatsApp Web (Evolution): no 24-hour rule, no templates. */
-  window: { open: boolean; expiresAt: string | null; applies?: boolean };
-  channel?: { provider: 'meta_cloud' | 'evolution'; window24h: boolean; templates: boolean };
-  /** The satisfaction survey asked when it was resolved: null when never asked; rating null until answered. */
-  csat?: { rating: number | null; comment: string | null; askedAt: string; answeredAt: string | null } | null;
-}
+
+/** A message, an inbox row and the open chat: the API's own schemas (worker/schemas/conversations.ts). */
+export type { ConversationDetail, ConversationRow, Message } from '../../../worker/schemas/conversations';
 
 export interface Reaction {
   emoji: string;
@@ -105,43 +69,7 @@ export interface MessageMedia {
   url: string | null;
 }
 
-export interface Message {
-  id: string;
-  conversationId: string;
-  direction: 'inbound' | 'outbound';
-  kind: MessageKind;
-  isPrivate: boolean;
-  body: string | null;
-  payload: Record<string, unknown>;
-  media: MessageMedia | null;
-  providerMessageId: string | null;
-  replyToMessageId: string | null;
-  replyToProviderId: string | null;
-  status: MessageStatus;
-  error: { code: number | null; title: string | null; detail: string | null } | null;
-  senderUserId: string | null;
-  clientId: string | null;
-  reactions: Reaction[];
-  providerTimestamp: string | null;
-  /** The message's time: WhatsApp's for a customer's message, arrival otherwise (older servers: createdAt). */
-  at?: string;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  readAt: string | null;
-  failedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  joinedAt: string;
-  lastLoginAt: string | null;
-}
 
 export interface Invitation {
   id: string;
@@ -233,39 +161,20 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-/** A row of /api/v1/canned-responses (worker/routes/canned-responses.ts); `variables` are the {{names}} the body uses. */
-export type CannedResponse = Json<Pick<Schema.CannedResponse, 'id' | 'shortcut' | 'title' | 'body'>> &
-  Partial<Json<Pick<Schema.CannedResponse, 'createdAt' | 'updatedAt'>>> & { variables?: string[] };
-export type CannedResponseBody = z.input<typeof createCannedBody>;
+/** A row of /api/v1/canned-responses; `variables` are the {{names}} the body uses (worker/schemas/canned-responses.ts). */
+export type { CannedResponse, CannedResponseBody } from '../../../worker/schemas/canned-responses';
 
-/** A label of /api/v1/labels (worker/domain/labels.ts labelColumns); rows and chips carry the LabelRef part. */
-export type Label = Json<Pick<Schema.Label, 'id' | 'name' | 'color' | 'description' | 'createdAt'>>;
-export type LabelRef = Pick<Label, 'id' | 'name' | 'color'>;
-/** POST/PATCH /api/v1/labels (createLabelBody in worker/domain/labels.ts, which the web build cannot import). */
-export type LabelBody = Pick<Label, 'name' | 'color' | 'description'>;
+/** A label of /api/v1/labels, and the part rows and chips carry; the API's own schemas (worker/schemas/labels.ts). */
+export type { Label, LabelBody, LabelRef } from '../../../worker/schemas/labels';
 
-/** GET /api/v1/contact-attributes. */
-export type AttributeDefinition = Json<Pick<Schema.ContactAttributeDefinition, 'id' | 'key' | 'label' | 'type' | 'options' | 'description' | 'position'>>;
+/** GET /api/v1/contact-attributes (worker/schemas/contact-attributes.ts). */
+export type { AttributeDefinition } from '../../../worker/schemas/contact-attributes';
 
-/** GET /api/v1/team: every member's name, for any role (typing indicators, assignees). */
-export interface TeamMember {
-  id: string;
-  name: string | null;
-  role: Role;
-  /** Online or away as the member chose while a tab of theirs is open; offline once the last one closed. */
-  presence?: 'online' | 'away' | 'offline';
-  /** Satisfaction survey ratings of conversations they resolved, answered in the last 90 days. */
-  csat?: { average: number | null; count: number } | null;
-}
+/** GET /api/v1/team: every member's name, for any role (typing indicators, assignees); worker/schemas/team.ts. */
+export type { Member, TeamMember } from '../../../worker/schemas/team';
 
-/** GET /api/v1/search: the worker's own hit types, as JSON. */
-export interface SearchResult {
-  q: string;
-  messages: MessageHit[];
-  contacts: ContactHit[];
-}
-export type MessageHit = Json<Omit<SearchMessageHit, 'snippet'>>;
-export type ContactHit = Json<SearchContactHit>;
+/** GET /api/v1/search (worker/schemas/search.ts). */
+export type { ContactHit, MessageHit, SearchResult } from '../../../worker/schemas/search';
 
 export interface RealtimeEvent<T = unknown> {
   type: string;
@@ -273,8 +182,8 @@ export interface RealtimeEvent<T = unknown> {
   seq: number;
 }
 
-/** GET /api/v1/departments (worker/domain/departments.ts). */
-export type { DepartmentDto as Department } from '../../../worker/domain/departments';
+/** GET /api/v1/departments (worker/schemas/team.ts). */
+export type { Department } from '../../../worker/schemas/team';
 /** GET/PUT /api/v1/channels/:id/automation (worker/domain/channel-automation.ts, worker/schemas/service-desk.ts). */
 export type { Automation } from '../../../worker/domain/channel-automation';
 export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';

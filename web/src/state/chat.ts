@@ -368,7 +368,7 @@ export class ChatStore {
       return;
     }
     const expiresAt = row.lastInboundAt ? new Date(new Date(row.lastInboundAt).getTime() + WINDOW_MS).toISOString() : null;
-    this.conversation.value = { ...c, ...row, window: { open: expiresAt !== null && expiresAt > new Date().toISOString(), expiresAt } };
+    this.conversation.value = { ...c, ...row, window: { ...c.window, open: expiresAt !== null && expiresAt > new Date().toISOString(), expiresAt } };
   }
 
   // ---- actions ----
@@ -492,7 +492,7 @@ export class ChatStore {
       if (err instanceof ApiError && err.code === 'window_closed') {
         // The server's clock says the window closed: trust it and switch the composer to templates.
         const c = this.conversation.value;
-        if (c) this.conversation.value = { ...c, lastInboundAt: new Date(Date.now() - WINDOW_MS - 1000).toISOString(), window: { open: false, expiresAt: c.window.expiresAt } };
+        if (c) this.conversation.value = { ...c, lastInboundAt: new Date(Date.now() - WINDOW_MS - 1000).toISOString(), window: { ...c.window, open: false } };
       }
     }
   }
@@ -524,7 +524,7 @@ export class ChatStore {
     }
   }
 
-  /** Unread → 0 for everyone (over the socket, else REST), once the person can actually see the chat. */
+  /** Unread → 0 for this reader (REST; the room tells the others), once the person can actually see the chat. */
   markRead() {
     clearTimeout(this.readTimer);
     this.readTimer = setTimeout(() => {
@@ -532,7 +532,6 @@ export class ChatStore {
       const c = this.conversation.value;
       if (c) this.conversation.value = { ...c, unreadCount: 0 };
       patchRow(this.id, { unreadCount: 0 });
-      if (this.socket?.send({ type: 'read' })) return;
       if (readEndpoint === 'no') return;
       post(`/api/v1/conversations/${this.id}/read`, {}).then(
         () => {

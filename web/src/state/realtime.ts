@@ -4,7 +4,7 @@
 //
 // Protocol: POST /api/v1/realtime/ticket → { ticket } (single use, ~30 s); sockets at /api/v1/inbox/ws and
 // /api/v1/conversations/:id/ws with ?ticket=…&after=<seq>; events { type, data, seq }; the client sends
-// "ping" every 25 s (answered "pong"), and JSON commands ({ type: "typing", data: { state } }, { type: "read" }).
+// "ping" every 25 s (answered "pong"), and JSON commands ({ type: "typing", data: { state } }; reads go through REST).
 import { computed, signal } from '@preact/signals';
 import { ApiError, post, wsUrl } from '../api/client';
 import type { ConversationRow, RealtimeEvent } from '../api/types';

@@ -17,7 +17,6 @@ export * from './mail';
 export * from './notifications';
 export * from './scheduled';
 export * from './csat';
-export * from './relations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.

@@ -13,7 +13,7 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     role: roleEnum('role').notNull(),
     /** What the member says (online | away); offline is theirs too once their last tab closes (the inbox sockets). */
-    presence: text('presence').notNull().default('online'),
+    presence: text('presence', { enum: ['online', 'away'] }).notNull().default('online'),
     ...timestamps(),
   },
   (t) => [

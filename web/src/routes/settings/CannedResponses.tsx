@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, patch, post } from '../../api/client';
 import type { CannedResponse, CannedResponseBody, Page } from '../../api/types';
-import type { CANNED_VARIABLES } from '../../../../worker/domain/canned-responses';
+import type { CANNED_VARIABLES } from '../../../../worker/domain/canned-variables';
 import { errorText, t } from '../../i18n';
 import { attributeDefs, loadAttributeDefs } from '../../state/catalog';
 import { forgetCanned } from '../../state/content';

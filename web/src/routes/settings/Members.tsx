@@ -119,7 +119,7 @@ export function Members() {
                     </td>
                     <td data-label={t('members.lastLogin')}>{m.lastLoginAt ? dateTime(m.lastLoginAt) : t('members.never')}</td>
                     <td data-label={t('csat.column')} data-testid="member-csat">
-                      {csatText(team.value?.find((x) => x.id === m.userId)?.csat)}
+                      {csatText(team.value?.find((x) => x.id === m.userId)?.csat ?? null)}
                     </td>
                     <td class="cell-actions">
                       {m.userId !== me && (

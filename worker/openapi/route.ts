@@ -1,0 +1,29 @@
+// Declares a route once: its createRoute config feeds the OpenAPI document and the validators, and its handler is
+// typed from it (params, query, body, and the responses it may answer).
+//
+// Validation goes through middleware/validate.ts rather than OpenAPIHono's own wiring: that keeps the API's answers
+// as they were — a JSON route given a text/plain body is a 400 `validation_failed` (the auth contract tests say so),
+// where @hono/zod-openapi's media-type gate would answer 415 — and the NUL check stays in one place.
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import type { AppEnv } from '../env';
+import { validate } from '../middleware/validate';
+import { checkResponse } from './response-check';
+
+export type ApiApp = OpenAPIHono<AppEnv>;
+
+const isZod = (s: unknown): s is z.ZodType => !!s && typeof (s as z.ZodType).safeParse === 'function';
+
+export function openapi<R extends RouteConfig>(app: ApiApp, route: R, handler: RouteHandler<R, AppEnv>) {
+  app.openAPIRegistry.registerPath(route);
+  const validators: unknown[] = [];
+  if (route.request?.params) validators.push(validate('param', route.request.params as z.ZodType));
+  if (route.request?.query) validators.push(validate('query', route.request.query as z.ZodType));
+  const body = (route.request?.body?.content['application/json'] as { schema?: unknown } | undefined)?.schema;
+  if (isZod(body)) validators.push(validate('json', body));
+  const path = route.path.replaceAll(/\/{(.+?)}/g, '/:$1');
+  const middleware = [route.middleware ?? []].flat() as MiddlewareHandler<AppEnv>[];
+  app.on(route.method.toUpperCase(), path, checkResponse(route), ...middleware, ...(validators as MiddlewareHandler<AppEnv>[]), handler as unknown as MiddlewareHandler<AppEnv>);
+}
