@@ -3,7 +3,8 @@
 // (read by wrangler's own unstable_getMiniflareWorkerOptions, so queues, Durable Objects, R2 and rate limits match).
 // A second worker in the same workerd, a bare Hono app on /__ceiling, is the throughput ceiling.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { extname } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptionsShape } from 'miniflare';
@@ -55,6 +56,20 @@ export async function bundleWorker(outdir: string): Promise<string> {
     maxBuffer: 16 * 1024 * 1024,
   });
   return `${outdir}/index.js`;
+}
+
+/**
+ * The bundle's modules as Miniflare takes them: the entry, plus each module wrangler emitted beside it because a
+ * `[[rules]]` entry of wrangler.toml made it one (today only Text: the API reference's script). Listed explicitly
+ * because wrangler's module rules do not pass miniflare 5's option converter.
+ */
+function bundleModules(outdir: string, entry: string) {
+  const TYPES: Record<string, 'Text' | 'Data' | 'CompiledWasm'> = { '.js': 'Text', '.txt': 'Text', '.html': 'Text', '.bin': 'Data', '.wasm': 'CompiledWasm' };
+  const others = readdirSync(outdir)
+    .map((f) => `${outdir}/${f}`)
+    .filter((f) => f !== entry && extname(f) in TYPES)
+    .map((path) => ({ type: TYPES[extname(path)]!, path, contents: readFileSync(path) }));
+  return [{ type: 'ESModule' as const, path: entry, contents: readFileSync(entry) }, ...others];
 }
 
 /** The ceiling: Hono reading the body and answering a constant, nothing else (same runtime, same HTTP path in). */
@@ -118,8 +133,7 @@ export async function startWorkerServer(opts: ServerOptions): Promise<WorkerServ
         ...workerOptions,
         name: 'conversa',
         ...(opts.inspectorPort ? { unsafeInspectorProxy: true } : {}),
-        modules: true,
-        scriptPath,
+        modules: bundleModules(opts.buildDir, scriptPath),
         modulesRoot: opts.buildDir,
         bindings: {
           ...workerOptions.bindings,
