@@ -11,6 +11,8 @@ import { parseEvolutionWebhook, type ChannelStateEvent, type EvolutionEvent, typ
 import { parseWebhook, type MessageEvent, type MetaEvent } from '../meta/normalise';
 import { QUEUE_NAMES, type EvolutionWebhookMessage, type MetaWebhookMessage } from '../messages';
 import { notifyStored, publishToInbox } from '../../worker/realtime/notify';
+import { emitEvents } from '../../worker/webhooks-out/emit';
+import { ingestWebhookEvents } from '../../worker/webhooks-out/ingest-events';
 import { withOrg } from '../../worker/db/tx';
 import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
@@ -125,6 +127,8 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
       afterCommit.push(notifyStored(env, db, group.orgId, stored, log));
+      // Outgoing webhooks: one queue send per organisation's batch, no database read here (never throws).
+      afterCommit.push(emitEvents(env, group.orgId, ingestWebhookEvents(stored), log));
       // Survey answers are marked by the store only where the channel's survey is on: those always go to the service desk.
       const turns = customerTurns(group.automated ? stored.created : stored.created.filter(isSurveyAnswer));
       if (turns.size) afterCommit.push(answerAutomatically(env, db, group.orgId, turns, log));

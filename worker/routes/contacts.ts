@@ -32,6 +32,7 @@ import { ApiError, badRequest, conflict } from '../errors';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
+import { emitEvents } from '../webhooks-out/emit';
 
 const idParam = z.object({ id: z.uuid() });
 const noteParam = z.object({ id: z.uuid(), noteId: z.uuid() });
@@ -118,6 +119,7 @@ export function registerContacts(app: Hono<AppEnv>) {
         await recordAudit(tx, { action: 'contact.created', ...byActor(actor), targetType: 'contact', targetId: id });
         return (await contactDto(tx, actor.orgId, id))!;
       });
+      await emitEvents(c.env, actor.orgId, [{ type: 'contact.created', data: contact }], c.var.log);
       return c.json({ contact }, 201);
     } catch (err) {
       // Two requests creating the same number at once: the unique index decides.
@@ -229,6 +231,7 @@ export function registerContacts(app: Hono<AppEnv>) {
       throw err;
     }
     if (!contact) return notFoundAudited(c, contacts, contacts.id, id, 'contact');
+    await emitEvents(c.env, actor.orgId, [{ type: 'contact.updated', data: contact }], c.var.log);
     return c.json({ contact });
   });
 

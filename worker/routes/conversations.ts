@@ -22,6 +22,8 @@ import { errorFields } from '../lib/log';
 import { validate } from '../middleware/validate';
 import { askSurvey, conversationSurvey } from '../service-desk/csat';
 import { sendMessageBody, startConversationBody, updateConversationBody } from '../schemas/messages';
+import { conversationChangeEvents } from '../webhooks-out/conversation-events';
+import { emitEvents } from '../webhooks-out/emit';
 
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({
@@ -79,6 +81,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     }
     await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
     const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
+    await emitEvents(c.env, actor.orgId, [...(result.created ? [{ type: 'conversation.created' as const, data: summary }] : []), { type: 'message.created', data: messageDto(message) }], c.var.log);
     return c.json({ conversation: summary, message: messageDto(message), created: result.created }, result.created ? 201 : 200);
   });
 
@@ -142,6 +145,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     // shows the new assignee and the trail's event.
     if (trail.length) await closeReassignedSockets(c.env, actor.orgId, conversation.id, { assigneeId: actor.userId }, c.var.log);
     await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...trail], updated: [], conversationIds: [conversation.id], toRooms: trail.length > 0 }, c.var.log);
+    await emitEvents(c.env, actor.orgId, [{ type: 'message.created', data: messageDto(message) }], c.var.log);
     return c.json({ message: messageDto(message) }, 202);
   });
 
@@ -170,6 +174,7 @@ export function registerConversations(app: Hono<AppEnv>) {
     }
     // The room too: the open chat shows status and assignee, and the trail's events.
     await notifyStored(c.env, c.var.db, actor.orgId, { created: survey ? [...trail, survey] : trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
+    await emitEvents(c.env, actor.orgId, conversationChangeEvents(conversation, updated), c.var.log);
     return c.json({ conversation: updated });
   });
 }

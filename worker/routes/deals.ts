@@ -36,6 +36,7 @@ import {
 import type { AppEnv } from '../env';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { validate } from '../middleware/validate';
+import { emitEvents } from '../webhooks-out/emit';
 
 const idParam = z.object({ id: z.uuid() });
 const stageParam = z.object({ id: z.uuid(), stageId: z.uuid() });
@@ -231,6 +232,7 @@ export function registerDeals(app: Hono<AppEnv>) {
       withOrg(c.var.db, actor.orgId, async (tx) => findDeal(tx, actor.orgId, await createDeal(tx, actor, body))),
     );
     await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.created', deal!)], c.var.log);
+    await emitEvents(c.env, actor.orgId, [{ type: 'deal.created', data: deal }], c.var.log);
     return c.json({ deal }, 201);
   });
 
@@ -250,6 +252,7 @@ export function registerDeals(app: Hono<AppEnv>) {
     // A PATCH that changed nothing is not news.
     if (result.change.changed.length > 0) {
       await publishToInbox(c.env, actor.orgId, [dealBoardEvent(result.change.move ? 'deal.moved' : 'deal.updated', result.deal, result.change)], c.var.log);
+      await emitEvents(c.env, actor.orgId, [{ type: 'deal.updated', data: result.deal }], c.var.log);
     }
     return c.json({ deal: result.deal, move: result.change.move });
   });
@@ -266,6 +269,7 @@ export function registerDeals(app: Hono<AppEnv>) {
     });
     if (!removed) return notFoundAudited(c, deals, deals.id, id, 'deal');
     await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.deleted', { id: removed.id, pipelineId: removed.pipelineId, stageId: removed.stageId })], c.var.log);
+    await emitEvents(c.env, actor.orgId, [{ type: 'deal.deleted', data: removed }], c.var.log);
     return c.body(null, 204);
   });
 }
