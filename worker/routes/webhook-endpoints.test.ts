@@ -163,6 +163,26 @@ describe('deliveries', () => {
     expect((await post(admin, `/api/v1/webhook-endpoints/${id}/deliveries/${crypto.randomUUID()}/replay`)).status).toBe(404);
   });
 
+  it('deal.* subscribes to every deal event; other events are not sent', async () => {
+    const admin = await signupOrg();
+    const name = sinkName();
+    await endpoint(admin, name, ['deal.*']);
+    const deal = await post(admin, '/api/v1/deals', { title: 'Enxoval completo', valueCents: 150000 });
+    expect(deal.status, JSON.stringify(deal.body)).toBe(201);
+    expect((await api('PATCH', `/api/v1/deals/${deal.body.deal.id}`, { token: admin.accessToken, body: { title: 'Enxoval' } })).status).toBe(200);
+    expect((await api('DELETE', `/api/v1/deals/${deal.body.deal.id}`, { token: admin.accessToken })).status).toBe(204);
+    expect((await newContact(admin)).status).toBe(201);
+    const got = await eventually(async () => {
+      const r = await received(name);
+      return r.length >= 3 && r;
+    });
+    await outbox(admin.email); // drained: nothing else is on its way
+    const events = (await received(name)).map((r) => JSON.parse(r.body));
+    expect(events.map((e) => e.type).sort()).toEqual(['deal.created', 'deal.deleted', 'deal.updated']);
+    expect(events.find((e) => e.type === 'deal.created').data).toEqual(deal.body.deal);
+    expect(got).toHaveLength(3);
+  });
+
   it('disables an endpoint that has failed for 24 hours and mails the admins', async () => {
     const admin = await signupOrg();
     const name = sinkName();
