@@ -27,6 +27,8 @@ export default defineConfig({
           // The fake Evolution API (scripts/test.ts): the worker's Evolution server, and its control API for tests.
           EVOLUTION_API_URL: process.env.EVOLUTION_API_URL ?? '',
           FAKE_EVOLUTION_URL: process.env.FAKE_EVOLUTION_URL ?? '',
+          // The local receiver of outgoing webhooks (scripts/lib/webhook-sink.ts).
+          WEBHOOK_SINK_URL: process.env.WEBHOOK_SINK_URL ?? '',
         },
       },
     }),

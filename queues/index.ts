@@ -13,6 +13,7 @@ import { recordSentBatch, sendOutboundBatch } from './outbound';
 import { sendReactionBatch } from './outbound-reactions';
 import { databaseAnswers, noteFailure } from './db-gate';
 import { deadLetterNow, retryBase, retryDelay } from './retry';
+import { deliverWebhooks, fanOutWebhookEvents } from './webhook-deliveries';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
@@ -51,6 +52,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     const records: Typed<'outbound.record'>[] = [];
     const notifications: Typed<'realtime.notify'>[] = [];
     const resets: Typed<'auth.password_reset'>[] = [];
+    const webhookOut: { events: Typed<'webhook.events'>[]; deliveries: Typed<'webhook.deliver'>[] } = { events: [], deliveries: [] };
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
@@ -66,6 +68,8 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
       else if (body.type === 'outbound.record') records.push({ message, body });
       else if (body.type === 'realtime.notify') notifications.push({ message, body });
       else if (body.type === 'auth.password_reset') resets.push({ message, body });
+      else if (body.type === 'webhook.events') webhookOut.events.push({ message, body });
+      else if (body.type === 'webhook.deliver') webhookOut.deliveries.push({ message, body });
       else if (body.type === 'queue.probe') {
         probes.push(body.token);
         message.ack();
@@ -78,6 +82,9 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     if (reactions.length) await sendReactionBatch(reactions, env, db, log);
     if (notifications.length) await redeliverNotifications(notifications, env, log);
     if (resets.length) await sendPasswordResets(resets, env, db, log);
+    // Outgoing webhooks (queues/webhook-deliveries.ts).
+    if (webhookOut.events.length) await fanOutWebhookEvents(webhookOut.events, env, db, log);
+    if (webhookOut.deliveries.length) await deliverWebhooks(webhookOut.deliveries, env, db, log);
   } catch (err) {
     // Unexpected and unclassified (e.g. the routing read with the database down): the whole batch waits and retries;
     // messages already acked or retried keep that outcome.

@@ -1,5 +1,6 @@
 // Every queue body is an envelope with a `type`, so the dead-letter consumer knows where a message came from.
 import { z } from 'zod';
+import { webhookEvent } from '../worker/webhooks-out/events';
 
 export const QUEUE_NAMES = {
   ingest: 'conversa-ingest',
@@ -85,6 +86,20 @@ export const passwordResetMessage = z.object({
   requestedAt: z.string(),
 });
 
+/** A batch of one organisation's events for outgoing webhooks (worker/webhooks-out/emit.ts → queues/webhook-deliveries.ts). */
+export const webhookEventsMessage = z.object({
+  type: z.literal('webhook.events'),
+  organizationId: z.uuid(),
+  events: z.array(webhookEvent).min(1),
+});
+
+/** POST one stored delivery to its endpoint (queues/webhook-deliveries.ts). */
+export const webhookDeliverMessage = z.object({
+  type: z.literal('webhook.deliver'),
+  organizationId: z.uuid(),
+  deliveryId: z.uuid(),
+});
+
 /** Acknowledged and noted in this isolate: lets a caller wait until everything queued before it was handled (queues/activity.ts). */
 export const queueProbeMessage = z.object({
   type: z.literal('queue.probe'),
@@ -100,6 +115,8 @@ export const queueMessage = z.discriminatedUnion('type', [
   outboundRecordMessage,
   realtimeNotifyMessage,
   passwordResetMessage,
+  webhookEventsMessage,
+  webhookDeliverMessage,
   queueProbeMessage,
 ]);
 export type QueueMessage = z.infer<typeof queueMessage>;

@@ -11,6 +11,7 @@ import { startWsProxy } from './lib/ws-proxy';
 import { requireNode22, withSameNode } from './lib/node-version';
 import { startFakeMeta } from '../fake-meta';
 import { startFakeEvolution } from '../fake-evolution';
+import { startWebhookSink } from './lib/webhook-sink';
 import { readFileSync as readText } from 'node:fs';
 import { parseEnv } from 'node:util';
 
@@ -36,6 +37,8 @@ async function main(): Promise<number> {
   const fakeMeta = await startFakeMeta({ webhookUrl: 'http://127.0.0.1:9/unused', appSecret: devVars.META_APP_SECRET!, autoStatuses: false });
   // Likewise the fake Evolution: tests create instances through the worker and post its webhook bodies themselves.
   const fakeEvolution = await startFakeEvolution({ apiKey: devVars.EVOLUTION_API_KEY!, autoScanMs: null, autoStatuses: false });
+  // Receives the worker's outgoing webhooks (worker/webhooks-out) so tests can check what arrived and how it was signed.
+  const webhookSink = await startWebhookSink();
 
   let code = 1;
   try {
@@ -54,6 +57,7 @@ async function main(): Promise<number> {
       META_GRAPH_BASE_URL: fakeMeta.graphBaseUrl,
       FAKE_EVOLUTION_URL: fakeEvolution.url,
       EVOLUTION_API_URL: fakeEvolution.url,
+      WEBHOOK_SINK_URL: webhookSink.url,
       WRANGLER_SEND_METRICS: 'false',
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     });
@@ -71,6 +75,7 @@ async function main(): Promise<number> {
     await proxy.close();
     await fakeMeta.close();
     await fakeEvolution.close();
+    await webhookSink.close();
     await embedded?.close();
   }
   printSummary();

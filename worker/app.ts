@@ -46,6 +46,8 @@ import { registerSearch } from './routes/search';
 import { registerRealtime } from './routes/realtime';
 import { registerReactions } from './routes/reactions';
 import { registerScheduledMessages } from './routes/scheduled-messages';
+import { registerApiKeys } from './routes/api-keys';
+import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -131,6 +133,8 @@ export function createApp() {
   registerDeals(app);
   registerSearch(app);
   registerRealtime(app);
+  registerApiKeys(app);
+  registerWebhookEndpoints(app);
   registerOpenApi(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -34,6 +34,8 @@ export interface Env {
   WEBHOOK_BASE_URL?: string;
   /** Tests only: the local fake Evolution's control API. */
   FAKE_EVOLUTION_URL?: string;
+  /** Tests only: the local receiver of outgoing webhooks (scripts/lib/webhook-sink.ts). */
+  WEBHOOK_SINK_URL?: string;
   /** Tests only: the local fake Meta's control API. */
   FAKE_META_URL?: string;
   JWT_SECRET: string;

@@ -188,12 +188,15 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
     ${touchFromV(orgId)}
     select 'created' as tag, * from ins
     union all select 'updated', * from react_touched
+    union all select 'opened', ${nullMessageColumns({ conversation_id: sql`o.id` })} from opened o
     -- Never expected: a message whose conversation was neither found nor opened (the transaction is undone, retried).
-    union all select 'unplaced', ${nullMessageColumns(sql`f.wamid`)} from fresh f where not exists (select 1 from placed p where p.id = f.id)`);
+    union all select 'unplaced', ${nullMessageColumns({ provider_message_id: sql`f.wamid` })} from fresh f where not exists (select 1 from placed p where p.id = f.id)`);
   const unplaced = rows.filter((r) => r.tag === 'unplaced');
   if (unplaced.length) throw new Error(`ingest: ${unplaced.length} message(s) without a conversation; retried`);
   const created = rows.filter((r) => r.tag === 'created').map(messageFromRow);
   result.created.push(...created);
   result.updated.push(...rows.filter((r) => r.tag === 'updated').map(messageFromRow));
   result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
+  const opened = rows.filter((r) => r.tag === 'opened').map((r) => r.conversation_id as string);
+  if (opened.length) (result.openedConversationIds ??= []).push(...opened);
 }

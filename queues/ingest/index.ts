@@ -11,6 +11,8 @@ import { parseEvolutionWebhook, type ChannelStateEvent, type EvolutionEvent, typ
 import { parseWebhook, type MessageEvent, type MetaEvent } from '../meta/normalise';
 import { QUEUE_NAMES, type EvolutionWebhookMessage, type MetaWebhookMessage } from '../messages';
 import { notifyStored, publishToInbox } from '../../worker/realtime/notify';
+import { emitEvents } from '../../worker/webhooks-out/emit';
+import { ingestWebhookEvents } from '../../worker/webhooks-out/ingest-events';
 import { withOrg } from '../../worker/db/tx';
 import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
@@ -35,6 +37,9 @@ const routeColumns = {
   automated: sql<boolean>`coalesce((${channels.bot}->>'enabled')::boolean, false) or coalesce((${channels.businessHours}->>'enabled')::boolean, false)`,
   // A satisfaction survey on: the store looks for open surveys this batch's customers may be answering.
   surveys: sql<boolean>`coalesce((${channels.csat}->>'enabled')::boolean, false)`,
+  // An outgoing webhook endpoint on: only then are this organisation's events queued for delivery (no queue send,
+  // and no consumer work, for the many organisations without one).
+  webhooks: sql<boolean>`exists (select 1 from webhook_endpoints w where w.organization_id = ${channels.organizationId} and w.enabled)`,
 };
 
 export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
@@ -92,7 +97,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       }
       let group = byOrg.get(route.orgId);
       if (!group) {
-        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false, surveys: false };
+        group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false, surveys: false, webhooks: route.webhooks };
         byOrg.set(route.orgId, group);
       }
       group.channelByRoute.set(routeKey(e), route.id);
@@ -155,7 +160,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   }
 }
 
-type OrgGroup = OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[]; automated: boolean };
+type OrgGroup = OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[]; automated: boolean; webhooks: boolean };
 
 /** One organisation's share: stored in one transaction; returns its after-commit work (fan-out, service desk, media). */
 async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promise<Promise<void>[]> {
@@ -173,6 +178,8 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
   }
   if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
   after.push(notifyStored(env, db, group.orgId, stored, log));
+  // Outgoing webhooks: one queue send per organisation's batch, no database read here (never throws).
+  if (group.webhooks) after.push(emitEvents(env, group.orgId, ingestWebhookEvents(stored), log));
   // Survey answers are marked by the store only where the channel's survey is on: those always go to the service desk.
   const turns = customerTurns(group.automated ? stored.created : stored.created.filter(isSurveyAnswer));
   if (turns.size) after.push(answerAutomatically(env, db, group.orgId, turns, log));

@@ -13,10 +13,10 @@ export function messageColumnList(alias?: string): SQL {
   );
 }
 
-/** The same list with only `provider_message_id` kept, for rows that are not messages in a UNION with them. */
-export function nullMessageColumns(wamid: SQL): SQL {
+/** The same list with every column null but those given (by column name), for rows that are not messages in a UNION with them. */
+export function nullMessageColumns(kept: Record<string, SQL>): SQL {
   return sql.join(
-    columns.map((c) => (c.name === 'provider_message_id' ? wamid : sql`null`)),
+    columns.map((c) => kept[c.name] ?? sql`null`),
     sql`, `,
   );
 }

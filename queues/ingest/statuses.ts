@@ -121,7 +121,7 @@ export async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent
     )
     select 'updated' as tag, * from moved
     union all select 'updated', * from retouched
-    union all select 'pending', ${nullMessageColumns(sql`wamid`)} from unmatched`);
+    union all select 'pending', ${nullMessageColumns({ provider_message_id: sql`wamid` })} from unmatched`);
   const unmatched = new Set<string>();
   for (const row of rows.rows) {
     if (row.tag === 'updated') result.updated.push(messageFromRow(row));

@@ -40,6 +40,8 @@ export interface StoreResult {
   pendingStatuses: StatusEvent[];
   /** What the rooms will be told, read in the same transaction (published only after commit). */
   prefetched?: Notification;
+  /** Conversations this batch opened (not found open already). */
+  openedConversationIds?: string[];
 }
 
 export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
@@ -116,13 +118,16 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   const surveyed = batch.surveys ? await routeSurveyAnswers(tx, orgId, events, keyOf, pairs) : new Map<MessageEvent, SurveyAnswer>();
   const livePairs = [...pairs.values()].filter((p) => p.live);
   if (livePairs.length) {
-    await tx
+    const opened = await tx
       .insert(conversations)
       .values(livePairs.map(({ channelId, contactId }) => ({ organizationId: orgId, channelId, contactId })))
       .onConflictDoNothing({
         target: [conversations.organizationId, conversations.channelId, conversations.contactId],
         where: sql`status <> 'resolved' and deleted_at is null`,
-      });
+      })
+      .returning({ id: conversations.id });
+    // Outgoing webhooks say conversation.created for these (worker/webhooks-out/ingest-events.ts).
+    (result.openedConversationIds ??= []).push(...opened.map((r) => r.id));
   }
   // Every message of the batch answered a survey: no conversation to look up.
   const convRows =

@@ -62,6 +62,15 @@ export type AuditAction =
   | 'deal.deleted'
   | 'retention.run'
   | 'security.cross_tenant_attempt'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.denied'
+  | 'webhook_endpoint.created'
+  | 'webhook_endpoint.updated'
+  | 'webhook_endpoint.deleted'
+  | 'webhook_endpoint.secret_rotated'
+  | 'webhook_endpoint.disabled'
+  | 'webhook_delivery.replayed'
   | 'super_admin.enter_organization'
   | 'super_admin.action';
 
@@ -69,7 +78,8 @@ export interface AuditEntry {
   action: AuditAction;
   organizationId: string | null;
   actorUserId?: string | null;
-  actorType?: 'user' | 'system' | 'meta' | 'super_admin';
+  actorType?: 'user' | 'system' | 'meta' | 'super_admin' | 'api_key';
+  actorApiKeyId?: string | null;
   targetType?: string;
   targetId?: string;
   ip?: string | null;
@@ -82,6 +92,7 @@ export async function recordAudit(tx: Tx | Db, entry: AuditEntry): Promise<void>
     organizationId: entry.organizationId,
     actorUserId: entry.actorUserId ?? null,
     actorType: entry.actorType ?? (entry.actorUserId ? 'user' : 'system'),
+    actorApiKeyId: entry.actorApiKeyId ?? null,
     action: entry.action,
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
@@ -92,11 +103,13 @@ export async function recordAudit(tx: Tx | Db, entry: AuditEntry): Promise<void>
 }
 
 /** The audit fields that come from the actor of a request. */
-export function byActor(actor: Actor): Pick<AuditEntry, 'organizationId' | 'actorUserId' | 'actorType' | 'ip' | 'userAgent'> {
+export function byActor(actor: Actor): Pick<AuditEntry, 'organizationId' | 'actorUserId' | 'actorType' | 'actorApiKeyId' | 'ip' | 'userAgent'> {
   return {
     organizationId: actor.orgId,
     actorUserId: actor.userId,
-    actorType: actor.viaSuperAdmin ? 'super_admin' : 'user',
+    // A key's writes name the key (actor_api_key_id); actor_user_id is who created it.
+    actorType: actor.apiKey ? 'api_key' : actor.viaSuperAdmin ? 'super_admin' : 'user',
+    actorApiKeyId: actor.apiKey?.id ?? null,
     ip: actor.ip,
     userAgent: actor.userAgent,
   };

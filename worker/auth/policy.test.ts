@@ -59,6 +59,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'departments.read': EVERYONE,
   'departments.manage': STAFF,
   'channels.automation': ADMIN,
+  'integrations.manage': ADMIN,
 };
 const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign'] as const;
 

@@ -1,5 +1,5 @@
 // The one place that decides "may this actor do X (to Y)". Routes call authorize(); nothing else checks roles.
-import type { Role } from '../db/schema';
+import type { ApiKeyScope, Role } from '../db/schema';
 import { forbidden } from '../errors';
 import type { Actor } from './actor';
 
@@ -69,9 +69,54 @@ export const RULES = {
   'departments.manage': { roles: STAFF },
   /** The menu bot and business hours of a number. */
   'channels.automation': { roles: ADMIN },
+  /** API keys and outgoing webhook endpoints. */
+  'integrations.manage': { roles: ADMIN },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;
+
+/**
+ * What an API key needs for each action, on top of the role check (a key acts as a tenant admin narrowed to its
+ * scopes, never more): read → reading tenant data; write → changing contacts, deals, conversations' state, labels…;
+ * send → writing to customers; admin → the organisation's settings, members, channels, keys and webhooks.
+ * Scopes do not imply one another: a key that reads and writes lists both.
+ */
+export const SCOPE_OF: Record<Action, ApiKeyScope> = {
+  'organization.read': 'read',
+  'organization.update': 'admin',
+  'members.read': 'read',
+  'team.read': 'read',
+  'members.invite': 'admin',
+  'members.update_role': 'admin',
+  'members.remove': 'admin',
+  'audit.read': 'admin',
+  'channels.read': 'read',
+  'channels.manage': 'admin',
+  'templates.manage': 'admin',
+  'retention.manage': 'admin',
+  'dead_letters.manage': 'admin',
+  'reports.read': 'read',
+  'conversations.list_all': 'read',
+  'conversations.start': 'send',
+  'conversation.read': 'read',
+  'conversation.reply': 'send',
+  'conversation.update': 'write',
+  'conversation.assign': 'write',
+  'contacts.read': 'read',
+  'contacts.write': 'write',
+  'contacts.delete': 'write',
+  'contacts.import': 'write',
+  'contacts.erase': 'admin',
+  'deals.read': 'read',
+  'deals.write': 'write',
+  'pipelines.manage': 'admin',
+  'canned_responses.manage': 'admin',
+  'labels.manage': 'write',
+  'departments.read': 'read',
+  'departments.manage': 'admin',
+  'channels.automation': 'admin',
+  'integrations.manage': 'admin',
+};
 type TargetOf<A extends Action> = (typeof RULES)[A] extends { agentWhen?: (actor: Actor, target: infer T) => boolean }
   ? unknown extends T
     ? undefined
@@ -81,10 +126,14 @@ type TargetOf<A extends Action> = (typeof RULES)[A] extends { agentWhen?: (actor
 export function can<A extends Action>(actor: Actor, action: A, ...target: TargetOf<A> extends undefined ? [] : [TargetOf<A>]): boolean {
   const rule = RULES[action] as Rule<unknown>;
   if (!rule.roles.includes(actor.role)) return false;
+  if (actor.apiKey && !actor.apiKey.scopes.includes(SCOPE_OF[action])) return false;
   if (actor.role === 'agent' && rule.agentWhen) return rule.agentWhen(actor, target[0]);
   return true;
 }
 
 export function authorize<A extends Action>(actor: Actor, action: A, ...target: TargetOf<A> extends undefined ? [] : [TargetOf<A>]): void {
-  if (!can(actor, action, ...target)) throw forbidden(`Your role (${actor.role}) may not do ${action}`);
+  if (!can(actor, action, ...target)) {
+    if (actor.apiKey) throw forbidden(`This API key lacks the "${SCOPE_OF[action]}" scope needed for ${action}`, 'insufficient_scope');
+    throw forbidden(`Your role (${actor.role}) may not do ${action}`);
+  }
 }

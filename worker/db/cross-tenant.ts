@@ -7,6 +7,7 @@ import { byActor, recordAudit } from '../audit/record';
 import type { AppEnv } from '../env';
 import { notFound } from '../errors';
 import {
+  apiKeys,
   cannedResponses,
   channels,
   contactAttributeDefinitions,
@@ -22,12 +23,15 @@ import {
   pipelineStages,
   pipelines,
   scheduledMessages,
+  webhookDeliveries,
+  webhookEndpoints,
 } from './schema';
 
 type Owned = [PgTable & { organizationId: PgColumn }, PgColumn];
 
 /** What a route can fail to find, named as its 404 says it, and where such a row lives. */
 const OWNED = {
+  'api key': [apiKeys, apiKeys.id],
   'canned response': [cannedResponses, cannedResponses.id],
   channel: [channels, channels.id],
   'contact attribute': [contactAttributeDefinitions, contactAttributeDefinitions.id],
@@ -43,6 +47,8 @@ const OWNED = {
   stage: [pipelineStages, pipelineStages.id],
   pipeline: [pipelines, pipelines.id],
   'scheduled message': [scheduledMessages, scheduledMessages.id],
+  'webhook delivery': [webhookDeliveries, webhookDeliveries.id],
+  'webhook endpoint': [webhookEndpoints, webhookEndpoints.id],
 } satisfies Record<string, Owned>;
 export type OwnedKind = keyof typeof OWNED;
 

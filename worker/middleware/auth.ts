@@ -6,10 +6,13 @@ import { loadActorState } from '../db/queries/users';
 import type { AppEnv } from '../env';
 import { unauthorized } from '../errors';
 import { clientIp, userAgent } from './client';
+import { looksLikeApiKey } from '../auth/api-key-format';
+import { authenticateApiKey } from './api-key-auth';
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   if (!token) throw unauthorized('Missing bearer access token');
+  if (looksLikeApiKey(token)) return authenticateApiKey(c, next, token);
   const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
   if (!claims) throw unauthorized('Invalid or expired access token', 'invalid_token');
 

@@ -5,6 +5,7 @@ import type { AppEnv, Env } from '../env';
 import { ApiError } from '../errors';
 import { verifyAccessToken } from '../auth/tokens';
 import { clientIp } from './client';
+import { looksLikeApiKey } from '../auth/api-key-format';
 
 const PERIOD_SECONDS = 60; // Both bindings in wrangler.toml count per minute.
 
@@ -17,9 +18,11 @@ export async function enforceLimit(limiter: RateLimit, key: string): Promise<voi
   }
 }
 
-export function rateLimit(pick: (env: Env) => RateLimit, key: (c: Context<AppEnv>) => string | Promise<string>) {
+/** `key` may answer null: this request is counted elsewhere. */
+export function rateLimit(pick: (env: Env) => RateLimit, key: (c: Context<AppEnv>) => string | null | Promise<string | null>) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    await enforceLimit(pick(c.env), await key(c));
+    const k = await key(c);
+    if (k !== null) await enforceLimit(pick(c.env), k);
     await next();
   });
 }
@@ -32,6 +35,8 @@ export const apiRateLimit = rateLimit(
   (env) => env.API_RATE_LIMITER,
   async (c) => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    // API keys are counted per key once looked up (middleware/api-key-auth.ts), unknown ones per IP there.
+    if (token && looksLikeApiKey(token) && c.req.path.startsWith('/api/v1/') && !/^\/api\/v1\/(auth|invitations)\//.test(c.req.path)) return null;
     const claims = token ? await verifyAccessToken(c.env.JWT_SECRET, token) : null;
     return claims ? `user:${claims.sub}` : `ip:${clientIp(c)}`;
   },

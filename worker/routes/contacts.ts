@@ -19,6 +19,7 @@ import type { AppEnv } from '../env';
 import { ApiError, badRequest } from '../errors';
 import { decodeCursor } from '../lib/cursor';
 import { errorFields } from '../lib/log';
+import { emitEvents } from '../webhooks-out/emit';
 import { openapi, type ApiApp } from '../openapi/route';
 import { errors, idParam, json, jsonBody } from '../openapi/responses';
 import { Contact, ContactDetail, ContactPage, contactListQuery, createContactBody, Erasure, exportQuery, ImportReport as ImportReportSchema, MergeResult, mergeBody, updateContactBody } from '../schemas/contacts';
@@ -64,6 +65,7 @@ function registerContactList(app: ApiApp) {
       const actor = c.var.actor;
       authorize(actor, 'contacts.write');
       const contact = await withOrg(c.var.db, actor.orgId, (tx) => addContact(tx, actor, c.req.valid('json')));
+      await emitEvents(c.env, actor.orgId, [{ type: 'contact.created', data: contact }], c.var.log);
       return c.json({ contact }, 201);
     },
   );
@@ -192,6 +194,7 @@ function registerContactRecord(app: ApiApp) {
       const { id } = c.req.valid('param');
       const contact = await withOrg(c.var.db, actor.orgId, (tx) => editContact(tx, actor, id, c.req.valid('json')));
       if (!contact) return notFoundAudited(c, 'contact', id);
+      await emitEvents(c.env, actor.orgId, [{ type: 'contact.updated', data: contact }], c.var.log);
       return c.json({ contact }, 200);
     },
   );

@@ -6,6 +6,8 @@ import { notifyStored, publishNotifications } from '../realtime/notify';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
+import { conversationChangeEvents } from '../webhooks-out/conversation-events';
+import { emitEvents } from '../webhooks-out/emit';
 import { conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
 import { capabilitiesOf } from '../domain/channels';
 import { messageDto } from '../domain/dto';
@@ -93,6 +95,7 @@ function registerInbox(app: ApiApp) {
         if (message.status === 'queued' && !message.providerMessageId) await enqueueOrUndo(c, message.id);
         await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
         const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
+        await emitEvents(c.env, actor.orgId, [...(result.created ? [{ type: 'conversation.created' as const, data: summary }] : []), { type: 'message.created', data: messageDto(message) }], c.var.log);
         const answer = { conversation: summary!, message: messageDto(message) };
         return result.created ? c.json({ ...answer, created: true as const }, 201) : c.json({ ...answer, created: false as const }, 200);
       },
@@ -164,6 +167,7 @@ function registerInbox(app: ApiApp) {
       }
       // The room too: the open chat shows status and assignee, and the trail's events.
       await notifyStored(c.env, c.var.db, actor.orgId, { created: survey ? [...trail, survey] : trail, updated: [], conversationIds: [conversation.id], toRooms: true }, c.var.log);
+      await emitEvents(c.env, actor.orgId, conversationChangeEvents(conversation, updated), c.var.log);
       return c.json({ conversation: updated }, 200);
     },
   );
@@ -209,6 +213,7 @@ function registerMessages(app: ApiApp) {
       // shows the new assignee and the trail's event.
       if (trail.length) await closeReassignedSockets(c.env, actor.orgId, conversation.id, { assigneeId: actor.userId }, c.var.log);
       await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...trail], updated: [], conversationIds: [conversation.id], toRooms: trail.length > 0 }, c.var.log);
+      await emitEvents(c.env, actor.orgId, [{ type: 'message.created', data: messageDto(message) }], c.var.log);
       return c.json({ message: messageDto(message) }, 202);
     },
   );

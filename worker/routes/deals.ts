@@ -1,4 +1,5 @@
 // /api/v1/deals (everyone): the sales board's deals; a deal moves through its pipeline's stages (pipelines.ts).
+import { emitEvents } from '../webhooks-out/emit';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -75,6 +76,7 @@ function registerDealWrites(app: ApiApp) {
     const body = c.req.valid('json');
     const deal = await withReferences(c, () => withOrg(c.var.db, actor.orgId, async (tx) => (await findDeal(tx, actor.orgId, await createDeal(tx, actor, body)))!));
     await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.created', deal)], c.var.log);
+    await emitEvents(c.env, actor.orgId, [{ type: 'deal.created', data: deal }], c.var.log);
     return c.json({ deal }, 201);
   });
 
@@ -104,6 +106,7 @@ function registerDealWrites(app: ApiApp) {
       // A PATCH that changed nothing is not news.
       if (result.change.changed.length > 0) {
         await publishToInbox(c.env, actor.orgId, [dealBoardEvent(result.change.move ? 'deal.moved' : 'deal.updated', result.deal, result.change)], c.var.log);
+        await emitEvents(c.env, actor.orgId, [{ type: 'deal.updated', data: result.deal }], c.var.log);
       }
       return c.json({ deal: result.deal, move: result.change.move }, 200);
     },
@@ -121,6 +124,7 @@ function registerDealWrites(app: ApiApp) {
     });
     if (!removed) return notFoundAudited(c, 'deal', id);
     await publishToInbox(c.env, actor.orgId, [dealBoardEvent('deal.deleted', { id: removed.id, pipelineId: removed.pipelineId, stageId: removed.stageId })], c.var.log);
+    await emitEvents(c.env, actor.orgId, [{ type: 'deal.deleted', data: removed }], c.var.log);
     return c.body(null, 204);
   });
 }

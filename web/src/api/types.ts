@@ -187,3 +187,17 @@ export type { Department } from '../../../worker/schemas/team';
 /** GET/PUT /api/v1/channels/:id/automation (worker/domain/channel-automation.ts, worker/schemas/service-desk.ts). */
 export type { Automation } from '../../../worker/domain/channel-automation';
 export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';
+
+/** GET /api/v1/api-keys (worker/domain/api-keys.ts listApiKeys); the key itself only in the creation answer. */
+export type ApiKeyScope = 'read' | 'write' | 'send' | 'admin';
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdBy: { id: string; name: string | null } | null;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

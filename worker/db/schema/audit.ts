@@ -12,6 +12,8 @@ export const auditLogs = pgTable(
     organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     actorType: actorTypeEnum('actor_type').notNull(),
+    /** The API key a request was made with (actor_type 'api_key'); actor_user_id is then the key's creator. No FK: the trail outlives the key. */
+    actorApiKeyId: uuid('actor_api_key_id'),
     action: text('action').notNull(), // e.g. 'auth.login_failed'
     targetType: text('target_type'),
     targetId: text('target_id'),

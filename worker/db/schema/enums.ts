@@ -31,7 +31,7 @@ export const messageStatusEnum = pgEnum('message_status', [
 ]);
 export const mediaStatusEnum = pgEnum('media_status', ['none', 'pending', 'stored', 'failed']);
 export const dealStatusEnum = pgEnum('deal_status', ['open', 'won', 'lost']);
-export const actorTypeEnum = pgEnum('actor_type', ['user', 'system', 'meta', 'super_admin']);
+export const actorTypeEnum = pgEnum('actor_type', ['user', 'system', 'meta', 'super_admin', 'api_key']);
 
 export type Role = (typeof roleEnum.enumValues)[number];
 export type ChannelProvider = (typeof channelProviderEnum.enumValues)[number];

@@ -17,6 +17,7 @@ export * from './mail';
 export * from './notifications';
 export * from './scheduled';
 export * from './csat';
+export * from './integrations';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
@@ -48,5 +49,9 @@ export const TENANT_TABLES = [
   'department_members',
   'scheduled_messages',
   'csat_responses',
+  'api_keys',
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_delivery_attempts',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

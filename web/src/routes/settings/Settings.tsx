@@ -4,6 +4,7 @@ import { useRoute } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n';
 import { isAdmin } from '../../state/session';
+import { ApiKeys } from './ApiKeys';
 import { AuditLog } from './AuditLog';
 import { CannedResponses } from './CannedResponses';
 import { Channels } from './Channels';
@@ -27,6 +28,7 @@ const TABS = [
   { id: 'labels', label: 'settings.labels', component: Labels },
   { id: 'custom-fields', label: 'settings.fields', component: CustomFields },
   { id: 'pipelines', label: 'settings.pipelines', component: Pipelines },
+  { id: 'api-keys', label: 'settings.apiKeys', component: ApiKeys },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
 
