@@ -69,13 +69,15 @@ async function main() {
     const experiments = await applyExperiments(pool, { replyIndex: args['reply-index']! });
     if (experiments.length) say(`experiments: ${experiments.join(', ')}`);
     let doCalls = 0;
-    const stub = { publishMany: async (events: unknown[]) => { doCalls++; return events; }, consumeTicket: async () => true };
+    const stub = { publishMany: async (events: unknown[]) => { doCalls++; return events; }, route: async () => { doCalls++; }, consumeTicket: async () => true };
     const ns = { idFromName: (n: string) => n, get: () => stub };
     const env = {
       ...vars,
       DATABASE_URL: database.url,
       DB_WS_PROXY: database.wsProxy,
       LOG_LEVEL: 'warn',
+      // INGEST_TIMING_LOG=1 npx tsx bench/consumer.ts …: the consumer's ingest.timing line per batch.
+      INGEST_TIMING_LOG: process.env.INGEST_TIMING_LOG,
       CONVERSATION_ROOM: ns,
       ORG_INBOX: ns,
       INGEST_QUEUE: { send: async () => {}, sendBatch: async () => {} },
