@@ -48,4 +48,16 @@ export const UNDOCUMENTED: readonly string[] = [
   'GET /api/v1/inbox/ws',
   'GET /api/v1/conversations/:id/ws',
   'POST /api/v1/conversations/:id/read',
+  // API keys and outgoing webhooks were written beside the conversion (issue 19, same session): next to convert.
+  'GET /api/v1/api-keys',
+  'POST /api/v1/api-keys',
+  'DELETE /api/v1/api-keys/:id',
+  'GET /api/v1/webhook-endpoints',
+  'POST /api/v1/webhook-endpoints',
+  'GET /api/v1/webhook-endpoints/:id',
+  'PATCH /api/v1/webhook-endpoints/:id',
+  'DELETE /api/v1/webhook-endpoints/:id',
+  'POST /api/v1/webhook-endpoints/:id/rotate-secret',
+  'GET /api/v1/webhook-endpoints/:id/deliveries',
+  'POST /api/v1/webhook-endpoints/:id/deliveries/:deliveryId/replay',
 ];
