@@ -82,6 +82,8 @@ const { values: args } = parseArgs({
     label: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     'log-level': { type: 'string', default: 'warn' },
+    // Organisations of a consumer batch stored at once (the worker's INGEST_ORG_CONCURRENCY; its default when unset).
+    'org-concurrency': { type: 'string' },
     // Diagnosis: a CPU profile of the worker's isolate during one stage (bench/tmp/profile-<stage>.cpuprofile).
     'cpu-profile': { type: 'string' },
   },
@@ -187,7 +189,7 @@ async function runOnce(n: number): Promise<RunResult> {
       logLevel: args['log-level'],
       onLog: (l) => console.log(l),
       // The consumer's per-batch timing line (bench/lib/ingest-timing.ts), whatever LOG_LEVEL says.
-      vars: { INGEST_TIMING_LOG: '1' },
+      vars: { INGEST_TIMING_LOG: '1', ...(args['org-concurrency'] ? { INGEST_ORG_CONCURRENCY: args['org-concurrency'] } : {}) },
       onLine: (_level, message) => {
         const t = parseTiming(message, performance.now());
         if (t) timings.push(t);

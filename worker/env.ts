@@ -16,6 +16,8 @@ export interface Env {
   LOG_LEVEL?: string;
   /** '1': the ingest consumer logs one `ingest.timing` line per batch (bench/ingest.ts reads them). */
   INGEST_TIMING_LOG?: string;
+  /** Organisations of an ingest batch stored at once, each on its own connection (default 4). */
+  INGEST_ORG_CONCURRENCY?: string;
   /** Neon connection string (secret in production; set by `npm run dev` / tests locally). */
   DATABASE_URL: string;
   /** Local only: `host:port/v1` of the WebSocket→TCP proxy in front of a local Postgres. */
