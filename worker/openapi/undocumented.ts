@@ -37,8 +37,4 @@ export const UNDOCUMENTED: readonly string[] = [
   'POST /api/v1/conversations/:id/media',
   'GET /api/v1/admin/dead-letters',
   'POST /api/v1/admin/dead-letters/:id/replay',
-  'POST /api/v1/realtime/ticket',
-  'GET /api/v1/inbox/ws',
-  'GET /api/v1/conversations/:id/ws',
-  'POST /api/v1/conversations/:id/read',
 ];
