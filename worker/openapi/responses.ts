@@ -31,6 +31,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Refers to something that cannot be used here',
+  426: 'Expected a WebSocket upgrade',
   429: 'Rate limited: see Retry-After',
   503: 'A dependency is unavailable; retry',
 } as const;

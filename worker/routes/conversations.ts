@@ -60,77 +60,76 @@ function registerInbox(app: ApiApp) {
     app,
     createRoute({ method: 'get', path: '/api/v1/conversations', tags, summary: 'The inbox: conversations the caller may see', request: { query: conversationListQuery }, responses: { 200: json(pageOf(ConversationRow), 'A page of the inbox'), ...errors() } }),
     async (c) => {
-        const actor = c.var.actor;
-        const q = c.req.valid('query');
-        const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
-          listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, department: q.department, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
-        );
-        const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
-        return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor }, 200);
-      },
-    );
-
-    // Starts (or continues) a conversation from our side: a contact or a typed number, a channel, a first message.
-    openapi(
-      app,
-      createRoute({
-        method: 'post',
-        path: '/api/v1/conversations',
-        tags,
-        summary: 'Start (or continue) a conversation with a template or a first message',
-        request: jsonBody(startConversationBody),
-        responses: {
-          201: json(z.object({ conversation: ConversationRow, message: Message, created: z.literal(true) }), 'Started'),
-          200: json(z.object({ conversation: ConversationRow, message: Message, created: z.literal(false) }), 'Continued an active conversation'),
-          ...errors(404, 409, 422, 503),
-        },
-      }),
-    async (c) => {
-        const actor = c.var.actor;
-        authorize(actor, 'conversations.start');
-        const body = c.req.valid('json');
-        const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, actor, body));
-        if (result.kind === 'missing') return result.what === 'channel' ? notFoundAudited(c, 'channel', body.channelId) : notFoundAudited(c, 'contact', body.contactId!);
-        const { message, conversationId } = result;
-        if (message.status === 'queued' && !message.providerMessageId) await enqueueOrUndo(c, message.id);
-        await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
-        const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
-        await emitEvents(c.env, actor.orgId, [...(result.created ? [{ type: 'conversation.created' as const, data: summary }] : []), { type: 'message.created', data: messageDto(message) }], c.var.log);
-        const answer = { conversation: summary!, message: messageDto(message) };
-        return result.created ? c.json({ ...answer, created: true as const }, 201) : c.json({ ...answer, created: false as const }, 200);
-      },
-    );
-  }
-
-  function registerConversation(app: ApiApp) {
-    openapi(app, createRoute({ method: 'get', path: '/api/v1/conversations/{id}', tags, summary: 'One conversation: channel, 24-hour window, survey', request: { params: idParam }, responses: { 200: json(z.object({ conversation: ConversationDetail }), 'The conversation'), ...errors(404) } }), async (c) => {
       const actor = c.var.actor;
-      const conversation = await visibleConversation(c, c.req.valid('param').id);
-      const [[summary], channel, csat] = await withOrg(c.var.db, actor.orgId, (tx) =>
-        Promise.all([
-          conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId),
-          capabilitiesOf(tx, actor.orgId, conversation.channelId),
-          conversationSurvey(tx, actor.orgId, conversation.id),
-        ]),
+      const q = c.req.valid('query');
+      const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
+        listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, department: q.department, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
       );
-      // Evolution (WhatsApp Web) has no 24-hour rule: always open, never expiring.
-      const open = !channel.window24h || windowOpen(conversation.lastInboundAt);
-      return c.json({
-        conversation: {
-          ...summary!,
-          snoozedUntil: conversation.snoozedUntil,
-          channel,
-          // The satisfaction survey: null when never asked; rating null while unanswered.
-          csat,
-          window: {
-            open,
-            applies: channel.window24h,
-            expiresAt: channel.window24h && conversation.lastInboundAt ? new Date(conversation.lastInboundAt.getTime() + WINDOW_MS) : null,
-          },
-        },
-      }, 200);
+      const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
+      return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor }, 200);
     },
   );
+
+  // Starts (or continues) a conversation from our side: a contact or a typed number, a channel, a first message.
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/conversations',
+      tags,
+      summary: 'Start (or continue) a conversation with a template or a first message',
+      request: jsonBody(startConversationBody),
+      responses: {
+        201: json(z.object({ conversation: ConversationRow, message: Message, created: z.literal(true) }), 'Started'),
+        200: json(z.object({ conversation: ConversationRow, message: Message, created: z.literal(false) }), 'Continued an active conversation'),
+        ...errors(404, 409, 422, 503),
+      },
+    }),
+    async (c) => {
+      const actor = c.var.actor;
+      authorize(actor, 'conversations.start');
+      const body = c.req.valid('json');
+      const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, actor, body));
+      if (result.kind === 'missing') return result.what === 'channel' ? notFoundAudited(c, 'channel', body.channelId) : notFoundAudited(c, 'contact', body.contactId!);
+      const { message, conversationId } = result;
+      if (message.status === 'queued' && !message.providerMessageId) await enqueueOrUndo(c, message.id);
+      await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
+      const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
+      await emitEvents(c.env, actor.orgId, [...(result.created ? [{ type: 'conversation.created' as const, data: summary }] : []), { type: 'message.created', data: messageDto(message) }], c.var.log);
+      const answer = { conversation: summary!, message: messageDto(message) };
+      return result.created ? c.json({ ...answer, created: true as const }, 201) : c.json({ ...answer, created: false as const }, 200);
+    },
+  );
+}
+
+function registerConversation(app: ApiApp) {
+  openapi(app, createRoute({ method: 'get', path: '/api/v1/conversations/{id}', tags, summary: 'One conversation: channel, 24-hour window, survey', request: { params: idParam }, responses: { 200: json(z.object({ conversation: ConversationDetail }), 'The conversation'), ...errors(404) } }), async (c) => {
+    const actor = c.var.actor;
+    const conversation = await visibleConversation(c, c.req.valid('param').id);
+    const [[summary], channel, csat] = await withOrg(c.var.db, actor.orgId, (tx) =>
+      Promise.all([
+        conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId),
+        capabilitiesOf(tx, actor.orgId, conversation.channelId),
+        conversationSurvey(tx, actor.orgId, conversation.id),
+      ]),
+    );
+    // Evolution (WhatsApp Web) has no 24-hour rule: always open, never expiring.
+    const open = !channel.window24h || windowOpen(conversation.lastInboundAt);
+    return c.json({
+      conversation: {
+        ...summary!,
+        snoozedUntil: conversation.snoozedUntil,
+        channel,
+        // The satisfaction survey: null when never asked; rating null while unanswered.
+        csat,
+        window: {
+          open,
+          applies: channel.window24h,
+          expiresAt: channel.window24h && conversation.lastInboundAt ? new Date(conversation.lastInboundAt.getTime() + WINDOW_MS) : null,
+        },
+      },
+    }, 200);
+  });
 
   openapi(
     app,

@@ -1,5 +1,6 @@
 // Scheduling a message for later in a conversation: the text, when, and (Meta numbers) a template for a closed window.
 import { z } from 'zod';
+import { scheduledMessageStatusEnum } from '../db/schema/scheduled';
 import { isoInstant } from './common';
 
 /** The approved template sent instead of the text if the customer's 24-hour window is closed at send time. */
@@ -23,3 +24,22 @@ export const updateScheduledBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 export type UpdateScheduledBody = z.infer<typeof updateScheduledBody>;
+
+/** A scheduled message as the API and the chat show it (everything but the organisation). */
+export const ScheduledMessage = z
+  .object({
+    id: z.uuid(),
+    conversationId: z.uuid(),
+    createdBy: z.uuid().nullable(),
+    sendAt: z.string().meta({ format: 'date-time' }),
+    body: z.string(),
+    template: scheduledTemplate.nullable(),
+    status: z.enum(scheduledMessageStatusEnum.enumValues),
+    /** The message it became once sent. */
+    messageId: z.uuid().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string().meta({ format: 'date-time' }),
+    updatedAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'ScheduledMessage' });
+export type ScheduledMessage = z.infer<typeof ScheduledMessage>;

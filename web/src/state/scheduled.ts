@@ -1,13 +1,11 @@
 // Scheduled messages (sent later by the server's cron): the REST calls, and the organisation's time zone in which
 // people pick their times. The open chat reloads its list when its room says `scheduled.updated`.
 import { del, get, patch, post } from '../api/client';
-import type { Json } from '../api/json';
 import type { Organization, Page } from '../api/types';
-import type { ScheduledDto } from '../../../worker/domain/scheduled-messages';
 import { session } from './session';
-import type { CreateScheduledBody, UpdateScheduledBody } from '../../../worker/schemas/scheduled-messages';
+import type { CreateScheduledBody, ScheduledMessage, UpdateScheduledBody } from '../../../worker/schemas/scheduled-messages';
 
-export type ScheduledMessage = Json<ScheduledDto>;
+export type { ScheduledMessage } from '../../../worker/schemas/scheduled-messages';
 export type ScheduledTemplate = NonNullable<ScheduledMessage['template']>;
 
 export const listScheduled = (conversationId: string) =>
