@@ -28,8 +28,9 @@ export async function authenticateApiKey(c: Context<AppEnv>, next: Next, token: 
   const key = await findApiKeyByHash(c.var.db, await hashApiKey(token));
   if (!key) return refuse('Unknown API key');
 
-  const deny = async (status: 401 | 403, code: string, message: string, reason: string) => {
-    await recordAudit(c.var.db, {
+  // Every refusal of a known key leaves a trace in its organisation's audit log (never failing the answer).
+  const auditDenial = (metadata: Record<string, unknown>) =>
+    recordAudit(c.var.db, {
       action: 'api_key.denied',
       organizationId: key.organizationId,
       actorUserId: key.createdBy,
@@ -39,8 +40,10 @@ export async function authenticateApiKey(c: Context<AppEnv>, next: Next, token: 
       targetId: key.id,
       ip,
       userAgent: userAgent(c),
-      metadata: { reason, method: c.req.method, path: c.req.path },
+      metadata: { ...metadata, method: c.req.method, path: c.req.path },
     }).catch((err) => c.var.log.error('audit of an API key denial failed', errorFields(err)));
+  const deny = async (status: 401 | 403, code: string, message: string, reason: string) => {
+    await auditDenial({ reason });
     throw new ApiError(status, code, message);
   };
   if (key.revokedAt) return deny(401, 'api_key_revoked', 'This API key has been revoked', 'revoked');
@@ -65,17 +68,6 @@ export async function authenticateApiKey(c: Context<AppEnv>, next: Next, token: 
   await next();
   // Out of scope: the policy threw 403 in the handler (onError has answered); leave a trace of what was tried.
   if (c.error instanceof ApiError && c.error.code === 'insufficient_scope') {
-    await recordAudit(c.var.db, {
-      action: 'api_key.denied',
-      organizationId: key.organizationId,
-      actorUserId: key.createdBy,
-      actorType: 'api_key',
-      actorApiKeyId: key.id,
-      targetType: 'api_key',
-      targetId: key.id,
-      ip,
-      userAgent: userAgent(c),
-      metadata: { reason: 'insufficient_scope', method: c.req.method, path: c.req.path, message: c.error.message },
-    }).catch((err) => c.var.log.error('audit of an API key denial failed', errorFields(err)));
+    await auditDenial({ reason: 'insufficient_scope', message: c.error.message });
   }
 }

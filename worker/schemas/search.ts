@@ -1,6 +1,7 @@
 // GET /api/v1/search as the API gives it: message hits (full-text, highlighted) and contact hits.
 import { z } from 'zod';
 import { instant } from '../openapi/responses';
+import { Contact } from './contacts';
 
 export const searchQuery = z.object({
   q: z.string().trim().min(1, 'type something to search for').max(200),
@@ -25,16 +26,8 @@ export const MessageHit = z
     contact: z.object({ id: z.uuid(), name: z.string().nullable(), profileName: z.string().nullable(), phone: z.string().nullable() }),
   })
   .meta({ id: 'MessageHit' });
-export const ContactHit = z
-  .object({
-    id: z.uuid(),
-    name: z.string().nullable(),
-    profileName: z.string().nullable(),
-    phone: z.string().nullable(),
-    waId: z.string().nullable(),
-    email: z.string().nullable(),
-    score: z.number(),
-  })
+export const ContactHit = Contact.pick({ id: true, name: true, profileName: true, phone: true, waId: true, email: true })
+  .extend({ score: z.number() })
   .meta({ id: 'ContactHit' });
 export const SearchResult = z.object({ q: z.string(), messages: z.array(MessageHit), contacts: z.array(ContactHit) }).meta({ id: 'SearchResult' });
 
