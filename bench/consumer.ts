@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     tenants: { type: 'string', default: '4' },
     customers: { type: 'string', default: '500' },
     'keep-db': { type: 'boolean', default: false },
+    // The worker's login: SCRAM iterations of its verifier (bench/lib/login-role.ts; 4096 is a local Postgres's default).
+    'scram-iterations': { type: 'string', default: '1' },
     // Experiment: create the proposed reply index in the throw-away database (bench/lib/experiments.ts).
     'reply-index': { type: 'boolean', default: false },
     // History already in the table before the measured batches (a tenant a few months in): statements that scan
@@ -56,7 +58,7 @@ Client.prototype.query = function (this: Client, ...a: unknown[]) {
 
 async function main() {
   const vars = devVars();
-  const database = await provisionDatabase({ keep: args['keep-db'], log: say });
+  const database = await provisionDatabase({ keep: args['keep-db'], log: say, scramIterations: Number(args['scram-iterations']) });
   const { db, pool } = nodeDb(database.url, database.wsProxy); // also points the driver at `ws` for handleQueue
   try {
     const tenants = await seedTenants(db, vars.ENCRYPTION_KEY!, {

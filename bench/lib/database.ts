@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { createDatabase, dropDatabase, nodeDb } from '../../scripts/lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../scripts/lib/embedded-pg';
 import { runMigrations } from '../../scripts/lib/migrate';
+import { createLoginRole, dropLoginRole } from './login-role';
 import type { ConnectionTurns } from '../../scripts/lib/ws-proxy';
 
 export const DEFAULT_ADMIN_URL = 'postgres://conversa_ci:conversa_ci@127.0.0.1:5432/postgres';
@@ -84,16 +85,22 @@ async function reachable(adminUrl: string, wsProxy: string): Promise<boolean> {
 }
 
 /** `dbLatencyMs`: round-trip latency the proxy adds on the worker's path (the harness's own queries go untimed). */
-export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string) => void; dbLatencyMs?: number } = {}): Promise<BenchDatabase> {
+export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string) => void; dbLatencyMs?: number; scramIterations?: number } = {}): Promise<BenchDatabase> {
   const log = opts.log ?? (() => {});
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_ADMIN_URL;
   let proxy = await startProxyProcess(false, opts.dbLatencyMs);
   let embedded: EmbeddedPostgres | undefined;
   let url: string;
   let name: string;
+  let role: string | undefined;
+  let workerUrl: string | undefined;
   if (await reachable(adminUrl, proxy.untimedAddress)) {
     name = `conversa_bench_${randomBytes(4).toString('hex')}`;
     url = await createDatabase(adminUrl, name, proxy.untimedAddress);
+    // Objects are created by the admin (migrations below); the worker logs in as the run's own role.
+    const login = await createLoginRole(adminUrl, url, opts.scramIterations ?? 1, proxy.untimedAddress);
+    role = login.name;
+    workerUrl = login.url;
   } else {
     log(`no Postgres answers at ${new URL(adminUrl).host}: falling back to the embedded PGlite (much slower, one query at a time)`);
     await proxy.stop();
@@ -108,7 +115,7 @@ export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string
   const version = String((await pool.query('show server_version')).rows[0]?.server_version ?? '?');
   await pool.end();
   return {
-    url,
+    url: workerUrl ?? url,
     wsProxy: proxy.address,
     ownWsProxy: proxy.untimedAddress,
     connectionTurns: () => proxy.connectionTurns(),
@@ -118,6 +125,7 @@ export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string
     name,
     async close() {
       if (!embedded && !opts.keep) await dropDatabase(adminUrl, name, proxy.untimedAddress).catch((e) => log(`drop ${name}: ${e}`));
+      if (role && !opts.keep) await dropLoginRole(adminUrl, role, proxy.untimedAddress).catch((e) => log(`drop role ${role}: ${e}`));
       await proxy.stop();
       await embedded?.close();
     },
