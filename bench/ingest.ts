@@ -64,6 +64,8 @@ const { values: args } = parseArgs({
     'db-latency': { type: 'string', default: '0' },
     // The worker's login: SCRAM iterations of its verifier (bench/lib/login-role.ts; 4096 is a local Postgres's default).
     'scram-iterations': { type: 'string', default: '1' },
+    // The worker's connections through a local session pool (warm server sessions), as through Neon's pooled endpoint.
+    pooler: { type: 'boolean', default: false },
     // Run the whole profile N times (fresh database, server and local state each time): medians and spread.
     repeat: { type: 'string', default: '1' },
     // Stored end to end, sustained: closed loop bounded by --stored-window unstored messages (profile default).
@@ -161,7 +163,7 @@ async function runOnce(n: number): Promise<RunResult> {
 
   try {
     say(`run ${n}/${REPEAT} · stages: ${stages.map((s) => `${s.name} ${s.seconds}s @ ${s.from === s.to ? s.from : `${s.from}→${s.to}`}/s`).join(', ')}${STORED_SECONDS ? ` · stored end to end ${STORED_SECONDS} s` : ''} · DB latency ${DB_LATENCY} ms`);
-    const database = await provisionDatabase({ keep: args['keep-db'], log: say, dbLatencyMs: DB_LATENCY, scramIterations: Number(args['scram-iterations']) });
+    const database = await provisionDatabase({ keep: args['keep-db'], log: say, dbLatencyMs: DB_LATENCY, scramIterations: Number(args['scram-iterations']), pooler: args.pooler });
     cleanups.push(() => database.close());
     say(`database: ${database.kind} ${database.version} (${database.name})`);
     // The harness's own queries take the proxy's untimed path: no added latency, not in the round-trip counts.
@@ -592,7 +594,7 @@ async function main() {
   const runs: RunResult[] = [];
   for (let n = 1; n <= REPEAT; n++) runs.push(await runOnce(n));
   const latency = DB_LATENCY ? `-db${DB_LATENCY}ms` : '';
-  const options = `db latency ${DB_LATENCY} ms · worker login SCRAM ${args['scram-iterations']} iteration(s) · ${REPEAT} run${REPEAT > 1 ? 's' : ''}${process.argv.length > 2 ? ` · ${process.argv.slice(2).join(' ')}` : ''}`;
+  const options = `db latency ${DB_LATENCY} ms · worker login SCRAM ${args['scram-iterations']} iteration(s)${args.pooler ? ' · session pooler' : ''} · ${REPEAT} run${REPEAT > 1 ? 's' : ''}${process.argv.length > 2 ? ` · ${process.argv.slice(2).join(' ')}` : ''}`;
   const report = combinedReport({
     title: `Ingest benchmark — ${args.profile}${args.label ? ` (${args.label})` : ''}, DB latency ${DB_LATENCY} ms, ${REPEAT} run${REPEAT > 1 ? 's' : ''}`,
     header: [

@@ -37,10 +37,10 @@ export interface ProxyProcess {
 }
 
 /** Starts scripts/lib/ws-proxy.ts in a child process (it must not compete with the load generator's timers). */
-export async function startProxyProcess(serialize: boolean, latencyMs = 0): Promise<ProxyProcess> {
+export async function startProxyProcess(serialize: boolean, latencyMs = 0, pool = false): Promise<ProxyProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./proxy-main.ts', import.meta.url).pathname], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_PROXY_SERIALIZE: serialize ? '1' : '0', BENCH_PROXY_LATENCY_MS: String(latencyMs) },
+    env: { ...process.env, BENCH_PROXY_SERIALIZE: serialize ? '1' : '0', BENCH_PROXY_LATENCY_MS: String(latencyMs), BENCH_PROXY_POOL: pool ? '1' : '0' },
   });
   // The child answers commands in order: one waiting resolver per line sent.
   const answers: ((line: Record<string, unknown>) => void)[] = [];
@@ -84,11 +84,17 @@ async function reachable(adminUrl: string, wsProxy: string): Promise<boolean> {
   }
 }
 
-/** `dbLatencyMs`: round-trip latency the proxy adds on the worker's path (the harness's own queries go untimed). */
-export async function provisionDatabase(opts: { keep?: boolean; log?: (s: string) => void; dbLatencyMs?: number; scramIterations?: number } = {}): Promise<BenchDatabase> {
+/**
+ * `dbLatencyMs`: round-trip latency the proxy adds on the worker's path (the harness's own queries go untimed).
+ * `pooler`: the worker's connections go through the proxy's session pool (scripts/lib/pg-pooler.ts), as through Neon's
+ * pooled endpoint; not in front of PGlite.
+ */
+export async function provisionDatabase(
+  opts: { keep?: boolean; log?: (s: string) => void; dbLatencyMs?: number; scramIterations?: number; pooler?: boolean } = {},
+): Promise<BenchDatabase> {
   const log = opts.log ?? (() => {});
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_ADMIN_URL;
-  let proxy = await startProxyProcess(false, opts.dbLatencyMs);
+  let proxy = await startProxyProcess(false, opts.dbLatencyMs, opts.pooler);
   let embedded: EmbeddedPostgres | undefined;
   let url: string;
   let name: string;

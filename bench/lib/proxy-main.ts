@@ -7,6 +7,7 @@ import { startWsProxy } from '../../scripts/lib/ws-proxy';
 const proxy = await startWsProxy({
   serialize: process.env.BENCH_PROXY_SERIALIZE === '1',
   latencyMs: Number(process.env.BENCH_PROXY_LATENCY_MS ?? 0),
+  pool: process.env.BENCH_PROXY_POOL === '1',
 });
 const reply = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 reply({ address: proxy.address, untimedAddress: proxy.untimedAddress });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createPooler } from './pg-pooler';
 
 /** Request/response exchanges seen on one connection of the timed path. */
 export interface ConnectionTurns {
@@ -45,6 +46,11 @@ export interface WsProxyOptions {
    * The WebSocket upgrade costs one round trip too; TCP and TLS handshakes to Neon are not modelled. 0: no timers.
    */
   latencyMs?: number;
+  /**
+   * Session pooling on the timed path, as Neon's pooled endpoint does (scripts/lib/pg-pooler.ts): a client's startup is
+   * answered here and its queries go to a warm server session. Benchmarks only; not with `serialize`.
+   */
+  pool?: boolean;
 }
 
 const TIMED_PATH = '/v1';
@@ -188,6 +194,8 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       setTimeout(() => done(true), latencyMs);
     },
   });
+  if (options.pool && options.serialize) throw new Error('ws-proxy: pool and serialize do not combine');
+  const pooler = options.pool ? createPooler() : null;
   let owner: Client | null = null;
   const waiting: Client[] = [];
 
@@ -210,6 +218,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       ws.close(1008, 'target not allowed');
       return;
     }
+    if (pooler && timed) return pooledConnection(ws, { host: match[1]!, port: Number(match[2]) });
     const tcp = net.connect({ host: match[1], port: Number(match[2]) });
     tcp.setNoDelay(true);
     sockets.add(tcp);
@@ -297,6 +306,52 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     ws.on('error', () => tcp.destroy());
   });
 
+  /** The timed path through the pooler: the same latency and turn counting, the session from the pool. */
+  function pooledConnection(ws: WebSocket, target: { host: string; port: number }) {
+    const counted: ConnectionTurns = { startupTurns: 0, turns: 0, openedAt: Date.now(), closedAt: null };
+    turns.push(counted);
+    let ready = false;
+    let asking: 'startupTurns' | 'turns' | null = null;
+    const toClient = delayLine(latencyMs, (data) => {
+      if (ws.readyState === ws.OPEN) ws.send(data);
+      if (asking) counted[asking]++;
+      asking = null;
+    });
+    const backend = pgStreamParser('backend', (type) => {
+      if (type === 'Z') ready = true;
+    });
+    const frontend = pgStreamParser('frontend', (type) => {
+      if (type === 'ssl') backend.expectSslAnswer();
+    });
+    const end = () => {
+      if (counted.closedAt === null) counted.closedAt = Date.now();
+    };
+    const pooled = pooler!.connect(
+      target,
+      (data) => {
+        backend.push(data);
+        toClient.push(data);
+      },
+      () => {
+        end();
+        toClient.close(() => {
+          if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+        });
+      },
+    );
+    ws.on('message', (data: Buffer) => {
+      asking ??= ready ? 'turns' : 'startupTurns';
+      const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      frontend.push(chunk);
+      pooled.fromClient(chunk);
+    });
+    ws.on('close', () => {
+      end();
+      pooled.gone();
+    });
+    ws.on('error', () => pooled.gone());
+  }
+
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);
@@ -306,7 +361,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     port,
     address: `${host}:${port}${TIMED_PATH}`,
     untimedAddress: `${host}:${port}${UNTIMED_PATH}`,
-    openConnections: () => sockets.size,
+    openConnections: () => sockets.size + (pooler?.openConnections() ?? 0),
     connectionTurns: () => turns.map((t) => ({ ...t })),
     resetTurns: () => {
       turns = [];
@@ -314,6 +369,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        pooler?.close();
         for (const c of wss.clients) c.terminate();
         wss.close(() => resolve());
       }),
