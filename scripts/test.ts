@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   let embedded: EmbeddedPostgres | undefined;
   const adminUrl = external ?? (embedded = await startEmbeddedPostgres()).url;
   // PGlite runs all clients in one session: the proxy must hand it one transaction at a time.
-  const proxy = await startWsProxy({ serialize: Boolean(embedded) });
+  const proxy = await startWsProxy({ serialize: Boolean(embedded), pool: process.env.TEST_POOLER === '1' }); // TEST_POOLER=1: through a session pool, as on Neon's pooled endpoint
   // On an installed server every run gets its own database; the embedded one is new and in memory already.
   const dbName = external ? `conversa_test_${randomBytes(4).toString('hex')}` : undefined;
   const testUrl = dbName ? await createDatabase(adminUrl, dbName, proxy.address) : adminUrl;

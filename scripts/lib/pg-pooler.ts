@@ -184,7 +184,11 @@ export function createPooler(maxIdle = 32): Pooler {
           return;
         }
         const type = String.fromCharCode(msg[0]!);
-        if (type === 'X') return gone();
+        if (type === 'X') {
+          // As a server would, close the client's connection: its driver waits for that to end its pool.
+          gone();
+          return close();
+        }
         if (type === 'p' && answeredByPooler) return; // a pipelined password: the session is authenticated already
         if (type === 'Q' || type === 'S') outstanding++;
         if (session) session.tcp.write(msg);
