@@ -60,6 +60,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'departments.manage': STAFF,
   'channels.automation': ADMIN,
   'integrations.manage': ADMIN,
+  'privacy.read': ADMIN,
 };
 const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign'] as const;
 

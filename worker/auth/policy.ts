@@ -71,6 +71,8 @@ export const RULES = {
   'channels.automation': { roles: ADMIN },
   /** API keys and outgoing webhook endpoints. */
   'integrations.manage': { roles: ADMIN },
+  /** The records of processing (LGPD art. 37): what personal data is held, where, how long, who can reach it. */
+  'privacy.read': { roles: ADMIN },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;
@@ -107,6 +109,7 @@ export const SCOPE_OF: Record<Action, ApiKeyScope> = {
   'contacts.delete': 'write',
   'contacts.import': 'write',
   'contacts.erase': 'admin',
+  'privacy.read': 'admin',
   'deals.read': 'read',
   'deals.write': 'write',
   'pipelines.manage': 'admin',

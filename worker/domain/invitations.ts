@@ -11,7 +11,7 @@ import { invitations, memberships, organizations, users, type Role } from '../db
 import type { Tx } from '../db/tx';
 import { ApiError, conflict } from '../errors';
 
-const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const invitationColumns = {
   id: invitations.id,

@@ -1,0 +1,91 @@
+// What personal data each table holds, whose, and what removes it: the inventory the records-of-processing report
+// (LGPD art. 37, worker/domain/privacy-report.ts) is generated from. inventory.test.ts fails when a table of the
+// schema is in neither list or a listed column does not exist, so a new table cannot go unreported.
+
+/** Whose data: the business's customers (WhatsApp contacts) or its team (users, members). */
+export type Subject = 'customers' | 'team';
+
+export type Category =
+  | 'identity' // names, phone numbers, WhatsApp ids, e-mail addresses
+  | 'profile' // attributes, notes, labels kept about a person
+  | 'message_content' // what people wrote, and the files they sent
+  | 'activity' // when they wrote, read, were assigned; presence
+  | 'commercial' // deals, values, outcomes
+  | 'feedback' // satisfaction ratings and comments
+  | 'credentials' // password and token hashes
+  | 'network'; // IP addresses and user agents
+
+/**
+ * What ends a row's life:
+ * - `retention`: the organisation's retention policy (idle conversations hidden, then deleted with their messages and
+ *   media after the grace period; legal hold exempts), and contact erasure;
+ * - `erasure`: kept until an admin erases the contact (or deletes the record);
+ * - `membership`: kept while the person belongs to the organisation / has an account;
+ * - `expiry`: unusable after its expiry, but the row is not purged yet;
+ * - `indefinite`: nothing removes it yet.
+ */
+export type Keep = 'retention' | 'erasure' | 'membership' | 'expiry' | 'indefinite';
+
+export interface Held {
+  subjects: readonly Subject[];
+  categories: readonly Category[];
+  /** The columns that carry it. */
+  columns: readonly string[];
+  keep: Keep;
+}
+
+export const PERSONAL_TABLES = {
+  contacts: { subjects: ['customers'], categories: ['identity', 'profile'], columns: ['wa_id', 'phone_e164', 'name', 'profile_name', 'email', 'attributes', 'notes', 'search_name'], keep: 'erasure' },
+  contact_wa_aliases: { subjects: ['customers'], categories: ['identity'], columns: ['wa_id'], keep: 'erasure' },
+  contact_notes: { subjects: ['customers'], categories: ['profile'], columns: ['body'], keep: 'erasure' },
+  contact_labels: { subjects: ['customers'], categories: ['profile'], columns: ['contact_id', 'label_id'], keep: 'erasure' },
+  conversations: { subjects: ['customers', 'team'], categories: ['message_content', 'activity'], columns: ['last_message_preview', 'assignee_id', 'last_inbound_at'], keep: 'retention' },
+  conversation_labels: { subjects: ['customers'], categories: ['profile'], columns: ['conversation_id', 'label_id'], keep: 'retention' },
+  conversation_reads: { subjects: ['team'], categories: ['activity'], columns: ['user_id', 'read_at'], keep: 'retention' },
+  messages: { subjects: ['customers', 'team'], categories: ['message_content', 'activity'], columns: ['body', 'payload', 'media_key', 'media_filename', 'sender_user_id', 'read_at', 'search_vector'], keep: 'retention' },
+  message_reactions: { subjects: ['customers', 'team'], categories: ['message_content'], columns: ['emoji', 'contact_id', 'user_id'], keep: 'retention' },
+  scheduled_messages: { subjects: ['customers'], categories: ['message_content'], columns: ['body', 'template'], keep: 'retention' },
+  csat_responses: { subjects: ['customers', 'team'], categories: ['feedback'], columns: ['rating', 'comment', 'agent_id'], keep: 'retention' },
+  deals: { subjects: ['customers', 'team'], categories: ['commercial'], columns: ['title', 'value_cents', 'contact_id', 'owner_id', 'lost_reason'], keep: 'erasure' },
+  deal_stage_history: { subjects: ['team'], categories: ['commercial', 'activity'], columns: ['moved_by', 'moved_at'], keep: 'erasure' },
+  user_notifications: { subjects: ['team'], categories: ['activity'], columns: ['user_id', 'actor_user_id'], keep: 'indefinite' },
+  users: { subjects: ['team'], categories: ['identity', 'credentials', 'activity'], columns: ['email', 'name', 'password_hash', 'last_login_at'], keep: 'membership' },
+  memberships: { subjects: ['team'], categories: ['activity'], columns: ['user_id', 'role', 'presence'], keep: 'membership' },
+  department_members: { subjects: ['team'], categories: ['activity'], columns: ['user_id', 'last_assigned_at'], keep: 'membership' },
+  invitations: { subjects: ['team'], categories: ['identity', 'credentials'], columns: ['email', 'token_hash'], keep: 'expiry' },
+  sessions: { subjects: ['team'], categories: ['credentials', 'network'], columns: ['token_hash', 'ip', 'user_agent'], keep: 'expiry' },
+  password_resets: { subjects: ['team'], categories: ['credentials', 'network'], columns: ['token_hash', 'requested_ip'], keep: 'expiry' },
+  api_keys: { subjects: ['team'], categories: ['credentials'], columns: ['key_hash', 'created_by'], keep: 'membership' },
+  audit_logs: { subjects: ['team', 'customers'], categories: ['activity', 'network'], columns: ['actor_user_id', 'ip', 'user_agent', 'metadata'], keep: 'indefinite' },
+  mail_outbox: { subjects: ['team'], categories: ['identity', 'credentials'], columns: ['to', 'text', 'html'], keep: 'indefinite' },
+  dead_letters: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'indefinite' },
+  unroutable_events: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['payload'], keep: 'indefinite' },
+  pending_statuses: { subjects: ['customers'], categories: ['activity'], columns: ['event'], keep: 'indefinite' },
+  webhook_deliveries: { subjects: ['customers', 'team'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'indefinite' },
+  webhook_delivery_attempts: { subjects: ['customers'], categories: ['message_content'], columns: ['response_snippet'], keep: 'indefinite' },
+} as const satisfies Record<string, Held>;
+
+/** Tables with no personal data (configuration, counters, ids only). */
+export const NO_PERSONAL_DATA = [
+  'organizations',
+  'channels',
+  'labels',
+  'pipelines',
+  'pipeline_stages',
+  'canned_responses',
+  'message_templates',
+  'contact_attribute_definitions',
+  'departments',
+  'retention_runs',
+  'webhook_endpoints',
+] as const;
+
+/** Where else personal data is kept than Postgres, and for how long (what the code does today). */
+export const OTHER_STORES = [
+  { store: 'r2', what: 'media', subjects: ['customers', 'team'], categories: ['message_content'], keep: 'retention' },
+  { store: 'r2', what: 'raw_webhooks', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'indefinite' },
+  { store: 'r2', what: 'parked_queue_messages', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'indefinite' },
+  { store: 'durable_objects', what: 'realtime_history', subjects: ['customers', 'team'], categories: ['message_content', 'activity'], keep: 'indefinite' },
+  { store: 'queues', what: 'in_transit', subjects: ['customers', 'team'], categories: ['identity', 'message_content'], keep: 'expiry' },
+  { store: 'logs', what: 'worker_logs', subjects: ['team'], categories: ['activity'], keep: 'expiry' },
+] as const;

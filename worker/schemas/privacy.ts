@@ -1,0 +1,37 @@
+// GET /api/v1/organization/privacy-report: the records of processing (LGPD art. 37), generated from the inventory
+// (worker/privacy/inventory.ts), the organisation's settings and the deployment's configuration.
+import { z } from 'zod';
+import { instant } from '../openapi/responses';
+
+const Subject = z.enum(['customers', 'team']);
+const Category = z.enum(['identity', 'profile', 'message_content', 'activity', 'commercial', 'feedback', 'credentials', 'network']);
+const Keep = z.enum(['retention', 'erasure', 'membership', 'expiry', 'indefinite']);
+
+/** How long, under the current settings: `days` when a number of days bounds it, null when something else does. */
+const KeptFor = z.object({ rule: Keep, days: z.number().int().nullable() });
+
+export const PrivacyReport = z
+  .object({
+    generatedAt: instant,
+    organization: z.object({ id: z.uuid(), name: z.string() }),
+    retention: z.object({ enabled: z.boolean(), days: z.number().int(), graceDays: z.number().int(), legalHolds: z.number().int() }),
+    postgres: z.array(z.object({ table: z.string(), subjects: z.array(Subject), categories: z.array(Category), columns: z.array(z.string()), keptFor: KeptFor })),
+    otherStores: z.array(
+      z.object({
+        store: z.enum(['r2', 'durable_objects', 'queues', 'logs']),
+        what: z.string(),
+        subjects: z.array(Subject),
+        categories: z.array(Category),
+        keptFor: KeptFor,
+      }),
+    ),
+    access: z.object({
+      roles: z.array(z.object({ role: z.enum(['tenant_admin', 'manager', 'agent']), members: z.number().int(), permissions: z.array(z.string()) })),
+      apiKeys: z.array(z.object({ name: z.string(), scopes: z.array(z.string()), expiresAt: instant.nullable() })),
+      webhookEndpoints: z.array(z.object({ host: z.string(), events: z.array(z.string()) })),
+    }),
+    subProcessors: z.array(z.object({ name: z.string(), purpose: z.string(), endpoint: z.string().nullable() })),
+    counts: z.object({ contacts: z.number().int(), conversations: z.number().int(), messages: z.number().int() }),
+  })
+  .meta({ id: 'PrivacyReport' });
+export type PrivacyReport = z.infer<typeof PrivacyReport>;
