@@ -274,4 +274,50 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
       await phone.close();
     }
   });
+
+  it('creates an API key shown once, which works as a Bearer until it is revoked', async () => {
+    const { page } = admin;
+    await page.goto(`${e2e.webUrl}/settings/api-keys`);
+    await page.getByTestId('api-key-new').click();
+    await page.getByTestId('api-key-name').fill('Loja virtual');
+    await page.getByTestId('api-key-scope-write').check();
+    await page.getByTestId('api-key-save').click();
+    const created = page.getByTestId('api-key-created');
+    await created.getByText('Copie-a agora').waitFor();
+    const key = await page.getByTestId('api-key-value').inputValue();
+    expect(key).toMatch(/^cv_live_/);
+    await screenshot(page, 'settings-api-key-created');
+    const withKey = (path: string) => fetch(`${e2e.apiUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await withKey('/api/v1/contacts')).status).toBe(200);
+    // Shown once: after "Já copiei" the list has its prefix only.
+    await page.getByRole('button', { name: 'Já copiei' }).click();
+    await created.waitFor({ state: 'detached' });
+    const row = page.getByTestId('api-key-list').locator('li[data-name="Loja virtual"]');
+    await row.getByText('read, write').waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Revogar' }).click();
+    await row.getByText('Revogada').waitFor();
+    expect((await withKey('/api/v1/contacts')).status).toBe(401);
+  });
+
+  it('shows the privacy report generated from the settings, and downloads it', async () => {
+    const { page } = admin;
+    await page.goto(`${e2e.webUrl}/settings/privacy`);
+    const report = page.getByTestId('privacy-report');
+    // The first test set the retention to 365 days (the grace period is 30).
+    await expect.poll(() => report.getByTestId('privacy-retention').textContent()).toContain('paradas há 365 dias');
+    const messages = report.locator('tr[data-table="messages"]');
+    expect(await messages.textContent()).toContain('até 395 dias');
+    expect(await report.locator('tr[data-table="sessions"]').textContent()).toContain('até 7 dias');
+    await report.getByTestId('privacy-processors').getByText('Meta Platforms (WhatsApp Cloud API)').waitFor();
+    await screenshot(page, 'settings-privacy', { scrollTop: '.settings-body' });
+    const [download] = await Promise.all([page.waitForEvent('download'), report.getByTestId('privacy-download').click()]);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const json = JSON.parse(await readFile(path!, 'utf8'));
+    expect(json.organization.name).toBe('Loja Demo');
+    expect(json.retention).toMatchObject({ enabled: true, days: 365 });
+  });
 });

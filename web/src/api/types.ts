@@ -201,3 +201,6 @@ export interface ApiKeyInfo {
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
+
+/** GET /api/v1/organization/privacy-report (LGPD records of processing). */
+export type { PrivacyReport } from '../../../worker/schemas/privacy';

@@ -15,6 +15,7 @@ import { AutomationSettings } from './Automation';
 import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
 import { Pipelines } from './Pipelines';
+import { Privacy } from './Privacy';
 import { Templates } from './Templates';
 
 const TABS = [
@@ -30,6 +31,7 @@ const TABS = [
   { id: 'pipelines', label: 'settings.pipelines', component: Pipelines },
   { id: 'api-keys', label: 'settings.apiKeys', component: ApiKeys },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
+  { id: 'privacy', label: 'settings.privacy', component: Privacy },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
 
 export function Settings() {
