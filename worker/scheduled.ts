@@ -7,6 +7,7 @@ import { settlePendingStatuses } from './jobs/pending-statuses';
 import { sendScheduledMessages } from './jobs/scheduled-messages';
 import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
+import { sweepRawWebhooks } from './jobs/raw-webhooks';
 import { flagSilentChannels } from './jobs/silent-channels';
 import { assignAllQueues } from './jobs/auto-assign';
 import { createLogger, errorFields, type Logger } from './lib/log';
@@ -29,6 +30,11 @@ const retention = withDb(async (env, db, log) => {
   const results = await runRetention(env, db, log);
   log.info('retention done', { organizations: results.length, results });
 });
+
+const rawWebhooks: Job = async (env, log) => {
+  const { deleted } = await sweepRawWebhooks(env);
+  if (deleted > 0) log.info('old raw webhook bodies deleted', { deleted });
+};
 
 const outboundSweeper = withDb(async (env, db, log) => {
   const result = await sweepOutbound(env, db, log);
@@ -71,7 +77,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
   // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
   '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels, autoAssignment],
   // Daily 03:00 UTC (00:00 in São Paulo).
-  '0 3 * * *': [retention],
+  '0 3 * * *': [retention, rawWebhooks],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {

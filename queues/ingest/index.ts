@@ -157,10 +157,16 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     }
   }
 
+  const stored: string[] = [];
   for (const { item } of parsed) {
     if (failed.has(item)) await retryOrDeadLetter(env, QUEUE_NAMES.ingest, item.message, failed.get(item));
-    else item.message.ack();
+    else {
+      item.message.ack();
+      if (item.body.bodyKey) stored.push(item.body.bodyKey);
+    }
   }
+  // An oversized body waited in R2 only for this: once stored, it goes (personal data; a daily sweep catches misses).
+  if (stored.length) await env.MEDIA.delete(stored).catch((err) => log.warn('raw webhook bodies not deleted', errorFields(err)));
 }
 
 type OrgGroup = OrgEvents & { items: Set<IngestItem>; channelStates: ChannelStateEvent[]; revoked: RevokedEvent[]; automated: boolean; webhooks: boolean };

@@ -10,6 +10,7 @@ import type { Tx } from '../db/tx';
 import type { Env } from '../env';
 import { NO_PERSONAL_DATA, OTHER_STORES, PERSONAL_TABLES, type Keep } from '../privacy/inventory';
 import { INVITATION_TTL_MS } from './invitations';
+import { RAW_WEBHOOK_DAYS } from '../jobs/raw-webhooks';
 import type { PrivacyReport } from '../schemas/privacy';
 
 type Config = Pick<Env, 'DATABASE_URL' | 'META_GRAPH_BASE_URL' | 'EVOLUTION_API_URL' | 'MAIL_PROVIDER' | 'MAIL_API_BASE_URL'>;
@@ -21,6 +22,8 @@ const EXPIRY_DAYS: Record<string, number> = {
   sessions: days(REFRESH_TOKEN_TTL_SECONDS * 1000),
   password_resets: days(RESET_TTL_MS),
   invitations: days(INVITATION_TTL_MS),
+  // Deleted once ingested; what a failure left behind goes after this many days (jobs/raw-webhooks.ts).
+  'r2:raw_webhooks': RAW_WEBHOOK_DAYS,
 };
 
 const host = (url: string | undefined) => {
@@ -55,9 +58,9 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
   ]);
 
   // Retention hides a conversation idle for `days` and deletes it `graceDays` later: the longest a message stays.
-  const keptFor = (rule: Keep, table?: string) => ({
+  const keptFor = (rule: Keep, place?: string) => ({
     rule,
-    days: rule === 'retention' && org.enabled ? org.days + org.graceDays : rule === 'expiry' && table ? (EXPIRY_DAYS[table] ?? null) : null,
+    days: rule === 'retention' && org.enabled ? org.days + org.graceDays : rule === 'expiry' && place ? (EXPIRY_DAYS[place] ?? null) : null,
   });
   const inUse = new Set(providers.map((p) => p.provider));
   const dbHost = host(config.DATABASE_URL);
@@ -83,7 +86,7 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
       columns: [...h.columns],
       keptFor: keptFor(h.keep, table),
     })),
-    otherStores: OTHER_STORES.map((s) => ({ store: s.store, what: s.what, subjects: [...s.subjects], categories: [...s.categories], keptFor: keptFor(s.keep) })),
+    otherStores: OTHER_STORES.map((s) => ({ store: s.store, what: s.what, subjects: [...s.subjects], categories: [...s.categories], keptFor: keptFor(s.keep, `${s.store}:${s.what}`) })),
     access: {
       roles: (['tenant_admin', 'manager', 'agent'] as const).map((role) => ({
         role,

@@ -83,7 +83,7 @@ export const NO_PERSONAL_DATA = [
 /** Where else personal data is kept than Postgres, and for how long (what the code does today). */
 export const OTHER_STORES = [
   { store: 'r2', what: 'media', subjects: ['customers', 'team'], categories: ['message_content'], keep: 'retention' },
-  { store: 'r2', what: 'raw_webhooks', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'indefinite' },
+  { store: 'r2', what: 'raw_webhooks', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'expiry' },
   { store: 'r2', what: 'parked_queue_messages', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'indefinite' },
   { store: 'durable_objects', what: 'realtime_history', subjects: ['customers', 'team'], categories: ['message_content', 'activity'], keep: 'indefinite' },
   { store: 'queues', what: 'in_transit', subjects: ['customers', 'team'], categories: ['identity', 'message_content'], keep: 'expiry' },

@@ -21,6 +21,7 @@ describe('privacy report (LGPD art. 37)', () => {
     expect(messages.columns).toContain('body');
     expect(r0.postgres.find((t: { table: string }) => t.table === 'sessions').keptFor).toEqual({ rule: 'expiry', days: 7 });
     expect(r0.otherStores.map((s: { store: string; what: string }) => `${s.store}:${s.what}`)).toEqual(expect.arrayContaining(['r2:media', 'r2:raw_webhooks', 'durable_objects:realtime_history']));
+    expect(r0.otherStores.find((s: { what: string }) => s.what === 'raw_webhooks').keptFor).toEqual({ rule: 'expiry', days: 30 });
     expect(r0.subProcessors.map((p: { name: string }) => p.name)).toEqual(['Cloudflare', 'PostgreSQL (self-hosted)', ...(env.MAIL_PROVIDER === 'http' ? ['E-mail provider'] : [])]);
     const roles = Object.fromEntries(r0.access.roles.map((r: { role: string; members: number; permissions: string[] }) => [r.role, r]));
     expect(roles.tenant_admin.members).toBe(1);
