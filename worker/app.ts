@@ -48,6 +48,7 @@ import { registerReactions } from './routes/reactions';
 import { registerScheduledMessages } from './routes/scheduled-messages';
 import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
+import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -135,6 +136,7 @@ export function createApp() {
   registerRealtime(app);
   registerApiKeys(app);
   registerWebhookEndpoints(app);
+  registerReports(app);
   registerOpenApi(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -43,6 +43,13 @@ export const conversations = pgTable(
     // Exempts the conversation (and its messages) from retention purges.
     legalHold: boolean('legal_hold').notNull().default(false),
     resolvedAt: tstz('resolved_at'),
+    /**
+     * Reports (worker/domain/reports.ts): the first reply a person (or the business's phone) sent after the customer
+     * wrote, and that customer message's time. Set once by the trigger of migration 0026 when such a reply is stored,
+     * so first response times never scan messages.
+     */
+    firstInboundAt: tstz('first_inbound_at'),
+    firstResponseAt: tstz('first_response_at'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
   },
@@ -60,6 +67,7 @@ export const conversations = pgTable(
     index('conversations_org_waiting_idx').on(t.organizationId, sql`coalesce(${t.waitingSince}, '9999-12-31 23:59:59.999+00'::timestamptz)`, t.id),
     index('conversations_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('conversations_org_assignee_idx').on(t.organizationId, t.assigneeId),
+    index('conversations_org_resolved_idx').on(t.organizationId, t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
     index('conversations_org_contact_idx').on(t.organizationId, t.contactId),
     // At most one active conversation per channel × contact: makes find-or-open idempotent.
     uniqueIndex('conversations_active_uq')
