@@ -10,7 +10,7 @@ export interface Series {
   color: string;
 }
 
-export function LineChart({ labels, series, summary, testId }: { labels: string[]; series: Series[]; summary: string; testId: string }) {
+export function LineChart({ labels, series, summary, testId, xLabel }: { labels: string[]; series: Series[]; summary: string; testId: string; xLabel: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -20,7 +20,7 @@ export function LineChart({ labels, series, summary, testId }: { labels: string[
       width: width(),
       height: 220,
       scales: { x: { time: false } },
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       axes: [
         {
@@ -30,7 +30,7 @@ export function LineChart({ labels, series, summary, testId }: { labels: string[
         { values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? new Intl.NumberFormat('pt-BR').format(v) : '')) },
       ],
       series: [
-        { label: '', value: (_u, i) => (i === null ? '' : (labels[i] ?? '')) },
+        { label: xLabel, value: (_u, i) => (i === null ? '' : (labels[i] ?? '')) },
         ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: labels.length <= 45 } })),
       ],
     };

@@ -13,6 +13,7 @@ import { loadMembers, members } from '../../state/members';
 import { isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { LineChart } from './LineChart';
+import '../crm.css';
 import './reports.css';
 
 const PRESETS = [
@@ -298,6 +299,7 @@ function ConversationsCard({ data, filters }: CardProps) {
   return (
     <Card name="conversations" title={t('reports.conversations')} filters={filters}>
       <LineChart
+        xLabel={t('reports.date')}
         testId="chart-conversations"
         labels={labels}
         summary={t('reports.conversationsChart', { opened: num(r.totals.opened), resolved: num(r.totals.resolved) })}
@@ -323,6 +325,7 @@ function MessagesCard({ data, filters }: CardProps) {
   return (
     <Card name="messages" title={t('reports.messages')} filters={filters}>
       <LineChart
+        xLabel={t('reports.date')}
         testId="chart-messages"
         labels={labels}
         summary={t('reports.messagesChart', { inbound: num(r.totals.inbound), outbound: num(r.totals.outbound) })}
