@@ -1,11 +1,15 @@
 // Reports for managers and admins (issue 20), each one SQL statement over a period of local days in the
 // organisation's time zone. What keeps them fast over a year of a busy tenant (migration 0026):
-// - message counts read `messages_org_report_idx` (organisation, time; direction and conversation included) alone;
+// - message counts read hourly counts per channel kept by a statement trigger (`message_counts_hourly`); filtered by
+//   department or agent they count the messages themselves through `messages_org_report_idx` (organisation, time;
+//   direction and conversation included) joined to the conversations that match;
 // - first responses are kept on the conversation when the reply is stored (`first_inbound_at`, `first_response_at`,
 //   set by a trigger), so response times read conversations only, never messages;
-// - conversations are found by `conversations_org_created_idx` and `conversations_org_resolved_idx`.
-// Filters (channel, department, agent) are the conversation's current ones. Durations count only business hours on a
-// channel that has them on (`conversa_business_seconds`), wall-clock time elsewhere.
+// - conversations are found by `conversations_org_created_idx` and `conversations_org_resolved_idx`;
+// - durations (first response, resolution) are computed once when they happen and kept on the conversation
+//   (`first_response_seconds`, `resolution_seconds`: business hours only on a channel that has them on, with the
+//   hours of that moment; wall-clock elsewhere).
+// Filters (channel, department, agent) are the conversation's current ones.
 import { sql, type SQL } from 'drizzle-orm';
 import Papa from 'papaparse';
 import type { Tx } from '../db/tx';
@@ -70,11 +74,11 @@ export async function missingFilterTarget(tx: Tx, orgId: string, f: ReportFilter
 export async function conversationsReport(tx: Tx, orgId: string, f: ReportFilter): Promise<ConversationsReport> {
   const s = await scopeOf(tx, orgId, f);
   const { rows } = await tx.execute<{ day: string; opened: number; resolved: number }>(sql`
-    with opened as (
+    with opened as materialized (
       select ${localDay(s, sql`c.created_at`)} as day, count(*) as n from conversations c
        where c.organization_id = ${orgId} and c.created_at >= ${lo(s)} and c.created_at < ${hi(s)} and ${conversationFilter(s)}
        group by 1),
-    resolved as (
+    resolved as materialized (
       select ${localDay(s, sql`c.resolved_at`)} as day, count(*) as n from conversations c
        where c.organization_id = ${orgId} and c.resolved_at >= ${lo(s)} and c.resolved_at < ${hi(s)} and ${conversationFilter(s)}
        group by 1)
@@ -99,15 +103,33 @@ function messagesInPeriod(s: Scope, extra: SQL = sql`true`): SQL {
       and not m.is_private and m.kind <> 'system' and ${extra}`;
 }
 
+/**
+ * The hourly counts (message_counts_hourly) answer unless the filter needs each message's conversation as it is now
+ * (department, assignee): a year is a few thousand rows. Hours are UTC hours, exact for time zones a whole number of
+ * hours from UTC (Brazil's are).
+ */
+const byRollup = (s: Scope) => !s.f.departmentId && !s.f.agentId;
+function hourlyInPeriod(s: Scope, extra: SQL = sql`true`): SQL {
+  return sql`message_counts_hourly h
+    where h.organization_id = ${s.orgId} and h.hour >= ${lo(s)} and h.hour < ${hi(s)}
+      ${s.f.channelId ? sql`and h.channel_id = ${s.f.channelId}` : sql``} and ${extra}`;
+}
+
 export async function messagesReport(tx: Tx, orgId: string, f: ReportFilter): Promise<MessagesReport> {
   const s = await scopeOf(tx, orgId, f);
+  const counted = byRollup(s)
+    ? sql`select ${localDay(s, sql`h.hour`)} as day,
+                 sum(h.messages) filter (where h.direction = 'inbound') as inbound,
+                 sum(h.messages) filter (where h.direction = 'outbound') as outbound
+            from ${hourlyInPeriod(s)}
+           group by 1`
+    : sql`select ${localDay(s, sql`m.created_at`)} as day,
+                 count(*) filter (where m.direction = 'inbound') as inbound,
+                 count(*) filter (where m.direction = 'outbound') as outbound
+            from ${messagesInPeriod(s)}
+           group by 1`;
   const { rows } = await tx.execute<{ day: string; inbound: number; outbound: number }>(sql`
-    with counted as (
-      select ${localDay(s, sql`m.created_at`)} as day,
-             count(*) filter (where m.direction = 'inbound') as inbound,
-             count(*) filter (where m.direction = 'outbound') as outbound
-        from ${messagesInPeriod(s)}
-       group by 1)
+    with counted as materialized (${counted})
     select d::date::text as day, coalesce(x.inbound, 0) as inbound, coalesce(x.outbound, 0) as outbound
       from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') d
       left join counted x on x.day = d::date
@@ -120,14 +142,14 @@ export async function messagesReport(tx: Tx, orgId: string, f: ReportFilter): Pr
   };
 }
 
-/** Conversations opened in the period with their first response and resolution durations (business hours aware). */
+/**
+ * Conversations opened in the period with their first response and resolution durations — kept on the conversation
+ * by migration 0026's triggers when they happen, counting only business hours on a channel that has them on.
+ */
 function measuredConversations(s: Scope): SQL {
   return sql`(
-    select c.assignee_id,
-           conversa_business_seconds(c.first_inbound_at, c.first_response_at, ch.business_hours) as frt,
-           conversa_business_seconds(c.created_at, c.resolved_at, ch.business_hours) as res,
-           coalesce((ch.business_hours->>'enabled')::boolean, false) as hours_on
-      from conversations c join channels ch on ch.id = c.channel_id
+    select c.assignee_id, c.first_response_seconds as frt, c.resolution_seconds as res
+      from conversations c
      where c.organization_id = ${s.orgId} and c.created_at >= ${lo(s)} and c.created_at < ${hi(s)} and ${conversationFilter(s)}
   )`;
 }
@@ -141,7 +163,8 @@ export async function responseTimesReport(tx: Tx, orgId: string, f: ReportFilter
            count(res) as res_n,
            percentile_cont(0.5) within group (order by res) as res_median,
            percentile_cont(0.9) within group (order by res) as res_p90,
-           coalesce(bool_or(hours_on), false) as hours_on
+           (select coalesce(bool_or(coalesce((ch.business_hours->>'enabled')::boolean, false)), false) from channels ch
+             where ch.organization_id = ${orgId} ${f.channelId ? sql`and ch.id = ${f.channelId}` : sql``}) as hours_on
       from ${measuredConversations(s)} x`);
   const r = rows[0]!;
   return {
@@ -154,11 +177,14 @@ export async function responseTimesReport(tx: Tx, orgId: string, f: ReportFilter
 
 export async function busiestHoursReport(tx: Tx, orgId: string, f: ReportFilter): Promise<BusiestHoursReport> {
   const s = await scopeOf(tx, orgId, f);
-  const local = sql`(m.created_at at time zone ${s.tz})`;
-  const { rows } = await tx.execute<{ weekday: number; hour: number; n: number }>(sql`
-    select extract(dow from ${local})::int as weekday, extract(hour from ${local})::int as hour, count(*) as n
-      from ${messagesInPeriod(s, sql`m.direction = 'inbound'`)}
-     group by 1, 2`);
+  const query = byRollup(s)
+    ? sql`select extract(dow from (h.hour at time zone ${s.tz}))::int as weekday, extract(hour from (h.hour at time zone ${s.tz}))::int as hour, sum(h.messages) as n
+            from ${hourlyInPeriod(s, sql`h.direction = 'inbound'`)}
+           group by 1, 2`
+    : sql`select extract(dow from (m.created_at at time zone ${s.tz}))::int as weekday, extract(hour from (m.created_at at time zone ${s.tz}))::int as hour, count(*) as n
+            from ${messagesInPeriod(s, sql`m.direction = 'inbound'`)}
+           group by 1, 2`;
+  const { rows } = await tx.execute<{ weekday: number; hour: number; n: number }>(query);
   const counts = new Map(rows.map((r) => [`${r.weekday}:${r.hour}`, int(r.n)]));
   const cells = [];
   for (let weekday = 0; weekday < 7; weekday++) {

@@ -305,7 +305,23 @@ describe('first response bookkeeping', () => {
     expect(first.firstResponseAt?.toISOString()).toBe(reply.body.message.createdAt);
     expect(first.firstInboundAt).not.toBeNull();
     expect(first.firstInboundAt!.getTime()).toBeLessThanOrEqual(first.firstResponseAt!.getTime());
+    // Kept as a duration too (this number has no business hours: wall-clock seconds).
+    expect(first.firstResponseSeconds).toBeCloseTo((first.firstResponseAt!.getTime() - first.firstInboundAt!.getTime()) / 1000, 3);
     expect((await send({ type: 'text', text: 'Mais uma' })).status).toBe(202);
     expect((await row()).firstResponseAt).toEqual(first.firstResponseAt);
+    // Resolving records how long it took from opening.
+    expect((await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken, body: { status: 'resolved' } })).status).toBe(200);
+    const resolved = await row();
+    expect(resolved.resolvedAt).not.toBeNull();
+    expect(resolved.resolutionSeconds).toBeCloseTo((resolved.resolvedAt!.getTime() - resolved.createdAt.getTime()) / 1000, 3);
+
+    // The reports (from yesterday to today, so midnight cannot split it): the customer's message and the two replies (the note is no traffic).
+    const day = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date(ms));
+    const recent = `from=${day(Date.now() - 86_400_000)}&to=${day(Date.now())}`;
+    const report = await api('GET', `/api/v1/reports/messages?${recent}`, { token: admin.accessToken });
+    expect(report.body.totals).toEqual({ inbound: 1, outbound: 2 });
+    const times = await api('GET', `/api/v1/reports/response-times?${recent}`, { token: admin.accessToken });
+    expect(times.body.firstResponse.count).toBe(1);
+    expect(times.body.resolution.count).toBe(1);
   });
 });

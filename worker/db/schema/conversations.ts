@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { channels } from './channels';
 import { contacts } from './contacts';
 import { labels } from './content';
@@ -50,6 +50,13 @@ export const conversations = pgTable(
      */
     firstInboundAt: tstz('first_inbound_at'),
     firstResponseAt: tstz('first_response_at'),
+    /**
+     * The first response and the resolution as durations in seconds, counting only the channel's business hours when
+     * it has them on (wall-clock otherwise): computed by a trigger when first_response_at or resolved_at is set, with
+     * the hours of that moment, so reports aggregate a column instead of walking calendars per request.
+     */
+    firstResponseSeconds: doublePrecision('first_response_seconds'),
+    resolutionSeconds: doublePrecision('resolution_seconds'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
   },
