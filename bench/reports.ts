@@ -5,7 +5,7 @@
 //   npm run bench:reports -- [--messages 1000000] [--rounds 10] [--max-seconds 900] [--keep]
 //   npm run bench:reports -- --reuse conversa_bench_<hex>     (measure again on a database kept with --keep)
 //
-// Database: DATABASE_URL or TEST_DATABASE_URL (a Postgres on this machine): a throw-away database
+// Database: BENCH_DATABASE_URL, DATABASE_URL or TEST_DATABASE_URL (a Postgres on this machine): a throw-away database
 // `conversa_bench_<hex>` is created, migrated, and dropped at the end unless --keep. Without one, the embedded PGlite
 // in memory (slow to seed: pass a small --messages). Loopback only. Bounded in time by --max-seconds.
 //
@@ -247,7 +247,7 @@ async function measure(db: ReturnType<typeof nodeDb>['db'], ids: Ids) {
 }
 
 async function main() {
-  const external = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const external = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
   if (external && !isLocalUrl(external)) throw new Error('bench/reports.ts runs against a Postgres on this machine only (loopback); unset DATABASE_URL or point it at 127.0.0.1');
   let embedded: EmbeddedPostgres | undefined;
   const adminUrl = external ?? (embedded = await startEmbeddedPostgres()).url;
