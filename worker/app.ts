@@ -49,6 +49,7 @@ import { registerScheduledMessages } from './routes/scheduled-messages';
 import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 import { registerPrivacyReport } from './routes/privacy-report';
+import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
 const API_BODY_LIMIT = 1024 * 1024;
@@ -137,6 +138,7 @@ export function createApp() {
   registerApiKeys(app);
   registerWebhookEndpoints(app);
   registerPrivacyReport(app);
+  registerReports(app);
   registerOpenApi(app);
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -90,7 +90,7 @@ describe.skipIf(!browserAvailable('web/e2e/csp.test.ts'))('the built app under i
     rmSync(dist, { recursive: true, force: true });
   });
 
-  it('logs in, shows the inbox, a conversation and its photo with no CSP violation', async () => {
+  it('logs in, shows the inbox, a conversation and its photo, then the reports, with no CSP violation', async () => {
     const { page } = person;
     const violations: string[] = [];
     await page.addInitScript(() => {
@@ -123,6 +123,10 @@ describe.skipIf(!browserAvailable('web/e2e/csp.test.ts'))('the built app under i
     await expect.poll(() => photo.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     // Live over the WebSocket through the same origin, which connect-src 'self' allows.
     await expect.poll(() => page.getAttribute('[data-connection]', 'data-connection'), { timeout: 15_000 }).toBe('live');
+    // The reports page: its lazy chunk, its stylesheet and uPlot's canvas charts (styled through CSSOM, not attributes).
+    await page.getByTestId('nav-reports').click();
+    await page.getByTestId('chart-conversations').locator('canvas').waitFor({ timeout: 20_000 });
+    await page.getByTestId('chart-messages').locator('canvas').waitFor();
     const fromPage = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
     expect([...violations, ...fromPage]).toEqual([]);
   }, 120_000);

@@ -16,6 +16,7 @@ const Settings = lazy(() => import('./routes/settings/Settings').then((m) => m.S
 const Contacts = lazy(() => import('./routes/contacts/Contacts').then((m) => m.Contacts));
 const ContactDetail = lazy(() => import('./routes/contacts/ContactDetail').then((m) => m.ContactDetail));
 const Deals = lazy(() => import('./routes/deals/Deals').then((m) => m.Deals));
+const Reports = lazy(() => import('./routes/reports/Reports').then((m) => m.Reports));
 
 /** Logged-in pages: anonymous visitors go to the login page, which brings them back afterwards. */
 function Private({ children }: { children: ComponentChildren }) {
@@ -60,6 +61,11 @@ const DealsPage = () => (
     <Deals />
   </Private>
 );
+const ReportsPage = () => (
+  <Private>
+    <Reports />
+  </Private>
+);
 const LoginPage = () => (
   <Public>
     <Login />
@@ -101,6 +107,7 @@ export function App() {
           <Route path="/contacts" component={ContactsPage} />
           <Route path="/contacts/:id" component={ContactPage} />
           <Route path="/deals" component={DealsPage} />
+          <Route path="/reports" component={ReportsPage} />
           <Route default component={Home} />
         </Router>
       </ErrorBoundary>

@@ -6,9 +6,9 @@ import { t } from '../i18n';
 import { useDismiss } from '../lib/dismiss';
 import { initials } from '../lib/format';
 import { NOTIFY_PREFS, notifyPref, setNotifyPref, unreadConversations, type NotifyPref } from '../state/attention';
-import { isAdmin, logout, session, switchOrganization } from '../state/session';
+import { isAdmin, isStaff, logout, session, switchOrganization } from '../state/session';
 import { ConnectionBadge } from './ConnectionBadge';
-import { IconBoard, IconInbox, IconSettings, IconUser } from './icons';
+import { IconBoard, IconChart, IconInbox, IconSettings, IconUser } from './icons';
 import { LanguageSelect } from './LanguageSelect';
 import { NotificationBell } from './NotificationBell';
 import { presenceOf, setMyPresence } from '../state/members';
@@ -16,7 +16,7 @@ import { presenceOf, setMyPresence } from '../state/members';
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const s = session.value!;
-  const section = (['settings', 'contacts', 'deals'] as const).find((s) => path.startsWith(`/${s}`)) ?? 'inbox';
+  const section = (['settings', 'contacts', 'deals', 'reports'] as const).find((s) => path.startsWith(`/${s}`)) ?? 'inbox';
   return (
     <div class="shell" data-section={section}>
       <a class="skip-link" href="#main">
@@ -45,6 +45,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
             <IconBoard />
             <span>{t('nav.deals')}</span>
           </a>
+          {isStaff.value && (
+            <a href="/reports" aria-current={section === 'reports' ? 'page' : undefined} data-testid="nav-reports">
+              <IconChart />
+              <span>{t('nav.reports')}</span>
+            </a>
+          )}
           {isAdmin.value && (
             <a href="/settings" aria-current={section === 'settings' ? 'page' : undefined}>
               <IconSettings />

@@ -49,3 +49,4 @@ export const IconMic = (p: P) =>
   base(p, [<rect key="a" x="9" y="3" width="6" height="11" rx="3" />, <path key="b" d="M5.5 11a6.5 6.5 0 0013 0M12 17.5V21" />]);
 export const IconTrash = (p: P) =>
   base(p, [<path key="a" d="M4 7h16M9 7V4h6v3" />, <path key="b" d="M6 7l1 13h10l1-13" />]);
+export const IconChart = (p: P) => base(p, [<path key="a" d="M4 20V4" />, <path key="b" d="M4 20h16" />, <path key="c" d="M8 16v-5M12 16V8M16 16v-3" />]);

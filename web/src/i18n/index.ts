@@ -3,13 +3,14 @@
 import { signal } from '@preact/signals';
 import * as core from './messages/core';
 import type * as crm from './messages/crm';
+import type * as reports from './messages/reports';
 import * as workspace from './messages/workspace';
 
 export type Locale = 'pt-BR' | 'en';
 
 // One module per area of the app (core, crm, …): each exports `ptBR` (as const) and `en` with the same keys. Areas
 // behind a lazy route (crm) are not in the first load: their module calls addMessages() when its chunk loads.
-type AllMessages = typeof core.ptBR & typeof workspace.ptBR & typeof crm.ptBR;
+type AllMessages = typeof core.ptBR & typeof workspace.ptBR & typeof crm.ptBR & typeof reports.ptBR;
 export type MessageKey = keyof AllMessages;
 
 const ptBR: Partial<Record<MessageKey, string>> = { ...core.ptBR, ...workspace.ptBR };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { channels } from './channels';
 import { contacts } from './contacts';
 import { labels } from './content';
@@ -43,6 +43,20 @@ export const conversations = pgTable(
     // Exempts the conversation (and its messages) from retention purges.
     legalHold: boolean('legal_hold').notNull().default(false),
     resolvedAt: tstz('resolved_at'),
+    /**
+     * Reports (worker/domain/reports.ts): the first reply a person (or the business's phone) sent after the customer
+     * wrote, and that customer message's time. Set once by the trigger of migration 0026 when such a reply is stored,
+     * so first response times never scan messages.
+     */
+    firstInboundAt: tstz('first_inbound_at'),
+    firstResponseAt: tstz('first_response_at'),
+    /**
+     * The first response and the resolution as durations in seconds, counting only the channel's business hours when
+     * it has them on (wall-clock otherwise): computed by a trigger when first_response_at or resolved_at is set, with
+     * the hours of that moment, so reports aggregate a column instead of walking calendars per request.
+     */
+    firstResponseSeconds: doublePrecision('first_response_seconds'),
+    resolutionSeconds: doublePrecision('resolution_seconds'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
   },
@@ -60,6 +74,7 @@ export const conversations = pgTable(
     index('conversations_org_waiting_idx').on(t.organizationId, sql`coalesce(${t.waitingSince}, '9999-12-31 23:59:59.999+00'::timestamptz)`, t.id),
     index('conversations_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('conversations_org_assignee_idx').on(t.organizationId, t.assigneeId),
+    index('conversations_org_resolved_idx').on(t.organizationId, t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
     index('conversations_org_contact_idx').on(t.organizationId, t.contactId),
     // At most one active conversation per channel × contact: makes find-or-open idempotent.
     uniqueIndex('conversations_active_uq')

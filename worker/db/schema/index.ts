@@ -18,6 +18,7 @@ export * from './notifications';
 export * from './scheduled';
 export * from './csat';
 export * from './integrations';
+export * from './reports';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
@@ -53,5 +54,6 @@ export const TENANT_TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_delivery_attempts',
+  'message_counts_hourly',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
