@@ -11,7 +11,9 @@ const socketActor = (me: SocketIdentity): Actor => ({ ...me, isSuperAdmin: false
  * database connections: reading a chat is POST /api/v1/conversations/:id/read, which publishes `read` here.
  */
 export class ConversationRoom extends FanoutRoom {
-  protected override readonly room = 'conversation';
+  protected override get room() {
+    return 'conversation';
+  }
 
   /**
    * The conversation now belongs to `assigneeId`: closes (4003) the sockets of those who may no longer read it (agents

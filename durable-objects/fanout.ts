@@ -25,8 +25,10 @@ export function upgradeRequest(identity: SocketIdentity, after?: number): Reques
 }
 
 export class FanoutRoom extends DurableObject<Env> {
-  /** The `room` label of this object's metrics (conversation, inbox). */
-  protected readonly room: string = 'room';
+  /** The `room` label of this object's metrics (conversation, inbox); a getter: a room keeps no fields (hibernation). */
+  protected get room(): string {
+    return 'room';
+  }
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);

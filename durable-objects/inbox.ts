@@ -19,7 +19,9 @@ interface ListEntry {
  * each member joined, so an access change can close those sockets too.
  */
 export class OrgInbox extends FanoutRoom {
-  protected override readonly room = 'inbox';
+  protected override get room() {
+    return 'inbox';
+  }
 
   protected override visibleTo(identity: SocketIdentity, event: RealtimeEvent): RealtimeEvent | null {
     // A member's notification is theirs alone.

@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorBody } from '../errors';
 import { sameSecret } from '../lib/same-secret';
-import { database } from '../middleware/database';
+import { createDb } from '../db/client';
 import { CONTENT_TYPE, render } from '../metrics/exposition';
 import { flushNow, HUB_NAME } from '../metrics/recorder';
 import { scrapeGauges } from '../metrics/scrape';
@@ -20,7 +20,6 @@ const route = createRoute({
     'Prometheus text exposition format 0.0.4, aggregated across isolates. Authenticated by the `METRICS_TOKEN` secret ' +
     'as a Bearer token (not a user token or API key). docs/operations.md lists the metrics and alerts.',
   security: [{ metricsToken: [] }],
-  middleware: [database],
   responses: {
     200: { description: 'The exposition', content: { 'text/plain': { schema: z.string() } } },
     401: json(ErrorSchema, 'Missing or wrong METRICS_TOKEN'),
@@ -45,7 +44,13 @@ export function registerMetrics(app: ApiApp) {
     // This isolate's last second first, so what this very isolate recorded is in the answer.
     await flushNow(c.env);
     const hub = c.env.METRICS.get(c.env.METRICS.idFromName(HUB_NAME));
-    const [snapshot, gauges] = await Promise.all([hub.snapshot(), scrapeGauges(c.env, c.var.db)]);
-    return c.text(render(snapshot, gauges), 200, { 'content-type': CONTENT_TYPE, 'cache-control': 'no-store' });
+    // Its own connection (the route is outside /api, whose middleware opens one), closed after the answer.
+    const { db, pool } = createDb({ url: c.env.DATABASE_URL, wsProxy: c.env.DB_WS_PROXY });
+    try {
+      const [snapshot, gauges] = await Promise.all([hub.snapshot(), scrapeGauges(c.env, db)]);
+      return c.text(render(snapshot, gauges), 200, { 'content-type': CONTENT_TYPE, 'cache-control': 'no-store' });
+    } finally {
+      c.executionCtx.waitUntil(pool.end().catch(() => {}));
+    }
   });
 }
