@@ -1,11 +1,11 @@
 // Gauges read when Prometheus scrapes (every 15–60 s), not recorded by the isolates: unresolved dead letters and the
 // channels' state from Postgres, parked dead letters from R2, and the queues' backlog from their bindings. Each
 // source is time-boxed and optional: a scrape still answers (with `conversa_database_up 0`) when one is down.
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { asSystem } from '../db/tx';
 import type { Env } from '../env';
 import { isSilent } from '../domain/channels';
+import { channelActivity, unresolvedDeadLetters } from '../domain/operations';
 import { parkedDeadLetters } from '../../queues/dead-letter';
 import { queueLabel, seriesKey } from './catalog';
 
@@ -25,41 +25,18 @@ export async function scrapeGauges(env: Env, db: Db, now = Date.now()): Promise<
   return out;
 }
 
-type ChannelRow = {
-  id: string;
-  organization_id: string;
-  provider: 'meta_cloud' | 'evolution';
-  connection_state: string | null;
-  silent_after_minutes: number;
-  last_event_at: string | null;
-  connection_updated_at: string | null;
-  last_inbound_at: string | null;
-};
-
 async function databaseGauges(db: Db, out: Map<string, number>, now: number) {
   try {
-    const [letters, channelRows] = await within(
-      asSystem(db, async (tx) => [
-        await tx.execute<{ queue: string; n: number }>(sql`select queue, count(*)::int as n from dead_letters where replayed_at is null group by queue`),
-        // The newest customer message per channel is its conversations' newest last_inbound_at (organisation-first
-        // index); Evolution channels also count any event (connection updates, statuses) as a sign of life.
-        await tx.execute<ChannelRow>(sql`
-          select c.id, c.organization_id, c.provider, c.connection_state, c.silent_after_minutes,
-                 c.last_event_at, c.connection_updated_at,
-                 (select max(v.last_inbound_at) from conversations v where v.organization_id = c.organization_id and v.channel_id = c.id) as last_inbound_at
-            from channels c
-           where c.status = 'active'`),
-      ]),
-    );
+    const [letters, channels] = await within(asSystem(db, async (tx) => [await unresolvedDeadLetters(tx), await channelActivity(tx)] as const));
     const unresolved = new Map<string, number>();
-    for (const r of letters.rows) unresolved.set(queueLabel(r.queue), (unresolved.get(queueLabel(r.queue)) ?? 0) + Number(r.n));
+    for (const r of letters) unresolved.set(queueLabel(r.queue), (unresolved.get(queueLabel(r.queue)) ?? 0) + r.n);
     for (const q of ['ingest', 'media', 'outbound', 'dlq']) unresolved.set(q, unresolved.get(q) ?? 0);
     for (const [queue, n] of unresolved) out.set(seriesKey('conversa_dead_letters_unresolved', { queue }), n);
-    for (const c of channelRows.rows) {
+    for (const c of channels) {
       const labels = { channel_id: c.id, organization_id: c.organization_id, provider: c.provider };
       const evolution = c.provider === 'evolution';
       out.set(seriesKey('conversa_channel_connected', labels), !evolution || c.connection_state === 'open' ? 1 : 0);
-      const times = [c.last_inbound_at, evolution ? c.last_event_at : null].filter((t): t is string => !!t).map((t) => new Date(t).getTime());
+      const times = [c.last_inbound_at, evolution ? c.last_event_at : null].filter((t) => !!t).map((t) => new Date(t!).getTime());
       if (times.length) out.set(seriesKey('conversa_channel_last_inbound_age_seconds', labels), Math.max(0, (now - Math.max(...times)) / 1000));
       const silent = isSilent(
         {
