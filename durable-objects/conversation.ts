@@ -11,6 +11,10 @@ const socketActor = (me: SocketIdentity): Actor => ({ ...me, isSuperAdmin: false
  * database connections: reading a chat is POST /api/v1/conversations/:id/read, which publishes `read` here.
  */
 export class ConversationRoom extends FanoutRoom {
+  protected override get room() {
+    return 'conversation';
+  }
+
   /**
    * The conversation now belongs to `assigneeId`: closes (4003) the sockets of those who may no longer read it (agents
    * other than the assignee); managers and admins stay. The client shows the chat as unavailable instead of reconnecting.
@@ -22,6 +26,7 @@ export class ConversationRoom extends FanoutRoom {
       ws.close(4003, reason);
       closed++;
     }
+    if (closed) this.reportConnections();
     return closed;
   }
 

@@ -4,6 +4,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
 import { HISTORY_LIMIT, type RealtimeEvent, type SocketIdentity } from './protocol';
+import { flushMetrics, inc, setGauge } from '../worker/metrics/recorder';
 
 const IDENTITY_HEADER = 'x-conversa-identity';
 const AFTER_HEADER = 'x-conversa-after';
@@ -24,6 +25,11 @@ export function upgradeRequest(identity: SocketIdentity, after?: number): Reques
 }
 
 export class FanoutRoom extends DurableObject<Env> {
+  /** The `room` label of this object's metrics (conversation, inbox); a getter: a room keeps no fields (hibernation). */
+  protected get room(): string {
+    return 'room';
+  }
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
@@ -45,6 +51,7 @@ export class FanoutRoom extends DurableObject<Env> {
     const after = request.headers.get(AFTER_HEADER);
     if (after !== null) await this.replay(pair[1], identity, Number(after));
     await this.ensureSweep();
+    this.reportConnections();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -69,6 +76,7 @@ export class FanoutRoom extends DurableObject<Env> {
       const identity = ws.deserializeAttachment() as SocketIdentity;
       for (const e of stored) this.send(ws, this.visibleTo(identity, e));
     }
+    this.flushMetrics();
     // Housekeeping after the sockets have their events: trimming reads storage, which the sends need not wait for.
     await this.trim(seq);
     return stored;
@@ -104,6 +112,7 @@ export class FanoutRoom extends DurableObject<Env> {
       if (ws === except) continue;
       this.send(ws, this.visibleTo(ws.deserializeAttachment() as SocketIdentity, { type, data, seq }));
     }
+    this.flushMetrics();
   }
 
   /** What a reconnecting client missed: every stored event after `after`, or "resync" if history is gone. */
@@ -123,6 +132,7 @@ export class FanoutRoom extends DurableObject<Env> {
     if (!event) return;
     try {
       ws.send(JSON.stringify(event));
+      inc('conversa_websocket_events_sent_total', { room: this.room });
     } catch {
       // A socket that died mid-send is dropped by the runtime; the others still get the event.
     }
@@ -132,6 +142,7 @@ export class FanoutRoom extends DurableObject<Env> {
   async closeUser(userId: string, reason = 'access changed'): Promise<number> {
     const sockets = this.ctx.getWebSockets(userId);
     for (const ws of sockets) ws.close(4003, reason);
+    this.reportConnections();
     return sockets.length;
   }
 
@@ -152,6 +163,26 @@ export class FanoutRoom extends DurableObject<Env> {
       if (now - since > STALE_MS) ws.close(4008, 'no heartbeat');
     }
     if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(now + SWEEP_MS);
+    // Also refreshes this room's report, which the hub forgets after a few minutes without one.
+    this.reportConnections();
+  }
+
+  /**
+   * This room's open sockets as the `conversa_websocket_connections` gauge (one source per room, summed by the hub):
+   * an absolute count, so a lost report is corrected by the next one instead of drifting like +1/-1 would.
+   */
+  protected reportConnections(closing?: WebSocket) {
+    const open = this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN).length;
+    setGauge('conversa_websocket_connections', { room: this.room }, open, this.ctx.id.toString());
+    this.flushMetrics();
+  }
+
+  private flushMetrics() {
+    flushMetrics(this.env, (p) => this.ctx.waitUntil(p));
+  }
+
+  override async webSocketError(ws: WebSocket) {
+    this.reportConnections(ws);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {
@@ -161,5 +192,6 @@ export class FanoutRoom extends DurableObject<Env> {
     } catch {
       // Already closed by the runtime.
     }
+    this.reportConnections(ws);
   }
 }

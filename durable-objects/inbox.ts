@@ -19,6 +19,10 @@ interface ListEntry {
  * each member joined, so an access change can close those sockets too.
  */
 export class OrgInbox extends FanoutRoom {
+  protected override get room() {
+    return 'inbox';
+  }
+
   protected override visibleTo(identity: SocketIdentity, event: RealtimeEvent): RealtimeEvent | null {
     // A member's notification is theirs alone.
     if (event.type === 'notification.created') return (event.data as { userId: string }).userId === identity.userId ? event : null;

@@ -3,6 +3,8 @@ import { createDb } from '../worker/db/client';
 import type { Env } from '../worker/env';
 import { createLogger, errorFields } from '../worker/lib/log';
 import { trackBatch } from './activity';
+import { meterBatch, meterDeadLetters } from './metrics';
+import { flushMetrics, observe } from '../worker/metrics/recorder';
 import { receiveDeadLetters } from './dead-letter';
 import { processWebhooks, type IngestItem } from './ingest';
 import { fetchMediaBatch } from './media';
@@ -18,7 +20,7 @@ import { deliverWebhooks, fanOutWebhookEvents } from './webhook-deliveries';
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
 export async function handleQueue(delivered: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
-  const { batch, done } = trackBatch(delivered, env.APP_ENV === 'test');
+  const { batch, done } = trackBatch(meterBatch(delivered), env.APP_ENV === 'test');
   const probes: string[] = [];
   const log = createLogger({ queue: batch.queue, size: batch.messages.length }, env.LOG_LEVEL);
   const { db, pool } = createDb({ url: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
@@ -29,6 +31,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
         if (probe.success && probe.data.type === 'queue.probe') probes.push(probe.data.token);
         return !probe.success || probe.data.type !== 'queue.probe';
       });
+      meterDeadLetters(batch.queue, letters);
       await receiveDeadLetters(env, db, batch.queue, letters.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts })), log);
       batch.ackAll();
       return;
@@ -75,7 +78,12 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
         message.ack();
       } else outbound.push({ message, body });
     }
-    if (webhooks.length) await processWebhooks(webhooks, env, db, log);
+    if (webhooks.length) {
+      const started = Date.now();
+      await processWebhooks(webhooks, env, db, log);
+      observe('conversa_ingest_batch_size', {}, webhooks.length);
+      observe('conversa_ingest_batch_duration_seconds', {}, (Date.now() - started) / 1000);
+    }
     if (media.length) await fetchMediaBatch(media, env, db, log);
     if (records.length) await recordSentBatch(records, env, db, log);
     if (outbound.length) await sendOutboundBatch(outbound, env, db, log);
@@ -94,6 +102,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
   } finally {
     done(probes);
     ctx.waitUntil(pool.end().catch(() => {}));
+    flushMetrics(env, (p) => ctx.waitUntil(p));
   }
 }
 

@@ -18,6 +18,7 @@ import { GraphError } from '../worker/whatsapp/graph';
 import { providerFor, type OutgoingFile } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
+import { inc } from '../worker/metrics/recorder';
 import { notifyStored } from '../worker/realtime/notify';
 
 export const OUTBOUND_MAX_ATTEMPTS = 5;
@@ -128,6 +129,7 @@ export async function sendOutboundBatch(items: Typed<'outbound.send'>[], env: En
         continue;
       }
       const outcome = await attemptSend(claim, env, db, orgId, message.attempts, log);
+      inc('conversa_outbound_sends_total', { result: 'retry' in outcome ? 'retry' : 'sent' in outcome ? 'sent' : 'failed' });
       if ('retry' in outcome) {
         await withOrg(db, orgId, (tx) => releaseClaim(tx, orgId, messageId, attemptId));
         message.retry({ delaySeconds: outcome.delaySeconds ?? retryDelay(message.attempts, retryBase(env)) });

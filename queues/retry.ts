@@ -6,6 +6,7 @@
 import type { Env } from '../worker/env';
 import { rootMessage } from '../worker/lib/log';
 import { noteFailure } from './db-gate';
+import { meterGaveUp } from './metrics';
 import type { DeadLetterEnvelope } from './messages';
 
 /** Seconds; tests set QUEUE_RETRY_BASE_SECONDS=0 to retry at once. */
@@ -62,6 +63,7 @@ export async function deadLetterNow(env: Env, queue: string, message: Message<un
   const envelope: DeadLetterEnvelope = { type: 'dead.letter', queue, messageId: message.id, attempts: message.attempts, reason, body: message.body };
   try {
     await env.DEAD_LETTER_QUEUE.send(envelope, { contentType: 'json' });
+    meterGaveUp(queue);
     message.ack();
   } catch {
     message.retry({ delaySeconds: retryDelay(message.attempts, retryBase(env)) });

@@ -13,6 +13,7 @@ import { streamedBodyLimit, tooLarge } from './middleware/body-limit';
 import { database } from './middleware/database';
 import { apiRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
+import { httpMetrics } from './middleware/http-metrics';
 import { validationHook } from './middleware/validate';
 import { registerOpenApi } from './openapi/document';
 import { registerAuditLogs } from './routes/audit-logs';
@@ -28,6 +29,7 @@ import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
 import { registerDevOutbox } from './routes/dev-outbox';
 import { registerHealth } from './routes/health';
+import { registerMetrics } from './routes/metrics';
 import { registerInvitationAcceptance, registerInvitations } from './routes/invitations';
 import { registerMembers } from './routes/members';
 import { registerTeam } from './routes/team';
@@ -63,8 +65,10 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(requestContext);
+  app.use(httpMetrics);
 
   registerHealth(app);
+  registerMetrics(app);
   registerDevOutbox(app);
   // Meta's webhooks: verified and queued at the edge, no database on this path.
   registerWhatsAppWebhook(app);

@@ -1,6 +1,7 @@
 import type { ConversationRoom } from '../durable-objects/conversation';
 import type { OrgInbox } from '../durable-objects/inbox';
 import type { ChannelThrottle } from '../durable-objects/channel-throttle';
+import type { MetricsHub } from '../durable-objects/metrics';
 import type { Db } from './db/client';
 import type { Actor } from './auth/actor';
 import type { Logger } from './lib/log';
@@ -61,6 +62,10 @@ export interface Env {
   CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
   ORG_INBOX: DurableObjectNamespace<OrgInbox>;
   CHANNEL_THROTTLE: DurableObjectNamespace<ChannelThrottle>;
+  /** The one MetricsHub ("global"): counters and histograms of every isolate, read by GET /metrics. */
+  METRICS: DurableObjectNamespace<MetricsHub>;
+  /** Bearer token Prometheus presents at GET /metrics (a secret; unset: /metrics answers 503). */
+  METRICS_TOKEN?: string;
   MEDIA: R2Bucket;
 }
 

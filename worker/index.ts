@@ -15,3 +15,4 @@ export default {
 export { ConversationRoom } from '../durable-objects/conversation';
 export { OrgInbox } from '../durable-objects/inbox';
 export { ChannelThrottle } from '../durable-objects/channel-throttle';
+export { MetricsHub } from '../durable-objects/metrics';

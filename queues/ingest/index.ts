@@ -20,6 +20,7 @@ import { answerAutomatically } from '../service-desk';
 import { customerTurns } from '../../worker/service-desk/automation';
 import { isSurveyAnswer } from '../../worker/service-desk/csat';
 import { routeKey, storeOrgEvents, type OrgEvents } from './store';
+import { inc } from '../../worker/metrics/recorder';
 
 export interface IngestItem {
   message: Message<unknown>;
@@ -185,6 +186,7 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
     const events = rows.filter((r) => changed.has(r.id)).map((r) => ({ type: 'channel.updated', data: { channel: channelDto(r) } }));
     if (events.length) after.push(publishToInbox(env, group.orgId, events, log));
   }
+  for (const m of stored.created) inc('conversa_messages_stored_total', { direction: m.direction });
   if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
   after.push(notifyStored(env, db, group.orgId, stored, log));
   // Outgoing webhooks: one queue send per organisation's batch, no database read here (never throws).

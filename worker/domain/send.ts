@@ -1,5 +1,6 @@
 // An agent's reply: checked against the 24 h window, stored as queued (idempotent per client id), then handed to
 // the outbound queue. Private notes are stored only.
+import { inc } from '../metrics/recorder';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { conversations, messageColumns, messages, organizations, type Conversation, type Message } from '../db/schema';
@@ -78,6 +79,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
           }),
   };
   const [message] = await tx.insert(messages).values(values).returning(messageColumns);
+  inc('conversa_messages_stored_total', { direction: message!.direction });
   // A private note is not part of the customer conversation: the list keeps the last message the customer saw
   // (its time and preview). Anything else sent is the answer the customer was waiting for.
   await tx

@@ -44,7 +44,7 @@ describe('OpenAPI document', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
-    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['apiKey', 'bearerAuth', 'refreshCookie']);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['apiKey', 'bearerAuth', 'metricsToken', 'refreshCookie']);
     expect(res.body.security).toEqual([{ bearerAuth: [] }]);
   });
 

@@ -4,6 +4,7 @@
 import { recordAudit } from '../audit/record';
 import { messageColumns, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
+import { inc } from '../metrics/recorder';
 
 /** A WhatsApp group (Evolution): many people talk there; no menu, hours notice or survey is sent into it. */
 export const isGroupChat = (waId: string | null) => waId?.endsWith('@g.us') ?? false;
@@ -22,6 +23,7 @@ export async function automatic(tx: Tx, orgId: string, c: Conversation, channel:
       payload: { automatic: reason, ...(interactive && { interactive }) },
     })
     .returning(messageColumns);
+  inc('conversa_messages_stored_total', { direction: 'outbound' });
   await recordAudit(tx, {
     action: 'conversation.automatic_message',
     organizationId: orgId,

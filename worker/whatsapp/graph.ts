@@ -1,6 +1,7 @@
 // The one client for Meta's Graph API (WhatsApp Cloud API). Its base URL is configuration, so dev and tests talk
 // to the local fake Meta, which answers with the same shapes and errors.
 import { errorReason, type ErrorReason } from '../../queues/meta/normalise';
+import { inc } from '../metrics/recorder';
 
 export interface GraphConfig {
   baseUrl: string; // e.g. https://graph.facebook.com/v21.0
@@ -35,6 +36,11 @@ export function graphTimeout(env: { GRAPH_TIMEOUT_MS?: string }): number | undef
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
+/** Meta's error codes are a bounded set of small integers; anything else is counted as "other". */
+function countGraphError(code: number) {
+  inc('conversa_graph_api_errors_total', { code: Number.isInteger(code) && code >= 0 && code < 10_000_000 ? String(code) : 'other' });
+}
+
 async function call<T>(cfg: GraphConfig, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${cfg.baseUrl.replace(/\/$/, '')}/${path}`, {
     method,
@@ -44,6 +50,10 @@ async function call<T>(cfg: GraphConfig, method: string, path: string, body?: un
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
+  }).catch((err: unknown) => {
+    // No answer at all (timeout, connection refused): counted apart from Meta's own error codes.
+    inc('conversa_graph_api_errors_total', { code: 'network' });
+    throw err;
   });
   const text = await res.text();
   let json: any = null;
@@ -53,6 +63,7 @@ async function call<T>(cfg: GraphConfig, method: string, path: string, body?: un
   if (!res.ok) {
     const e = json?.error ?? {};
     const code = Number(e.code ?? (res.status === 429 ? 130429 : res.status >= 500 ? 1 : 0));
+    countGraphError(code);
     throw new GraphError(res.status, code, errorReason(code, e.message), e.error_data?.details ?? e.message ?? text.slice(0, 300) ?? null);
   }
   return json as T;
@@ -135,6 +146,7 @@ export async function uploadMedia(cfg: GraphConfig, phoneNumberId: string, file:
   const json = (await res.json().catch(() => null)) as { id?: string; error?: { code?: number; message?: string } } | null;
   if (!res.ok || !json?.id) {
     const code = Number(json?.error?.code ?? (res.status >= 500 ? 1 : 0));
+    countGraphError(code);
     throw new GraphError(res.status, code, errorReason(code, json?.error?.message), json?.error?.message ?? null);
   }
   return { id: json.id };
