@@ -78,6 +78,7 @@ export const NO_PERSONAL_DATA = [
   'departments',
   'retention_runs',
   'webhook_endpoints',
+  'message_counts_hourly', // messages per channel, hour and direction: counts only
 ] as const;
 
 /** Where else personal data is kept than Postgres, and for how long (what the code does today). */
