@@ -103,49 +103,8 @@ export interface Organization {
   createdAt: string;
 }
 
-export interface Channel {
-  id: string;
-  provider: 'meta_cloud' | 'evolution';
-  name: string;
-  phoneNumberId: string | null;
-  wabaId: string | null;
-  displayPhoneNumber: string | null;
-  status: 'active' | 'disabled';
-  /** Evolution (QR-connected numbers): the instance, its WhatsApp connection and the QR code to scan meanwhile. */
-  instanceName: string | null;
-  connectionState: 'open' | 'connecting' | 'close' | 'refused' | null;
-  qrCode: string | null;
-  qrUpdatedAt: string | null;
-  connectionUpdatedAt: string | null;
-  lastEventAt: string | null;
-  sendRatePerMinute: number;
-  silentAfterMinutes: number;
-  capabilities: { window24h: boolean; templates: boolean };
-  /** "Open" yet nothing received for silentAfterMinutes: check the phone. */
-  silent: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TemplateComponent {
-  type: string;
-  format?: string;
-  text?: string;
-  buttons?: { type: string; text: string }[];
-  [key: string]: unknown;
-}
-
-export interface Template {
-  id: string;
-  channelId: string;
-  providerTemplateId: string | null;
-  name: string;
-  language: string;
-  category: string | null;
-  status: string | null;
-  components: TemplateComponent[] | null;
-  syncedAt: string | null;
-}
+/** A channel of /api/v1/channels and of `channel.updated` events; a synced template (worker/schemas/channels.ts). */
+export type { Channel, Template, TemplateComponent } from '../../../worker/schemas/channels';
 
 export interface AuditEntry {
   id: string;
