@@ -30,16 +30,4 @@ export const UNDOCUMENTED: readonly string[] = [
   'POST /api/v1/conversations/:id/media',
   'GET /api/v1/admin/dead-letters',
   'POST /api/v1/admin/dead-letters/:id/replay',
-  // API keys and outgoing webhooks were written beside the conversion (issue 19, same session): next to convert.
-  'GET /api/v1/api-keys',
-  'POST /api/v1/api-keys',
-  'DELETE /api/v1/api-keys/:id',
-  'GET /api/v1/webhook-endpoints',
-  'POST /api/v1/webhook-endpoints',
-  'GET /api/v1/webhook-endpoints/:id',
-  'PATCH /api/v1/webhook-endpoints/:id',
-  'DELETE /api/v1/webhook-endpoints/:id',
-  'POST /api/v1/webhook-endpoints/:id/rotate-secret',
-  'GET /api/v1/webhook-endpoints/:id/deliveries',
-  'POST /api/v1/webhook-endpoints/:id/deliveries/:deliveryId/replay',
 ];

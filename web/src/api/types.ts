@@ -147,16 +147,7 @@ export type { Department } from '../../../worker/schemas/team';
 export type { Automation } from '../../../worker/domain/channel-automation';
 export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';
 
-/** GET /api/v1/api-keys (worker/domain/api-keys.ts listApiKeys); the key itself only in the creation answer. */
-export type ApiKeyScope = 'read' | 'write' | 'send' | 'admin';
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  createdBy: { id: string; name: string | null } | null;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** GET /api/v1/api-keys (worker/schemas/api-keys.ts); the key itself only in the creation answer. */
+export type { ApiKeyInfo, ApiKeyScope } from '../../../worker/schemas/api-keys';
+/** GET /api/v1/webhook-endpoints and an endpoint's delivery log (worker/schemas/webhook-endpoints.ts). */
+export type { WebhookDelivery, WebhookEndpoint } from '../../../worker/schemas/webhook-endpoints';
