@@ -26,8 +26,4 @@ export const UNDOCUMENTED: readonly string[] = [
   'GET /api/v1/organization',
   'PATCH /api/v1/organization',
   'GET /api/v1/admin/organizations',
-  'GET /api/v1/messages/:id/media',
-  'POST /api/v1/conversations/:id/media',
-  'GET /api/v1/admin/dead-letters',
-  'POST /api/v1/admin/dead-letters/:id/replay',
 ];

@@ -12,11 +12,9 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.
 const STILL_INLINE = [
   'audit-logs.ts',
   'auth.ts',
-  'dead-letters.ts',
   'dev-outbox.ts',
   'health.ts',
   'invitations.ts',
-  'media.ts',
   'organization.ts',
   'platform-admin.ts',
 ];
