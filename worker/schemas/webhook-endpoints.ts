@@ -3,12 +3,12 @@
 // answers.
 import { z } from 'zod';
 import { instant } from '../openapi/responses';
-import { subscription } from '../webhooks-out/events';
+import { subscription, WEBHOOK_EVENT_TYPES } from '../webhooks-out/events';
 
 export const createEndpointBody = z.object({
   url: z.string().trim().min(1).max(2000).meta({ description: 'https (http only to localhost in development); never a private address' }),
   events: z
-    .array(subscription.meta({ description: 'An event type (message.created, conversation.resolved, deal.updated…) or <resource>.* for all of one resource' }))
+    .array(subscription.meta({ description: `An event type (${WEBHOOK_EVENT_TYPES.join(', ')}) or <resource>.* for all of one resource's` }))
     .min(1)
     .max(20)
     .transform((e) => [...new Set(e)]),
