@@ -13,7 +13,7 @@ import { errors, idParam, json, jsonBody, noContent, pageOf } from '../openapi/r
 import { createEndpointBody, deliveriesQuery, deliveryParam, updateEndpointBody, WebhookDelivery, WebhookEndpoint, webhookSecret } from '../schemas/webhook-endpoints';
 import { checkWebhookUrl } from '../webhooks-out/url';
 
-const tags = ['Webhooks'];
+const tags = ['Outgoing webhooks'];
 const EndpointAnswer = z.object({ endpoint: WebhookEndpoint });
 
 const missing = (c: Context<AppEnv>, id: string) => notFoundAudited(c, 'webhook endpoint', id);
