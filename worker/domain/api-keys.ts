@@ -2,25 +2,13 @@
 // (worker/middleware/auth.ts). Management runs inside withOrg; the lookup runs as system (the organisation is what
 // the key tells us).
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { generateApiKey, hashApiKey } from '../auth/api-key-format';
 import { byActor, recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
-import { API_KEY_SCOPES, apiKeys, users } from '../db/schema';
+import { apiKeys, users } from '../db/schema';
 import type { Tx } from '../db/tx';
-
-export const createApiKeyBody = z.object({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).transform((s) => [...new Set(s)]),
-  expiresAt: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .refine((d) => d.getTime() > Date.now(), 'must be in the future')
-    .nullable()
-    .optional(),
-});
-export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
+import type { CreateApiKeyBody } from '../schemas/api-keys';
 
 const listColumns = {
   id: apiKeys.id,

@@ -67,7 +67,7 @@ export async function findChannel(tx: Tx, orgId: string, id: string): Promise<Ch
 
 export interface ChannelStateChange {
   channelId: string;
-  state?: string;
+  state?: NonNullable<Channel['connectionState']>;
   ownerPhone?: string;
   qrCode?: string | null;
   at: Date;

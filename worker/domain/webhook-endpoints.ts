@@ -2,24 +2,16 @@
 // (queues/webhook-deliveries.ts) uses the fan-out and attempt functions, also inside withOrg.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { byActor, recordAudit } from '../audit/record';
 import { memberships, users, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from '../db/schema';
-import type { Tx } from '../db/tx';
+import type { Db } from '../db/client';
+import { withOrg, type Tx } from '../db/tx';
+import { ApiError } from '../errors';
 import { open, seal, type SecretKeys } from '../lib/secret-box';
-import { subscribes, subscription, type WebhookEvent } from '../webhooks-out/events';
+import type { CreateEndpointBody, UpdateEndpointBody } from '../schemas/webhook-endpoints';
+import { subscribes, type WebhookEvent } from '../webhooks-out/events';
 import { generateWebhookSecret } from '../webhooks-out/sign';
-
-export const createEndpointBody = z.object({
-  url: z.string().trim().min(1).max(2000),
-  events: z.array(subscription).min(1).max(20).transform((e) => [...new Set(e)]),
-  description: z.string().trim().max(500).nullable().optional(),
-  enabled: z.boolean().optional(),
-});
-export const updateEndpointBody = createEndpointBody.partial().refine((b) => Object.keys(b).length > 0, 'nothing to update');
-export type CreateEndpointBody = z.infer<typeof createEndpointBody>;
-export type UpdateEndpointBody = z.infer<typeof updateEndpointBody>;
 
 const secretContext = (endpointId: string) => `webhook:${endpointId}`;
 
@@ -138,6 +130,29 @@ export async function resetDeliveryForReplay(tx: Tx, actor: Actor, endpointId: s
     .returning({ id: webhookDeliveries.id });
   if (row) await recordAudit(tx, { action: 'webhook_delivery.replayed', ...byActor(actor), targetType: 'webhook_delivery', targetId: deliveryId, metadata: { endpointId } });
   return row ?? null;
+}
+
+/** An endpoint's delivery log (listDeliveries), or null when the organisation has no such endpoint. */
+export async function endpointDeliveries(tx: Tx, orgId: string, endpointId: string, limit: number) {
+  return (await findEndpoint(tx, orgId, endpointId)) ? listDeliveries(tx, orgId, endpointId, limit) : null;
+}
+
+/**
+ * Queues a delivery again (its exact body, to its endpoint); null when queued, else what is not this organisation's
+ * (the endpoint or the delivery). A disabled endpoint is a 409, a queue that refuses the message a 503.
+ */
+export async function replayDelivery(db: Db, queue: Queue, actor: Actor, endpointId: string, deliveryId: string): Promise<'webhook endpoint' | 'webhook delivery' | null> {
+  const endpoint = await withOrg(db, actor.orgId, (tx) => findEndpoint(tx, actor.orgId, endpointId));
+  if (!endpoint) return 'webhook endpoint';
+  if (!endpoint.enabled) throw new ApiError(409, 'endpoint_disabled', 'Enable the endpoint before replaying its deliveries');
+  const delivery = await withOrg(db, actor.orgId, (tx) => resetDeliveryForReplay(tx, actor, endpointId, deliveryId));
+  if (!delivery) return 'webhook delivery';
+  try {
+    await queue.send({ type: 'webhook.deliver', organizationId: actor.orgId, deliveryId }, { contentType: 'json' });
+  } catch {
+    throw new ApiError(503, 'enqueue_failed', 'Could not queue the replay now; try again');
+  }
+  return null;
 }
 
 // ---- the consumer's side ----

@@ -33,6 +33,7 @@ const ERROR_DESCRIPTIONS = {
   422: 'Refers to something that cannot be used here',
   426: 'Expected a WebSocket upgrade',
   429: 'Rate limited: see Retry-After',
+  502: 'A provider (Meta, the Evolution server) refused or failed the call it needed',
   503: 'A dependency is unavailable; retry',
 } as const;
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

@@ -1,32 +1,43 @@
 // /api/v1/api-keys: admins create (the key is in the 201 answer, and never again), list and revoke keys.
-import type { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
-import { createApiKey, createApiKeyBody, listApiKeys, revokeApiKey } from '../domain/api-keys';
-import type { AppEnv } from '../env';
-import { validate } from '../middleware/validate';
+import { createApiKey, listApiKeys, revokeApiKey } from '../domain/api-keys';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, idParam, json, jsonBody, noContent, pageOf } from '../openapi/responses';
+import { ApiKey, ApiKeyInfo, createApiKeyBody } from '../schemas/api-keys';
 
-const idParam = z.object({ id: z.uuid() });
+const tags = ['API keys'];
 
-export function registerApiKeys(app: Hono<AppEnv>) {
-  app.get('/api/v1/api-keys', async (c) => {
+export function registerApiKeys(app: ApiApp) {
+  openapi(app, createRoute({ method: 'get', path: '/api/v1/api-keys', tags, summary: 'The organisation’s API keys (admins)', responses: { 200: json(pageOf(ApiKeyInfo), 'Newest first, revoked ones too'), ...errors() } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'integrations.manage');
     const data = await withOrg(c.var.db, actor.orgId, (tx) => listApiKeys(tx, actor.orgId));
-    return c.json({ data, nextCursor: null });
+    return c.json({ data, nextCursor: null }, 200);
   });
 
-  app.post('/api/v1/api-keys', validate('json', createApiKeyBody), async (c) => {
-    const actor = c.var.actor;
-    authorize(actor, 'integrations.manage');
-    const body = c.req.valid('json');
-    const { key, ...apiKey } = await withOrg(c.var.db, actor.orgId, (tx) => createApiKey(tx, actor, body));
-    return c.json({ apiKey, key }, 201);
-  });
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/api-keys',
+      tags,
+      summary: 'Create a key with scopes and an optional expiry',
+      request: jsonBody(createApiKeyBody),
+      responses: { 201: json(z.object({ apiKey: ApiKey, key: z.string().meta({ description: '`cv_live_…`, shown in this answer only: send it as `Authorization: Bearer <key>`' }) }), 'Created'), ...errors() },
+    }),
+    async (c) => {
+      const actor = c.var.actor;
+      authorize(actor, 'integrations.manage');
+      const { key, ...apiKey } = await withOrg(c.var.db, actor.orgId, (tx) => createApiKey(tx, actor, c.req.valid('json')));
+      return c.json({ apiKey, key }, 201);
+    },
+  );
 
-  app.delete('/api/v1/api-keys/:id', validate('param', idParam), async (c) => {
+  openapi(app, createRoute({ method: 'delete', path: '/api/v1/api-keys/{id}', tags, summary: 'Revoke a key (at once)', request: { params: idParam }, responses: { ...noContent, ...errors(404) } }), async (c) => {
     const actor = c.var.actor;
     authorize(actor, 'integrations.manage');
     const { id } = c.req.valid('param');

@@ -1,35 +1,47 @@
 // GET /api/v1/messages/:id/media: a message's stored media, from R2, to whoever may read its conversation.
-import { and, eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute } from '@hono/zod-openapi';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
-import { conversations, messages } from '../db/schema';
 import { withOrg } from '../db/tx';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { validate } from '../middleware/validate';
+import { findMessageMedia, openMessageMedia } from '../domain/media';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, idParam } from '../openapi/responses';
+import { binary } from '../schemas/media';
 
-export function registerMedia(app: Hono<AppEnv>) {
-  app.get('/api/v1/messages/:id/media', validate('param', z.object({ id: z.uuid() })), async (c) => {
-    const actor = c.var.actor;
-    const { id } = c.req.valid('param');
-    const [row] = await withOrg(c.var.db, actor.orgId, (tx) =>
-      tx
-        .select({ key: messages.mediaKey, status: messages.mediaStatus, mime: messages.mediaMime, filename: messages.mediaFilename, assigneeId: conversations.assigneeId, departmentId: conversations.departmentId })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .where(and(eq(messages.organizationId, actor.orgId), eq(messages.id, id))),
-    );
-    if (!row) return notFoundAudited(c, 'message', id);
-    authorize(actor, 'conversation.read', row);
-    if (row.status !== 'stored' || !row.key) {
-      throw new ApiError(404, 'media_unavailable', row.status === 'pending' ? 'Media is still being downloaded' : 'Media is not available');
-    }
-    const object = await c.env.MEDIA.get(row.key);
-    if (!object) throw new ApiError(404, 'media_unavailable', 'Media is not available');
-    return new Response(object.body, { headers: mediaHeaders(row.mime ?? object.httpMetadata?.contentType ?? null, row.filename, object.size) });
-  });
+const tags = ['Messages'];
+const bytes = { schema: binary };
+
+export function registerMedia(app: ApiApp) {
+  openapi(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/api/v1/messages/{id}/media',
+      tags,
+      summary: 'A message’s media (the bytes)',
+      request: { params: idParam },
+      responses: {
+        200: {
+          description:
+            'Images, audio, video and PDF inline with their declared type; anything else as an `application/octet-stream` attachment. Always sandboxed by CSP and never sniffed.',
+          headers: {
+            'Content-Disposition': { description: '`inline` or `attachment`, with the file’s name (RFC 5987) when known', schema: { type: 'string' } },
+          },
+          content: { 'image/*': bytes, 'audio/*': bytes, 'video/*': bytes, 'application/pdf': bytes, 'application/octet-stream': bytes },
+        },
+        ...errors(404),
+      },
+    }),
+    async (c) => {
+      const actor = c.var.actor;
+      const { id } = c.req.valid('param');
+      const media = await withOrg(c.var.db, actor.orgId, (tx) => findMessageMedia(tx, actor.orgId, id));
+      if (!media) return notFoundAudited(c, 'message', id);
+      authorize(actor, 'conversation.read', media);
+      const object = await openMessageMedia(c.env.MEDIA, media);
+      return new Response(object.body, { headers: mediaHeaders(media.mime ?? object.httpMetadata?.contentType ?? null, media.filename, object.size) });
+    },
+  );
 }
 
 /**

@@ -103,49 +103,8 @@ export interface Organization {
   createdAt: string;
 }
 
-export interface Channel {
-  id: string;
-  provider: 'meta_cloud' | 'evolution';
-  name: string;
-  phoneNumberId: string | null;
-  wabaId: string | null;
-  displayPhoneNumber: string | null;
-  status: 'active' | 'disabled';
-  /** Evolution (QR-connected numbers): the instance, its WhatsApp connection and the QR code to scan meanwhile. */
-  instanceName: string | null;
-  connectionState: 'open' | 'connecting' | 'close' | 'refused' | null;
-  qrCode: string | null;
-  qrUpdatedAt: string | null;
-  connectionUpdatedAt: string | null;
-  lastEventAt: string | null;
-  sendRatePerMinute: number;
-  silentAfterMinutes: number;
-  capabilities: { window24h: boolean; templates: boolean };
-  /** "Open" yet nothing received for silentAfterMinutes: check the phone. */
-  silent: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TemplateComponent {
-  type: string;
-  format?: string;
-  text?: string;
-  buttons?: { type: string; text: string }[];
-  [key: string]: unknown;
-}
-
-export interface Template {
-  id: string;
-  channelId: string;
-  providerTemplateId: string | null;
-  name: string;
-  language: string;
-  category: string | null;
-  status: string | null;
-  components: TemplateComponent[] | null;
-  syncedAt: string | null;
-}
+/** A channel of /api/v1/channels and of `channel.updated` events; a synced template (worker/schemas/channels.ts). */
+export type { Channel, Template, TemplateComponent } from '../../../worker/schemas/channels';
 
 export interface AuditEntry {
   id: string;
@@ -188,19 +147,10 @@ export type { Department } from '../../../worker/schemas/team';
 export type { Automation } from '../../../worker/domain/channel-automation';
 export type { BotConfig, HoursConfig, MenuOption } from '../../../worker/schemas/service-desk';
 
-/** GET /api/v1/api-keys (worker/domain/api-keys.ts listApiKeys); the key itself only in the creation answer. */
-export type ApiKeyScope = 'read' | 'write' | 'send' | 'admin';
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  createdBy: { id: string; name: string | null } | null;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** GET /api/v1/api-keys (worker/schemas/api-keys.ts); the key itself only in the creation answer. */
+export type { ApiKeyInfo, ApiKeyScope } from '../../../worker/schemas/api-keys';
+/** GET /api/v1/webhook-endpoints and an endpoint's delivery log (worker/schemas/webhook-endpoints.ts). */
+export type { WebhookDelivery, WebhookEndpoint } from '../../../worker/schemas/webhook-endpoints';
 
 /** GET /api/v1/organization/privacy-report (LGPD records of processing). */
 export type { PrivacyReport } from '../../../worker/schemas/privacy';

@@ -22,7 +22,7 @@ export const channels = pgTable(
     // reported (connection.update: open | connecting | close | refused) and the QR code to scan while connecting.
     // The instance's own token (Evolution's "hash") is sealed in access_token_enc like Meta's token.
     instanceName: text('instance_name'),
-    connectionState: text('connection_state'),
+    connectionState: text('connection_state').$type<'open' | 'connecting' | 'close' | 'refused'>(),
     qrCode: text('qr_code'),
     qrUpdatedAt: tstz('qr_updated_at'),
     connectionUpdatedAt: tstz('connection_updated_at'),

@@ -3,6 +3,7 @@ import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-c
 import { channels } from './channels';
 import { createdAt, idRandom, timestamps, tstz } from './ids';
 import { users, tenantId } from './platform';
+import type { TemplateComponent } from '../../schemas/channels';
 
 export const labels = pgTable(
   'labels',
@@ -49,7 +50,7 @@ export const messageTemplates = pgTable(
     language: text('language').notNull(),
     category: text('category'),
     status: text('status'),
-    components: jsonb('components').$type<unknown[]>(),
+    components: jsonb('components').$type<TemplateComponent[]>(),
     syncedAt: tstz('synced_at'),
     ...timestamps(),
   },

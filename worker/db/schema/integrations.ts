@@ -68,7 +68,7 @@ export const webhookDeliveries = pgTable(
     eventType: text('event_type').notNull(),
     body: text('body').notNull(),
     /** pending | succeeded | failed */
-    state: text('state').notNull().default('pending'),
+    state: text('state').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     ...timestamps(),
   },
