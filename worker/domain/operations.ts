@@ -2,6 +2,7 @@
 // (asSystem), and they return ids and states only — never names or phone numbers.
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/tx';
+import type { Channel } from '../db/schema';
 
 /** Dead letters not replayed yet, per original queue. */
 export async function unresolvedDeadLetters(tx: Tx): Promise<{ queue: string; n: number }[]> {
@@ -13,7 +14,7 @@ export type ChannelActivity = {
   id: string;
   organization_id: string;
   provider: 'meta_cloud' | 'evolution';
-  connection_state: string | null;
+  connection_state: Channel['connectionState'];
   silent_after_minutes: number;
   last_event_at: string | Date | null;
   connection_updated_at: string | Date | null;
