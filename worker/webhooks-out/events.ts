@@ -1,18 +1,9 @@
 // The events an endpoint may subscribe to, and what a queued event looks like. `deal.*` subscribes to every deal event.
 import { z } from 'zod';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'message.created',
-  'message.updated',
-  'conversation.created',
-  'conversation.updated',
-  'conversation.resolved',
-  'contact.created',
-  'contact.updated',
-  'deal.created',
-  'deal.updated',
-  'deal.deleted',
-] as const;
+import { WEBHOOK_EVENT_TYPES } from './event-types';
+
+export { WEBHOOK_EVENT_TYPES };
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What an endpoint may list: an event type, or `<resource>.*` for all of one resource's events. */
