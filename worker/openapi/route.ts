@@ -21,7 +21,9 @@ const isZod = (s: unknown): s is z.ZodType => !!s && typeof (s as z.ZodType).saf
  * answers to bad input are their own — so the declaration documents the request without validating it.
  */
 export function openapi<R extends RouteConfig>(app: ApiApp, route: R, handler: RouteHandler<R, AppEnv>, opts: { raw?: boolean } = {}) {
-  app.openAPIRegistry.registerPath(route);
+  // Middleware runs before the handler; it is not part of the document (as in OpenAPIHono's own openapi()).
+  const { middleware: _middleware, ...documented } = route;
+  app.openAPIRegistry.registerPath(documented);
   const validators: unknown[] = [];
   const body = (route.request?.body?.content['application/json'] as { schema?: unknown } | undefined)?.schema;
   if (!opts.raw) {
