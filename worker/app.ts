@@ -27,6 +27,7 @@ import { registerEvolutionWebhook } from './webhooks/evolution';
 import { registerNotifications } from './routes/notifications';
 import { registerWhatsAppWebhook } from './webhooks/whatsapp';
 import { registerAuth } from './routes/auth';
+import { registerPasswordReset } from './routes/password-reset';
 import { registerDevOutbox } from './routes/dev-outbox';
 import { registerHealth } from './routes/health';
 import { registerMetrics } from './routes/metrics';
@@ -112,6 +113,7 @@ export function createApp() {
   });
 
   registerAuth(app);
+  registerPasswordReset(app);
   registerInvitationAcceptance(app);
   registerInvitations(app);
   registerMembers(app);

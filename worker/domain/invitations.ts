@@ -1,15 +1,21 @@
 // Invitations: an admin invites an e-mail with a role; the link (token stored hashed, valid 7 days) lets the
 // person create an account, or add the organisation to an existing one by proving its password.
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
-import type { ClientMeta } from '../auth/login';
+import type { Actor } from '../auth/actor';
+import { byActor, recordAudit } from '../audit/record';
+import type { ClientMeta, LoginResult } from '../auth/login';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { hashToken, randomToken } from '../auth/tokens';
 import type { Db } from '../db/client';
 import { findUserByEmail } from '../db/queries/users';
 import { invitations, memberships, organizations, users, type Role } from '../db/schema';
-import type { Tx } from '../db/tx';
+import { withOrg, type Tx } from '../db/tx';
+import type { Env } from '../env';
 import { ApiError, conflict } from '../errors';
+import { appLinkBase } from '../lib/origins';
+import { mailerFor } from '../mail/mailer';
+import { invitationMail, localeOf } from '../mail/templates';
+import { logInAs } from './sessions';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -50,6 +56,21 @@ export async function createInvitation(tx: Tx, orgId: string, invitedBy: string,
   return { invitation: invitation!, token };
 }
 
+/** Invites (audited) and, after commit, mails the link: it must never point at an invitation that was rolled back. */
+export async function inviteMember(env: Env, db: Db, actor: Actor, { email, role }: { email: string; role: Role }) {
+  const { invitation, token } = await withOrg(db, actor.orgId, async (tx) => {
+    const created = await createInvitation(tx, actor.orgId, actor.userId, email, role);
+    await recordAudit(tx, { action: 'member.invited', ...byActor(actor), targetType: 'invitation', targetId: created.invitation.id, metadata: { email, role } });
+    return created;
+  });
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, actor.orgId));
+  const [inviter] = await db.select().from(users).where(eq(users.id, actor.userId));
+  const link = `${appLinkBase(env.APP_URL)}/accept-invite?token=${encodeURIComponent(token)}`;
+  const mail = invitationMail(localeOf(org?.locale), org?.name ?? '', inviter?.name ?? inviter?.email ?? '', link);
+  await mailerFor(env, db).send({ to: email, kind: 'invitation', ...mail });
+  return invitation;
+}
+
 export async function listPendingInvitations(tx: Tx, orgId: string) {
   return tx
     .select(invitationColumns)
@@ -65,12 +86,14 @@ export async function listPendingInvitations(tx: Tx, orgId: string) {
     .orderBy(desc(invitations.createdAt));
 }
 
-export async function revokeInvitation(tx: Tx, orgId: string, id: string) {
+/** Revokes a pending invitation (audited); undefined when this organisation has none with this id. */
+export async function revokeInvitation(tx: Tx, actor: Actor, id: string) {
   const [row] = await tx
     .update(invitations)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.organizationId, orgId), eq(invitations.id, id), isNull(invitations.acceptedAt)))
+    .where(and(eq(invitations.organizationId, actor.orgId), eq(invitations.id, id), isNull(invitations.acceptedAt)))
     .returning({ id: invitations.id, email: invitations.email });
+  if (row) await recordAudit(tx, { action: 'member.invitation_revoked', ...byActor(actor), targetType: 'invitation', targetId: id, metadata: { email: row.email } });
   return row;
 }
 
@@ -154,4 +177,10 @@ export async function acceptInvitation(
     });
     return { userId: userId!, organizationId: invitation.organizationId };
   });
+}
+
+/** Accepts the invitation and logs the person in to the organisation they joined. */
+export async function acceptInvitationAndLogIn(db: Db, jwtSecret: string, input: { token: string; name?: string; password: string }, meta: ClientMeta): Promise<LoginResult> {
+  const { userId, organizationId } = await acceptInvitation(db, input, meta);
+  return logInAs(db, jwtSecret, userId, organizationId, meta);
 }

@@ -16,13 +16,21 @@ export type ApiApp = OpenAPIHono<AppEnv>;
 
 const isZod = (s: unknown): s is z.ZodType => !!s && typeof (s as z.ZodType).safeParse === 'function';
 
-export function openapi<R extends RouteConfig>(app: ApiApp, route: R, handler: RouteHandler<R, AppEnv>) {
-  app.openAPIRegistry.registerPath(route);
+/**
+ * `raw`: the handler reads the request itself — webhooks, whose signature covers the body's exact bytes and whose
+ * answers to bad input are their own — so the declaration documents the request without validating it.
+ */
+export function openapi<R extends RouteConfig>(app: ApiApp, route: R, handler: RouteHandler<R, AppEnv>, opts: { raw?: boolean } = {}) {
+  // Middleware runs before the handler; it is not part of the document (as in OpenAPIHono's own openapi()).
+  const { middleware: _middleware, ...documented } = route;
+  app.openAPIRegistry.registerPath(documented);
   const validators: unknown[] = [];
-  if (route.request?.params) validators.push(validate('param', route.request.params as z.ZodType));
-  if (route.request?.query) validators.push(validate('query', route.request.query as z.ZodType));
   const body = (route.request?.body?.content['application/json'] as { schema?: unknown } | undefined)?.schema;
-  if (isZod(body)) validators.push(validate('json', body));
+  if (!opts.raw) {
+    if (route.request?.params) validators.push(validate('param', route.request.params as z.ZodType));
+    if (route.request?.query) validators.push(validate('query', route.request.query as z.ZodType));
+    if (isZod(body)) validators.push(validate('json', body));
+  }
   const path = route.path.replaceAll(/\/{(.+?)}/g, '/:$1');
   const middleware = [route.middleware ?? []].flat() as MiddlewareHandler<AppEnv>[];
   app.on(route.method.toUpperCase(), path, checkResponse(route), ...middleware, ...(validators as MiddlewareHandler<AppEnv>[]), handler as unknown as MiddlewareHandler<AppEnv>);

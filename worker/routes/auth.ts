@@ -1,154 +1,142 @@
-// /api/v1/auth: sign-up, log-in, refresh (rotating), log-out, log-out everywhere, switch organisation, reset.
-import { eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import { byActor, recordAudit } from '../audit/record';
+// /api/v1/auth: sign-up, log-in, refresh (rotating), log-out, log-out everywhere, who am I, switch organisation.
+// The password reset is in password-reset.ts.
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { clearRefreshCookie, readRefreshCookie } from '../auth/cookie';
 import { deliverTokens } from '../auth/token-delivery';
-import { cookieGuard } from '../middleware/cookie-guard';
-import { chooseOrganization, checkCredentials, issueTokens, markLoggedIn, signup, tokenResponse } from '../auth/login';
-import { completePasswordReset } from '../auth/password-reset';
-import { findSessionByToken, revokeFamily, revokeUserSessions, rotateSession } from '../auth/sessions';
-import { listUserOrganizations } from '../db/queries/users';
-import { sessions, users } from '../db/schema';
-import type { AppEnv } from '../env';
+import { logIn, logOut, logOutEverywhere, refreshLogin, signupAndLogIn, switchOrganization, whoAmI } from '../domain/sessions';
 import { unauthorized } from '../errors';
 import { authenticate } from '../middleware/auth';
 import { clientMeta } from '../middleware/client';
+import { cookieGuard } from '../middleware/cookie-guard';
 import { authIpRateLimit, enforceLimit } from '../middleware/rate-limit';
-import { validate } from '../middleware/validate';
-import {
-  loginBody,
-  passwordResetConfirmBody,
-  passwordResetRequestBody,
-  refreshBody,
-  signupBody,
-  switchOrganizationBody,
-} from '../schemas/auth';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, json, jsonBody, noContent } from '../openapi/responses';
+import { loginBody, MeResponse, refreshBody, signupBody, switchOrganizationBody, TokenResponse } from '../schemas/auth';
 
-export function registerAuth(app: Hono<AppEnv>) {
-  app.post('/api/v1/auth/signup', authIpRateLimit, validate('json', signupBody), async (c) => {
-    const body = c.req.valid('json');
-    const { user, orgId } = await signup(c.var.db, body, clientMeta(c));
-    const { org, all } = await chooseOrganization(c.var.db, user, orgId);
-    const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user, org, all, clientMeta(c));
-    return c.json(deliverTokens(c, result), 201);
-  });
+const tags = ['Auth'];
+/** Documented, not validated: API clients that keep the refresh token themselves ask for it in the body. */
+const tokenInBody = z.object({
+  'x-refresh-token-in-body': z.enum(['true']).optional().meta({ description: 'Also return the refresh token in the body (API clients; never with the cookie)' }),
+});
+/** The refresh token comes in the body or in the httpOnly cookie (browsers); the body may be left out. */
+const refreshRequest = { headers: tokenInBody, body: { content: { 'application/json': { schema: refreshBody } }, required: false } };
+const byCookieOrBody: Record<string, string[]>[] = [{ refreshCookie: [] }, {}];
 
-  app.post('/api/v1/auth/login', authIpRateLimit, validate('json', loginBody), async (c) => {
-    const body = c.req.valid('json');
-    // Per account too, so a botnet spread over many IPs still cannot guess one password quickly.
-    await enforceLimit(c.env.AUTH_RATE_LIMITER, `email:${body.email}`);
-    const user = await checkCredentials(c.var.db, body.email, body.password, clientMeta(c));
-    const { org, all, viaSuperAdmin } = await chooseOrganization(c.var.db, user, body.organizationId);
-    const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user, org, all, clientMeta(c));
-    await markLoggedIn(c.var.db, user, org.id, viaSuperAdmin, clientMeta(c));
-    return c.json(deliverTokens(c, result));
-  });
+export function registerAuth(app: ApiApp) {
+  registerLogin(app);
+  registerSession(app);
+  registerAccount(app);
+}
 
-  app.post('/api/v1/auth/refresh', cookieGuard, validate('json', refreshBody), async (c) => {
-    const presented = c.req.valid('json').refreshToken;
-    const token = presented ?? readRefreshCookie(c);
-    if (!token) throw unauthorized('No refresh token', 'invalid_refresh_token');
-    const rotated = await rotateSession(c.var.db, token, clientMeta(c));
-    if (!rotated.ok) {
-      clearRefreshCookie(c);
-      if (rotated.reason === 'reuse') {
-        await recordAudit(c.var.db, {
-          action: 'auth.refresh_reuse_detected',
-          organizationId: rotated.session?.organizationId ?? null,
-          actorUserId: rotated.session?.userId,
-          targetType: 'session_family',
-          targetId: rotated.session?.familyId,
-          ...clientMeta(c),
-        });
-        throw unauthorized('This refresh token was already used; every session of this login was ended', 'refresh_token_reused');
+function registerLogin(app: ApiApp) {
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/auth/signup',
+      tags,
+      summary: 'Create an account and its organisation, logged in as its admin',
+      security: [],
+      middleware: [authIpRateLimit],
+      request: { headers: tokenInBody, ...jsonBody(signupBody) },
+      responses: { 201: json(TokenResponse, 'Signed up; the refresh token is set as a cookie'), ...errors(409) },
+    }),
+    async (c) => {
+      const result = await signupAndLogIn(c.var.db, c.env.JWT_SECRET, c.req.valid('json'), clientMeta(c));
+      return c.json(deliverTokens(c, result), 201);
+    },
+  );
+
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/auth/login',
+      tags,
+      summary: 'Log in (to the first organisation, or the one asked for)',
+      security: [],
+      middleware: [authIpRateLimit],
+      request: { headers: tokenInBody, ...jsonBody(loginBody) },
+      responses: { 200: json(TokenResponse, 'Logged in; the refresh token is set as a cookie'), ...errors(404) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      // Per account too, so a botnet spread over many IPs still cannot guess one password quickly.
+      await enforceLimit(c.env.AUTH_RATE_LIMITER, `email:${body.email}`);
+      return c.json(deliverTokens(c, await logIn(c.var.db, c.env.JWT_SECRET, body, clientMeta(c))), 200);
+    },
+  );
+}
+
+function registerSession(app: ApiApp) {
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/auth/refresh',
+      tags,
+      summary: 'Trade the refresh token for a new pair (rotating; a reused token ends the login)',
+      security: byCookieOrBody,
+      middleware: [cookieGuard],
+      request: refreshRequest,
+      responses: { 200: json(TokenResponse, 'A new pair; the new refresh token replaces the cookie'), ...errors(415) },
+    }),
+    async (c) => {
+      const presented = c.req.valid('json').refreshToken;
+      const token = presented ?? readRefreshCookie(c);
+      if (!token) throw unauthorized('No refresh token', 'invalid_refresh_token');
+      const refreshed = await refreshLogin(c.var.db, c.env.JWT_SECRET, token, clientMeta(c));
+      if (!refreshed.ok) {
+        clearRefreshCookie(c);
+        throw refreshed.error;
       }
-      throw unauthorized('Refresh token invalid or expired; log in again', 'invalid_refresh_token');
-    }
-    const [user] = await c.var.db.select().from(users).where(eq(users.id, rotated.session.userId));
-    const orgs = await listUserOrganizations(c.var.db, rotated.session.userId);
-    const org = orgs.find((o) => o.id === rotated.session.organizationId);
-    if (!user || user.disabledAt || (!org && !user.isSuperAdmin)) {
-      await revokeFamily(c.var.db, rotated.session.familyId, 'membership_revoked');
+      return c.json(deliverTokens(c, refreshed.result, { presentedInBody: presented !== undefined }), 200);
+    },
+  );
+
+  openapi(
+    app,
+    createRoute({ method: 'post', path: '/api/v1/auth/logout', tags, summary: 'End this login', security: byCookieOrBody, middleware: [cookieGuard], request: refreshRequest, responses: { ...noContent, ...errors(415) } }),
+    async (c) => {
+      await logOut(c.var.db, c.req.valid('json').refreshToken ?? readRefreshCookie(c), clientMeta(c));
       clearRefreshCookie(c);
-      throw unauthorized('You no longer have access to this organisation', 'membership_revoked');
-    }
-    const acting = org ?? (await chooseOrganization(c.var.db, user, rotated.session.organizationId!)).org;
-    const result = await tokenResponse(c.env.JWT_SECRET, user, acting, orgs, rotated.token, rotated.session.id);
-    return c.json(deliverTokens(c, result, { presentedInBody: presented !== undefined }));
-  });
+      return c.body(null, 204);
+    },
+  );
 
-  app.post('/api/v1/auth/logout', cookieGuard, validate('json', refreshBody), async (c) => {
-    const token = c.req.valid('json').refreshToken ?? readRefreshCookie(c);
-    const session = token ? await findSessionByToken(c.var.db, token) : undefined;
-    if (session) {
-      await revokeFamily(c.var.db, session.familyId, 'logout');
-      await recordAudit(c.var.db, {
-        action: 'auth.logout',
-        organizationId: session.organizationId,
-        actorUserId: session.userId,
-        targetType: 'session_family',
-        targetId: session.familyId,
-        ...clientMeta(c),
-      });
-    }
-    clearRefreshCookie(c);
-    return c.body(null, 204);
-  });
+  openapi(
+    app,
+    createRoute({ method: 'post', path: '/api/v1/auth/logout-all', tags, summary: 'End every login of this account', middleware: [authenticate], responses: { ...noContent, ...errors() } }),
+    async (c) => {
+      await logOutEverywhere(c.var.db, c.var.actor);
+      clearRefreshCookie(c);
+      return c.body(null, 204);
+    },
+  );
+}
 
-  app.post('/api/v1/auth/logout-all', authenticate, async (c) => {
-    const actor = c.var.actor;
-    await revokeUserSessions(c.var.db, actor.userId, 'logout_all');
-    await recordAudit(c.var.db, { action: 'auth.logout_all', ...byActor(actor), targetType: 'user', targetId: actor.userId });
-    clearRefreshCookie(c);
-    return c.body(null, 204);
-  });
+function registerAccount(app: ApiApp) {
+  openapi(
+    app,
+    createRoute({ method: 'get', path: '/api/v1/auth/me', tags, summary: 'The caller, their role and organisations', middleware: [authenticate], responses: { 200: json(MeResponse, 'Who is calling'), ...errors() } }),
+    async (c) => c.json(await whoAmI(c.var.db, c.var.actor), 200),
+  );
 
-  app.get('/api/v1/auth/me', authenticate, async (c) => {
-    const actor = c.var.actor;
-    const [user] = await c.var.db.select().from(users).where(eq(users.id, actor.userId));
-    const orgs = await listUserOrganizations(c.var.db, actor.userId);
-    return c.json({
-      user: { id: user!.id, email: user!.email, name: user!.name, isSuperAdmin: user!.isSuperAdmin, locale: user!.locale },
-      organization: orgs.find((o) => o.id === actor.orgId) ?? { id: actor.orgId, role: actor.role },
-      role: actor.role,
-      organizations: orgs,
-    });
-  });
-
-  app.post('/api/v1/auth/switch-organization', cookieGuard, authenticate, validate('json', switchOrganizationBody), async (c) => {
-    const actor = c.var.actor;
-    const [user] = await c.var.db.select().from(users).where(eq(users.id, actor.userId));
-    const { org, all, viaSuperAdmin } = await chooseOrganization(c.var.db, user!, c.req.valid('json').organizationId);
-    // The old login ends; a new one starts in the chosen organisation.
-    const [current] = await c.var.db.select().from(sessions).where(eq(sessions.id, actor.sessionId));
-    if (current) await revokeFamily(c.var.db, current.familyId, 'switched_organization');
-    const result = await issueTokens(c.var.db, c.env.JWT_SECRET, user!, org, all, clientMeta(c));
-    await recordAudit(c.var.db, {
-      action: viaSuperAdmin ? 'super_admin.enter_organization' : 'auth.switch_organization',
-      organizationId: org.id,
-      actorUserId: actor.userId,
-      actorType: viaSuperAdmin ? 'super_admin' : 'user',
-      targetType: 'organization',
-      targetId: org.id,
-      metadata: { from: actor.orgId },
-      ...clientMeta(c),
-    });
-    return c.json(deliverTokens(c, result));
-  });
-
-  app.post('/api/v1/auth/password-reset/request', authIpRateLimit, validate('json', passwordResetRequestBody), async (c) => {
-    const { email } = c.req.valid('json');
-    await enforceLimit(c.env.AUTH_RATE_LIMITER, `reset:${email}`);
-    // Looked up and mailed by the outbound consumer: the same work and answer whether or not the account exists.
-    const { ip, userAgent } = clientMeta(c);
-    await c.env.OUTBOUND_QUEUE.send({ type: 'auth.password_reset', email, ip, userAgent: userAgent?.slice(0, 500) ?? null, requestedAt: new Date().toISOString() }, { contentType: 'json' });
-    return c.json({ status: 'ok', message: 'If an account exists for this e-mail, a reset link was sent.' }, 202);
-  });
-
-  app.post('/api/v1/auth/password-reset/confirm', authIpRateLimit, validate('json', passwordResetConfirmBody), async (c) => {
-    const { token, password } = c.req.valid('json');
-    await completePasswordReset(c.var.db, token, password, clientMeta(c));
-    return c.json({ status: 'ok' });
-  });
+  openapi(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/api/v1/auth/switch-organization',
+      tags,
+      summary: 'Act in another organisation: this login ends, a new one starts there',
+      middleware: [cookieGuard, authenticate],
+      request: { headers: tokenInBody, ...jsonBody(switchOrganizationBody) },
+      responses: { 200: json(TokenResponse, 'Logged in to the organisation'), ...errors(404, 415) },
+    }),
+    async (c) => {
+      const result = await switchOrganization(c.var.db, c.env.JWT_SECRET, c.var.actor, c.req.valid('json').organizationId, clientMeta(c));
+      return c.json(deliverTokens(c, result), 200);
+    },
+  );
 }

@@ -1,36 +1,32 @@
 // GET /health: liveness plus a real database round trip (503 with the reason when it fails), and the dead letters
-// parked in R2 waiting for the database (read from R2 only, so they show during an outage).
-import { sql } from 'drizzle-orm';
-import type { Hono } from 'hono';
+// parked in R2 waiting for the database.
+import { createRoute } from '@hono/zod-openapi';
+import { checkHealth } from '../domain/health';
 import { database } from '../middleware/database';
-import type { AppEnv } from '../env';
-import { rootMessage } from '../lib/log';
+import { openapi, type ApiApp } from '../openapi/route';
+import { ErrorSchema, json } from '../openapi/responses';
+import { Health } from '../schemas/ops';
 import { VERSION } from '../version';
-import { parkedDeadLetters } from '../../queues/dead-letter';
 
-const DB_TIMEOUT_MS = 3_000;
+const route = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Meta'],
+  summary: 'Liveness and a database round trip',
+  security: [],
+  middleware: [database],
+  responses: {
+    200: json(Health, 'Up, database reachable'),
+    503: json(Health, 'The database is unreachable (the reason says why)'),
+    default: json(ErrorSchema, 'Unexpected error (500), same body'),
+  },
+});
 
-export function registerHealth(app: Hono<AppEnv>) {
-  app.get('/health', database, async (c) => {
-    const parked = parkedDeadLetters(c.env).then(
-      ({ parked, oldestParkedAt }) => ({ parked, oldestParkedAt }),
-      () => ({ parked: null, oldestParkedAt: null }),
-    );
-    try {
-      await withTimeout(c.var.db.execute(sql`select 1`), DB_TIMEOUT_MS);
-      return c.json({ status: 'ok', db: 'ok', version: VERSION, deadLetters: await parked });
-    } catch (err) {
-      const reason = rootMessage(err);
-      c.var.log.warn('health: database unreachable', { reason });
-      return c.json({ status: 'error', db: 'unreachable', version: VERSION, reason, deadLetters: await parked }, 503);
-    }
+export function registerHealth(app: ApiApp) {
+  openapi(app, route, async (c) => {
+    const health = await checkHealth(c.env, c.var.db);
+    if (health.ok) return c.json({ status: 'ok' as const, db: 'ok' as const, version: VERSION, deadLetters: health.deadLetters }, 200);
+    c.var.log.warn('health: database unreachable', { reason: health.reason });
+    return c.json({ status: 'error' as const, db: 'unreachable' as const, version: VERSION, reason: health.reason, deadLetters: health.deadLetters }, 503);
   });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,34 +1,24 @@
 // /api/v1/admin/organizations: the platform view for super admins. Every use is audited.
-import { count, desc, eq } from 'drizzle-orm';
-import type { Hono } from 'hono';
-import { byActor, recordAudit } from '../audit/record';
-import { memberships, organizations } from '../db/schema';
-import type { AppEnv } from '../env';
+import { createRoute } from '@hono/zod-openapi';
+import { listOrganizationsAsSuperAdmin } from '../domain/platform-admin';
 import { forbidden } from '../errors';
+import { openapi, type ApiApp } from '../openapi/route';
+import { errors, json, pageOf } from '../openapi/responses';
+import { PlatformOrganization } from '../schemas/organization';
 
-export function registerPlatformAdmin(app: Hono<AppEnv>) {
-  app.get('/api/v1/admin/organizations', async (c) => {
+const route = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/organizations',
+  tags: ['Platform'],
+  summary: 'Every organisation, newest first (platform super admins; audited)',
+  responses: { 200: json(pageOf(PlatformOrganization), 'Every organisation with its member count'), ...errors() },
+});
+
+export function registerPlatformAdmin(app: ApiApp) {
+  openapi(app, route, async (c) => {
     const actor = c.var.actor;
     if (!actor.isSuperAdmin) throw forbidden('Only platform super admins may list organisations');
-    const data = await c.var.db
-      .select({
-        id: organizations.id,
-        name: organizations.name,
-        slug: organizations.slug,
-        createdAt: organizations.createdAt,
-        members: count(memberships.id),
-      })
-      .from(organizations)
-      .leftJoin(memberships, eq(memberships.organizationId, organizations.id))
-      .groupBy(organizations.id)
-      .orderBy(desc(organizations.createdAt));
-    await recordAudit(c.var.db, {
-      action: 'super_admin.action',
-      ...byActor(actor),
-      actorType: 'super_admin',
-      targetType: 'platform',
-      metadata: { what: 'list_organizations' },
-    });
-    return c.json({ data, nextCursor: null });
+    const data = await listOrganizationsAsSuperAdmin(c.var.db, actor);
+    return c.json({ data, nextCursor: null }, 200);
   });
 }

@@ -1,6 +1,6 @@
 // What the API returns, as JSON (dates are ISO strings). Resources already declared for OpenAPI take their types
 // from the API's response schemas (worker/schemas/: z.infer, so the contract is the API's, never a table's columns);
-// the interfaces left here mirror routes not converted yet (worker/openapi/undocumented.ts). Request bodies come
+// the interfaces left here are shapes nested in messages and events. Request bodies come
 // straight from the worker's zod schemas, so a change there fails this app's typecheck.
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
@@ -16,30 +16,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface OrgChoice {
-  id: string;
-  name: string;
-  slug: string;
-  locale: string | null;
-  role: Role;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  isSuperAdmin: boolean;
-  locale: string | null;
-}
-
-export interface TokenResponse {
-  accessToken: string;
-  refreshToken?: string;
-  expiresIn: number;
-  user: User;
-  organization: OrgChoice;
-  organizations: OrgChoice[];
-}
+/** Log-in answers and the caller's organisations (worker/schemas/auth.ts); invitations (admins' list, the accept page). */
+export type { Invitation, InvitationLookup, OrgChoice, TokenResponse, User } from '../../../worker/schemas/auth';
+/** GET /api/v1/organization (worker/schemas/organization.ts). */
+export type { Organization } from '../../../worker/schemas/organization';
+/** GET /api/v1/audit-logs (worker/schemas/audit-logs.ts). */
+export type { AuditEntry } from '../../../worker/schemas/audit-logs';
 
 export interface ContactSummary {
   id: string;
@@ -71,54 +53,8 @@ export interface MessageMedia {
 
 
 
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-  createdAt: string;
-  invitedBy: string | null;
-}
-
-export interface InvitationLookup {
-  email: string;
-  role: Role;
-  organization: { id: string; name: string };
-  accountExists: boolean;
-  expiresAt: string;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  slug: string;
-  locale: string;
-  timezone: string;
-  currency: string;
-  retentionEnabled: boolean;
-  retentionDays: number;
-  graceDays: number;
-  /** Replying to an unassigned conversation makes the replier its assignee. */
-  assignOnReply: boolean;
-  createdAt: string;
-}
-
 /** A channel of /api/v1/channels and of `channel.updated` events; a synced template (worker/schemas/channels.ts). */
 export type { Channel, Template, TemplateComponent } from '../../../worker/schemas/channels';
-
-export interface AuditEntry {
-  id: string;
-  action: string;
-  actorUserId: string | null;
-  actorType: 'user' | 'system' | 'meta' | 'super_admin';
-  actorEmail: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-}
 
 /** A row of /api/v1/canned-responses; `variables` are the {{names}} the body uses (worker/schemas/canned-responses.ts). */
 export type { CannedResponse, CannedResponseBody } from '../../../worker/schemas/canned-responses';
