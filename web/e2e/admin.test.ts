@@ -1,8 +1,10 @@
 // The tenant admin's settings: organisation and retention, the WhatsApp channel with its webhook URL, template
 // sync, the sales pipeline's stages, inviting a user who accepts and logs in, and the audit log with filters and "load more". Also English.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
-  ADMIN, apiAs, browserAvailable, login, mailedToken, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person,
+  ADMIN, apiAs, browserAvailable, customerSays, login, mailedToken, openBrowser, screenshot, shootOnFailure, startE2E, type E2E, type Person,
 } from './support';
 
 const INVITEE = { email: 'nina.nova@demo.conversa.local', name: 'Nina Nova', password: 'nina-senha-forte-1' };
@@ -319,5 +321,48 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     const json = JSON.parse(await readFile(path!, 'utf8'));
     expect(json.organization.name).toBe('Loja Demo');
     expect(json.retention).toMatchObject({ enabled: true, days: 365 });
+  });
+
+  it('registers an outgoing webhook, shows its secret once, and its delivery log after a customer writes', async () => {
+    const received: { type: string; signature: string | undefined }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ type: JSON.parse(body).type, signature: req.headers['x-conversa-signature'] as string | undefined });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/conversa`;
+    try {
+      const { page } = admin;
+      await page.goto(`${e2e.webUrl}/settings/webhooks`);
+      await page.getByTestId('webhook-new').click();
+      const form = page.getByTestId('webhook-form');
+      await page.getByTestId('webhook-url').fill('https://10.0.0.5/hook');
+      await page.getByTestId('webhook-save').click();
+      // A private address is refused, next to the field.
+      await form.locator('#webhook-url-error').waitFor();
+      await page.getByTestId('webhook-url').fill(url);
+      await page.getByTestId('webhook-save').click();
+      const secret = page.getByTestId('webhook-secret-value');
+      await secret.waitFor();
+      expect(await secret.inputValue()).toMatch(/^whsec_/);
+      await page.getByRole('button', { name: 'Já copiei' }).click();
+      const row = page.getByTestId('webhook-list').locator(`li[data-url="${url}"]`);
+      await row.getByText('message.created').waitFor();
+
+      await customerSays(e2e, '5511977771234', 'Rui Webhook', 'Oi, chegou meu pedido?');
+      await expect.poll(() => received.map((r) => r.type), { timeout: 20_000 }).toContain('message.created');
+      expect(received[0]!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      await row.getByTestId('webhook-deliveries-toggle').click();
+      const log = row.getByTestId('webhook-deliveries');
+      await log.locator('tr[data-state="succeeded"]').first().waitFor();
+      expect(await log.textContent()).toContain('200');
+      await screenshot(page, 'settings-webhooks');
+    } finally {
+      receiver.close();
+    }
   });
 });

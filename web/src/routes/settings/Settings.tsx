@@ -16,6 +16,7 @@ import { Members } from './Members';
 import { OrganizationSettings } from './Organization';
 import { Pipelines } from './Pipelines';
 import { Privacy } from './Privacy';
+import { Webhooks } from './Webhooks';
 import { Templates } from './Templates';
 
 const TABS = [
@@ -30,6 +31,7 @@ const TABS = [
   { id: 'custom-fields', label: 'settings.fields', component: CustomFields },
   { id: 'pipelines', label: 'settings.pipelines', component: Pipelines },
   { id: 'api-keys', label: 'settings.apiKeys', component: ApiKeys },
+  { id: 'webhooks', label: 'settings.webhooks', component: Webhooks },
   { id: 'audit', label: 'settings.audit', component: AuditLog },
   { id: 'privacy', label: 'settings.privacy', component: Privacy },
 ] as const satisfies readonly { id: string; label: MessageKey; component: unknown }[];
