@@ -37,7 +37,9 @@ describe('WebSocket proxy with session pooling', () => {
       await q('create temporary table pooled_scratch (n int)');
       return backendPid(q);
     });
-    await expect.poll(() => proxy.openConnections()).toBe(1);
+    // Reset (DISCARD ALL) and back in the pool before the next client arrives.
+    await expect.poll(() => proxy.idleSessions()).toBe(1);
+    expect(proxy.openConnections()).toBe(1);
     const second = await asClient(async (q) => ({
       pid: await backendPid(q),
       app: (await q('show application_name'))[0]!.application_name,

@@ -66,6 +66,8 @@ export interface Pooler {
   connect(target: { host: string; port: number }, send: (data: Buffer) => void, close: () => void): PooledClient;
   /** Server connections open (idle and in use). */
   openConnections(): number;
+  /** Sessions reset and waiting in the pool for a client. */
+  idleSessions(): number;
   close(): void;
 }
 
@@ -98,6 +100,7 @@ export function createPooler(maxIdle = 32): Pooler {
 
   return {
     openConnections: () => all.size,
+    idleSessions: () => [...idle.values()].reduce((n, list) => n + list.filter((s) => !s.tcp.destroyed).length, 0),
     close() {
       for (const s of all) s.destroy();
     },

@@ -26,6 +26,8 @@ export interface WsProxy {
   untimedAddress: string;
   /** Live TCP connections to Postgres (tests use it to prove nothing leaks). */
   openConnections(): number;
+  /** With `pool`: server sessions reset and waiting for a client. */
+  idleSessions(): number;
   /** Connections of the timed path opened since the start or the last `resetTurns()`, open ones included. */
   connectionTurns(): ConnectionTurns[];
   resetTurns(): void;
@@ -362,6 +364,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     address: `${host}:${port}${TIMED_PATH}`,
     untimedAddress: `${host}:${port}${UNTIMED_PATH}`,
     openConnections: () => sockets.size + (pooler?.openConnections() ?? 0),
+    idleSessions: () => pooler?.idleSessions() ?? 0,
     connectionTurns: () => turns.map((t) => ({ ...t })),
     resetTurns: () => {
       turns = [];
