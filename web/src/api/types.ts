@@ -23,35 +23,13 @@ export type { Organization } from '../../../worker/schemas/organization';
 /** GET /api/v1/audit-logs (worker/schemas/audit-logs.ts). */
 export type { AuditEntry } from '../../../worker/schemas/audit-logs';
 
-export interface ContactSummary {
-  id: string;
-  name: string | null;
-  profileName: string | null;
-  phone: string | null;
-  waId: string | null;
-}
-
-/** A row of GET /api/v1/conversations, and the data of `conversation.updated` events. */
-
-
 /** A message, an inbox row and the open chat: the API's own schemas (worker/schemas/conversations.ts). */
 export type { ConversationDetail, ConversationRow, Message } from '../../../worker/schemas/conversations';
-
-export interface Reaction {
-  emoji: string;
-  contactId: string | null;
-  userId: string | null;
-}
-
-export interface MessageMedia {
-  status: 'pending' | 'stored' | 'failed';
-  mimeType: string | null;
-  size: number | null;
-  filename: string | null;
-  url: string | null;
-}
-
-
+import type { ConversationRow, Message } from '../../../worker/schemas/conversations';
+/** The contact as an inbox row carries it. */
+export type ContactSummary = ConversationRow['contact'];
+export type Reaction = Message['reactions'][number];
+export type MessageMedia = NonNullable<Message['media']>;
 
 /** A channel of /api/v1/channels and of `channel.updated` events; a synced template (worker/schemas/channels.ts). */
 export type { Channel, Template, TemplateComponent } from '../../../worker/schemas/channels';
