@@ -4,12 +4,11 @@
 // straight from the worker's zod schemas, so a change there fails this app's typecheck.
 export type { SendMessageBody } from '../../../worker/schemas/messages';
 
-export type Role = 'tenant_admin' | 'manager' | 'agent';
-export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
-export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export type MessageKind =
-  | 'text' | 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contacts'
-  | 'interactive' | 'button' | 'reaction' | 'template' | 'unsupported' | 'system';
+import type { OrgChoice } from '../../../worker/schemas/auth';
+export type Role = OrgChoice['role'];
+export type ConversationStatus = ConversationRow['status'];
+export type MessageStatus = Message['status'];
+export type MessageKind = Message['kind'];
 
 export interface Page<T> {
   data: T[];
