@@ -2,8 +2,7 @@
 // `db:backup`'s code (the real pg_dump), the file is checked to be ciphertext and to be refused once altered or cut,
 // and it is restored into a fresh database that must hold the same rows in every table.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +175,5 @@ describe('db:backup on the embedded PGlite of npm run dev', () => {
       await proxy.close();
       await pg.close();
     }
-  });
+  }, 60_000); // PGlite's start is slow on a busy machine
 });
