@@ -399,6 +399,8 @@ export class ChatStore {
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      importantAt: null,
+      importantBy: null,
       ...fields,
     };
   }
