@@ -52,7 +52,7 @@ import { registerScheduledMessages } from './routes/scheduled-messages';
 import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 import { registerPrivacyReport } from './routes/privacy-report';
-import { registerRetentionExclusions } from './routes/retention-exclusions';
+import { registerContactLegalHolds, registerRetentionExclusions } from './routes/retention-exclusions';
 import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
@@ -146,6 +146,7 @@ export function createApp() {
   registerWebhookEndpoints(app);
   registerPrivacyReport(app);
   registerRetentionExclusions(app);
+  registerContactLegalHolds(app);
   registerReports(app);
   registerOpenApi(app);
 

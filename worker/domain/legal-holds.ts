@@ -26,7 +26,7 @@ async function setFlag(tx: Tx, orgId: string, conversationId: string, held: bool
 }
 
 /** Places a hold on one of the organisation's conversations (the caller checked it is theirs); 409 when one is in force. */
-export async function placeLegalHold(tx: Tx, actor: Actor, conversationId: string, reason: string): Promise<LegalHold> {
+export async function placeLegalHold(tx: Tx, actor: Actor, conversationId: string, reason: string, via?: { contactId: string }): Promise<LegalHold> {
   const [hold] = await tx
     .insert(legalHolds)
     .values({ organizationId: actor.orgId, conversationId, reason, placedBy: actor.userId })
@@ -39,13 +39,13 @@ export async function placeLegalHold(tx: Tx, actor: Actor, conversationId: strin
     ...byActor(actor),
     targetType: 'conversation',
     targetId: conversationId,
-    metadata: { holdId: hold.id, reason },
+    metadata: { holdId: hold.id, reason, ...via },
   });
   return hold;
 }
 
 /** Lifts the hold in force; 409 when there is none. */
-export async function liftLegalHold(tx: Tx, actor: Actor, conversationId: string, reason: string): Promise<LegalHold> {
+export async function liftLegalHold(tx: Tx, actor: Actor, conversationId: string, reason: string, via?: { contactId: string }): Promise<LegalHold> {
   const [hold] = await tx
     .update(legalHolds)
     .set({ liftedAt: new Date(), liftedBy: actor.userId, liftReason: reason })
@@ -58,7 +58,38 @@ export async function liftLegalHold(tx: Tx, actor: Actor, conversationId: string
     ...byActor(actor),
     targetType: 'conversation',
     targetId: conversationId,
-    metadata: { holdId: hold.id, reason, placedAt: hold.placedAt.toISOString() },
+    metadata: { holdId: hold.id, reason, placedAt: hold.placedAt.toISOString(), ...via },
   });
   return hold;
 }
+
+/** The contact's conversations (hidden ones too: a hold keeps them from being purged), under hold or not. */
+async function conversationsOfContact(tx: Tx, orgId: string, contactId: string, held: boolean) {
+  const rows = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.organizationId, orgId), eq(conversations.contactId, contactId), eq(conversations.legalHold, held)))
+    .orderBy(conversations.id)
+    .for('update');
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A hold on a contact: on every conversation of theirs not held yet (each one its own hold, audited with the contact's
+ * id). Conversations the contact starts later are not covered: the admin places the hold again.
+ */
+export async function placeContactLegalHold(tx: Tx, actor: Actor, contactId: string, reason: string): Promise<LegalHold[]> {
+  const ids = await conversationsOfContact(tx, actor.orgId, contactId, false);
+  const holds: LegalHold[] = [];
+  for (const id of ids) holds.push(await placeLegalHold(tx, actor, id, reason, { contactId }));
+  return holds;
+}
+
+/** Lifts every hold in force on the contact's conversations. */
+export async function liftContactLegalHold(tx: Tx, actor: Actor, contactId: string, reason: string): Promise<LegalHold[]> {
+  const ids = await conversationsOfContact(tx, actor.orgId, contactId, true);
+  const holds: LegalHold[] = [];
+  for (const id of ids) holds.push(await liftLegalHold(tx, actor, id, reason, { contactId }));
+  return holds;
+}
+

@@ -84,6 +84,32 @@ describe('legal hold', () => {
   });
 });
 
+describe('legal hold on a contact', () => {
+  it('holds every conversation of the contact, blocks their erasure, and lifts them all; admins only', async () => {
+    const { admin, conv } = await setup('Retenção legal: contato');
+    const contactId = (await api('GET', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken })).body.conversation.contact.id as string;
+    const manager = await addMember(admin.orgId, 'manager');
+    expect((await api('POST', `/api/v1/contacts/${contactId}/legal-hold`, { token: manager.accessToken, body: { reason: 'Pedido do jurídico' } })).status).toBe(403);
+    expect((await api('POST', `/api/v1/contacts/${contactId}/legal-hold`, { token: admin.accessToken, body: {} })).status).toBe(400);
+    const placed = await api('POST', `/api/v1/contacts/${contactId}/legal-hold`, { token: admin.accessToken, body: { reason: 'Inquérito 77/2026' } });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    expect(placed.body.legalHolds.map((h: { conversationId: string }) => h.conversationId)).toEqual([conv.id]);
+    expect((await api('GET', `/api/v1/conversations/${conv.id}/legal-hold`, { token: admin.accessToken })).body.active.reason).toBe('Inquérito 77/2026');
+    const erase = await api('DELETE', `/api/v1/contacts/${contactId}`, { token: admin.accessToken });
+    expect([erase.status, erase.body.error.code]).toEqual([409, 'legal_hold']);
+    const audit = await auditOf(admin.orgId, 'conversation.legal_hold_placed');
+    expect(audit[0]).toMatchObject({ targetId: conv.id, metadata: { contactId, reason: 'Inquérito 77/2026' } });
+
+    const intruder = await signupOrg('Outra empresa: contato');
+    expect((await api('POST', `/api/v1/contacts/${contactId}/legal-hold/lift`, { token: intruder.accessToken, body: { reason: 'Curiosidade' } })).status).toBe(404);
+    expect((await auditOf(intruder.orgId, 'security.cross_tenant_attempt')).map((a) => a.targetId)).toEqual([contactId]);
+
+    const lifted = await api('POST', `/api/v1/contacts/${contactId}/legal-hold/lift`, { token: admin.accessToken, body: { reason: 'Inquérito encerrado' } });
+    expect(lifted.body.legalHolds).toEqual([expect.objectContaining({ conversationId: conv.id, liftReason: 'Inquérito encerrado' })]);
+    expect((await db.select().from(conversations).where(eq(conversations.id, conv.id)))[0]!.legalHold).toBe(false);
+  });
+});
+
 describe('important messages', () => {
   it('whoever sees the conversation marks and unmarks a message; who and when are kept and audited', async () => {
     const { admin, conv, message } = await setup('Mensagens importantes');

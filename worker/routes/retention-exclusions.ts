@@ -7,7 +7,8 @@ import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { markImportant } from '../domain/important-messages';
-import { legalHoldState, liftLegalHold, placeLegalHold } from '../domain/legal-holds';
+import { findContact } from '../domain/contacts';
+import { liftContactLegalHold, legalHoldState, liftLegalHold, placeContactLegalHold, placeLegalHold } from '../domain/legal-holds';
 import { messageWithReactions } from '../domain/reactions';
 import type { AppEnv } from '../env';
 import { notifyStored } from '../realtime/notify';
@@ -87,4 +88,38 @@ export function registerRetentionExclusions(app: ApiApp) {
       return c.json({ message }, 200);
     },
   );
+}
+
+/**
+ * A legal hold on a contact = on every conversation of theirs (each its own hold, with the same reason). Lifting lifts
+ * every hold in force on them. Admins only; another tenant's contact is a 404.
+ */
+export function registerContactLegalHolds(app: ApiApp) {
+  const route = (path: string, summary: string) =>
+    createRoute({
+      method: 'post',
+      path,
+      tags: ['Contacts'],
+      summary,
+      request: { params: idParam, ...jsonBody(legalHoldBody) },
+      responses: { 200: json(z.object({ legalHolds: z.array(LegalHold) }), 'The holds placed or lifted, one per conversation'), ...errors(404) },
+    });
+  const heldContact = async (c: Context<AppEnv>, id: string) => {
+    authorize(c.var.actor, 'legal_hold.manage');
+    const contact = await withOrg(c.var.db, c.var.actor.orgId, (tx) => findContact(tx, c.var.actor.orgId, id));
+    if (!contact) return notFoundAudited(c, 'contact', id);
+    return contact;
+  };
+  openapi(app, route('/api/v1/contacts/{id}/legal-hold', "Place a legal hold on every conversation of the contact's (admins)"), async (c) => {
+    const contact = await heldContact(c, c.req.valid('param').id);
+    const { reason } = c.req.valid('json');
+    const legalHolds = await withOrg(c.var.db, c.var.actor.orgId, (tx) => placeContactLegalHold(tx, c.var.actor, contact.id, reason));
+    return c.json({ legalHolds }, 200);
+  });
+  openapi(app, route('/api/v1/contacts/{id}/legal-hold/lift', "Lift the legal holds on the contact's conversations (admins)"), async (c) => {
+    const contact = await heldContact(c, c.req.valid('param').id);
+    const { reason } = c.req.valid('json');
+    const legalHolds = await withOrg(c.var.db, c.var.actor.orgId, (tx) => liftContactLegalHold(tx, c.var.actor, contact.id, reason));
+    return c.json({ legalHolds }, 200);
+  });
 }
