@@ -72,5 +72,12 @@ describe.skipIf(!browserAvailable('web/e2e/legal-hold.test.ts'))('legal hold and
     const msgs = await api.call<{ data: { body: string | null; importantAt: string | null; importantBy: string | null }[] }>('GET', `/api/v1/conversations/${conversationId}/messages?limit=10`);
     expect(msgs.body.data.find((m) => m.body?.includes('confirmação do acordo'))).toMatchObject({ importantAt: expect.any(String), importantBy: api.userId });
     await screenshot(page, 'message-important');
+
+    // Settings → Privacidade says what retention will never delete, and what its last run kept.
+    await page.goto(`${e2e.webUrl}/settings/privacy`);
+    const exclusions = page.getByTestId('privacy-exclusions');
+    await exclusions.waitFor();
+    expect(await exclusions.textContent()).toMatch(/\d+ mensagens importantes/);
+    expect(await page.getByTestId('privacy-last-run').textContent()).toMatch(/retenção/i);
   });
 });
