@@ -52,6 +52,7 @@ import { registerScheduledMessages } from './routes/scheduled-messages';
 import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 import { registerPrivacyReport } from './routes/privacy-report';
+import { registerContactLegalHolds, registerRetentionExclusions } from './routes/retention-exclusions';
 import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
@@ -144,6 +145,8 @@ export function createApp() {
   registerApiKeys(app);
   registerWebhookEndpoints(app);
   registerPrivacyReport(app);
+  registerRetentionExclusions(app);
+  registerContactLegalHolds(app);
   registerReports(app);
   registerOpenApi(app);
 

@@ -72,7 +72,11 @@ export type AuditAction =
   | 'webhook_endpoint.disabled'
   | 'webhook_delivery.replayed'
   | 'super_admin.enter_organization'
-  | 'super_admin.action';
+  | 'super_admin.action'
+  | 'conversation.legal_hold_placed'
+  | 'conversation.legal_hold_lifted'
+  | 'message.marked_important'
+  | 'message.unmarked_important';
 
 export interface AuditEntry {
   action: AuditAction;

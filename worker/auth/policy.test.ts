@@ -61,8 +61,9 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'channels.automation': ADMIN,
   'integrations.manage': ADMIN,
   'privacy.read': ADMIN,
+  'legal_hold.manage': ADMIN,
 };
-const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign'] as const;
+const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign', 'conversation.mark_important'] as const;
 
 describe('policy: action × role', () => {
   it('the table covers every action of the policy', () => {
@@ -115,7 +116,7 @@ describe('policy: conversations', () => {
     { who: "another agent's conversation", assigneeId: colleague, agent: false },
   ];
 
-  for (const action of ['conversation.read', 'conversation.reply', 'conversation.update'] as const) {
+  for (const action of ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.mark_important'] as const) {
     for (const row of readRows) {
       it(`${action}, ${row.who}: agent ${row.agent ? 'allowed' : 'denied'}, manager and admin allowed`, () => {
         const target = { assigneeId: row.assigneeId, departmentId: row.departmentId ?? null };

@@ -73,6 +73,10 @@ export const RULES = {
   'integrations.manage': { roles: ADMIN },
   /** The records of processing (LGPD art. 37): what personal data is held, where, how long, who can reach it. */
   'privacy.read': { roles: ADMIN },
+  /** Placing and lifting legal holds (retention and erasure stop for the conversation). */
+  'legal_hold.manage': { roles: ADMIN },
+  /** Marking a message important (retention keeps its conversation): whoever may see the conversation. */
+  'conversation.mark_important': { roles: ALL, agentWhen: ownOrQueue } as Rule<ConversationTarget>,
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;
@@ -119,6 +123,8 @@ export const SCOPE_OF: Record<Action, ApiKeyScope> = {
   'departments.manage': 'admin',
   'channels.automation': 'admin',
   'integrations.manage': 'admin',
+  'legal_hold.manage': 'admin',
+  'conversation.mark_important': 'write',
 };
 type TargetOf<A extends Action> = (typeof RULES)[A] extends { agentWhen?: (actor: Actor, target: infer T) => boolean }
   ? unknown extends T

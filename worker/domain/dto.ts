@@ -42,6 +42,8 @@ export function messageDto(m: Message, reactions: { emoji: string; contactId: st
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     deletedAt: m.deletedAt,
+    importantAt: m.importantAt,
+    importantBy: m.importantBy,
   };
 }
 export type MessageDto = ReturnType<typeof messageDto>;

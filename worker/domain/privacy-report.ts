@@ -1,11 +1,11 @@
 // The records of processing (LGPD art. 37) for one organisation, generated — not written by hand — from the personal
 // data inventory (worker/privacy/inventory.ts), the organisation's retention settings, its channels, keys and webhook
 // endpoints, the role policy, and the deployment's configuration (which database, mail and WhatsApp providers).
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { RULES } from '../auth/policy';
 import { REFRESH_TOKEN_TTL_SECONDS } from '../auth/tokens';
 import { RESET_TTL_MS } from '../auth/password-reset';
-import { apiKeys, channels, contacts, conversations, memberships, messages, organizations, webhookEndpoints } from '../db/schema';
+import { apiKeys, channels, contacts, conversations, deals, memberships, messages, organizations, retentionRuns, webhookEndpoints } from '../db/schema';
 import type { Tx } from '../db/tx';
 import type { Env } from '../env';
 import { NO_PERSONAL_DATA, OTHER_STORES, PERSONAL_TABLES, type Keep } from '../privacy/inventory';
@@ -57,6 +57,7 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
     tx.select({ n: count() }).from(messages).where(and(eq(messages.organizationId, orgId), isNull(messages.deletedAt))),
   ]);
 
+  const exclusions = await retentionExclusions(tx, orgId);
   // Retention hides a conversation idle for `days` and deletes it `graceDays` later: the longest a message stays.
   const keptFor = (rule: Keep, place?: string) => ({
     rule,
@@ -78,7 +79,7 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
   return {
     generatedAt: now.toISOString(),
     organization: { id: org.id, name: org.name },
-    retention: { enabled: org.enabled, days: org.days, graceDays: org.graceDays, legalHolds: held?.legalHolds ?? 0 },
+    retention: { enabled: org.enabled, days: org.days, graceDays: org.graceDays, legalHolds: held?.legalHolds ?? 0, ...exclusions },
     postgres: Object.entries(PERSONAL_TABLES).map(([table, h]) => ({
       table,
       subjects: [...h.subjects],
@@ -100,6 +101,37 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
     },
     subProcessors,
     counts: { contacts: contactCount?.n ?? 0, conversations: held?.conversations ?? 0, messages: messageCount?.n ?? 0 },
+  };
+}
+
+/**
+ * What retention keeps whatever the period (jobs/retention.ts): conversations under legal hold, those with a message
+ * marked important, those linked to an open deal; and the latest run with what each exclusion kept.
+ */
+async function retentionExclusions(tx: Tx, orgId: string) {
+  const [[important], [openDeal], [run]] = await Promise.all([
+    tx.select({ n: count() }).from(messages).where(and(eq(messages.organizationId, orgId), isNotNull(messages.importantAt), isNull(messages.deletedAt))),
+    tx
+      .select({ n: sql<number>`count(distinct ${deals.conversationId})`.mapWith(Number) })
+      .from(deals)
+      .where(and(eq(deals.organizationId, orgId), eq(deals.status, 'open'), isNull(deals.deletedAt), isNotNull(deals.conversationId))),
+    tx.select().from(retentionRuns).where(eq(retentionRuns.organizationId, orgId)).orderBy(desc(retentionRuns.startedAt)).limit(1),
+  ]);
+  const [held] = await tx
+    .select({ n: count() })
+    .from(conversations)
+    .where(and(eq(conversations.organizationId, orgId), eq(conversations.legalHold, true)));
+  return {
+    exclusions: { legalHoldConversations: held?.n ?? 0, importantMessages: important?.n ?? 0, openDealConversations: openDeal?.n ?? 0 },
+    lastRun: run
+      ? {
+          at: run.startedAt.toISOString(),
+          status: run.status,
+          softDeleted: run.softDeleted,
+          hardDeleted: run.hardDeleted,
+          kept: { legalHold: run.keptLegalHold, important: run.keptImportant, openDeal: run.keptOpenDeal },
+        }
+      : null,
   };
 }
 

@@ -1,13 +1,24 @@
 // Data retention (LGPD: keep personal data no longer than needed). Daily, per organisation that enabled it:
 // conversations idle for longer than retention_days are soft-deleted (hidden, restorable by support during the
 // grace period); soft-deleted ones older than grace_days are deleted for good with their messages and media.
-// Conversations under legal hold are never touched. Every run is recorded and audited.
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+// Every run is recorded and audited.
+//
+// Exclusions (issue 21 §3): a conversation is neither hidden nor deleted while
+//  - it is under legal hold (placed and lifted by admins, domain/legal-holds.ts);
+//  - one of its messages is marked important (domain/important-messages.ts). The whole conversation is kept, not
+//    just the marked messages: an important message read without the exchange around it loses its meaning (what was
+//    agreed, to what question), and a conversation with holes would be misleading evidence. Unmarking the last one
+//    lets retention take the conversation again on its next run;
+//  - it is linked to an open deal (deals.status = 'open'): the sale is still being worked on in it.
+// The conversation-level "important" flag of the inbox (conversations.important) is a triage star, not a retention
+// decision, so it does not exclude. Each run counts what every exclusion kept (a conversation under several is counted
+// under the first in the order above, so the counts add up to what was kept).
+import { and, eq, inArray, isNotNull, isNull, lt, not, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { deleteMediaObjects, mediaKeysOf } from '../domain/erasure';
-import { conversations, messages, organizations, retentionRuns } from '../db/schema';
-import { withOrg } from '../db/tx';
+import { conversations, deals, messages, organizations, retentionRuns } from '../db/schema';
+import { withOrg, type Tx } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 
@@ -20,7 +31,20 @@ export interface RetentionResult {
   softDeleted: number;
   hardDeleted: number;
   mediaDeleted: number;
+  kept: RetentionKept;
 }
+
+/** Conversations due for hiding or deletion that each exclusion kept. */
+export interface RetentionKept {
+  legalHold: number;
+  important: number;
+  openDeal: number;
+}
+
+const hasImportant = sql`exists (select 1 from ${messages} m where m.organization_id = ${conversations.organizationId} and m.conversation_id = ${conversations.id} and m.important_at is not null)`;
+const hasOpenDeal = sql`exists (select 1 from ${deals} d where d.organization_id = ${conversations.organizationId} and d.conversation_id = ${conversations.id} and d.status = 'open' and d.deleted_at is null)`;
+/** None of the exclusions applies. */
+const notExcluded = and(eq(conversations.legalHold, false), not(hasImportant), not(hasOpenDeal));
 
 export async function runRetention(env: Env, db: Db, log: Logger, now = new Date()): Promise<RetentionResult[]> {
   const orgs = await db
@@ -44,7 +68,7 @@ export async function runRetention(env: Env, db: Db, log: Logger, now = new Date
 async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: number; graceDays: number }, now: Date): Promise<RetentionResult> {
   const idleBefore = new Date(now.getTime() - org.retentionDays * DAY_MS);
   const purgeBefore = new Date(now.getTime() - org.graceDays * DAY_MS);
-  const { softDeleted, purged, mediaKeys } = await withOrg(db, org.id, async (tx) => {
+  const { softDeleted, purged, mediaKeys, kept } = await withOrg(db, org.id, async (tx) => {
     const idle = await tx
       .select({ id: conversations.id })
       .from(conversations)
@@ -52,7 +76,7 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
         and(
           eq(conversations.organizationId, org.id),
           isNull(conversations.deletedAt),
-          eq(conversations.legalHold, false),
+          notExcluded,
           lt(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`, idleBefore),
         ),
       )
@@ -70,7 +94,7 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
           eq(conversations.organizationId, org.id),
           isNotNull(conversations.deletedAt),
           lt(conversations.deletedAt, purgeBefore),
-          eq(conversations.legalHold, false),
+          notExcluded,
         ),
       )
       .limit(BATCH_LIMIT);
@@ -78,28 +102,56 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
     const keys = await mediaKeysOf(tx, org.id, purgeIds);
     // Messages, reactions and labels go with their conversation (ON DELETE CASCADE).
     if (purgeIds.length) await tx.delete(conversations).where(and(eq(conversations.organizationId, org.id), inArray(conversations.id, purgeIds)));
-    const result = { softDeleted: idle.length, purged: purgeIds.length, mediaKeys: keys };
+    const kept = await keptByExclusion(tx, org.id, idleBefore, purgeBefore);
+    const result = { softDeleted: idle.length, purged: purgeIds.length, mediaKeys: keys, kept };
     await tx.insert(retentionRuns).values({
       organizationId: org.id,
       startedAt: now,
       finishedAt: new Date(),
       softDeleted: result.softDeleted,
       hardDeleted: result.purged,
+      keptLegalHold: kept.legalHold,
+      keptImportant: kept.important,
+      keptOpenDeal: kept.openDeal,
       status: 'done',
     });
-    if (result.softDeleted || result.purged) {
+    if (result.softDeleted || result.purged || kept.legalHold || kept.important || kept.openDeal) {
       await recordAudit(tx, {
         action: 'retention.run',
         organizationId: org.id,
         actorType: 'system',
         targetType: 'organization',
         targetId: org.id,
-        metadata: { softDeleted: result.softDeleted, hardDeleted: result.purged, mediaObjects: result.mediaKeys.length, retentionDays: org.retentionDays, graceDays: org.graceDays },
+        metadata: { softDeleted: result.softDeleted, hardDeleted: result.purged, mediaObjects: result.mediaKeys.length, kept, retentionDays: org.retentionDays, graceDays: org.graceDays },
       });
     }
     return result;
   });
   // Media after the rows are gone: a failure here leaves an orphan object, never a message pointing at nothing.
   await deleteMediaObjects(env.MEDIA, mediaKeys);
-  return { organizationId: org.id, softDeleted, hardDeleted: purged, mediaDeleted: mediaKeys.length };
+  return { organizationId: org.id, softDeleted, hardDeleted: purged, mediaDeleted: mediaKeys.length, kept };
+}
+
+/**
+ * What the exclusions kept this run: the conversations that are due (idle past the retention period, or hidden past
+ * the grace period) but excluded, counted whole (not bounded by BATCH_LIMIT, so the numbers are the true state).
+ */
+async function keptByExclusion(tx: Tx, orgId: string, idleBefore: Date, purgeBefore: Date): Promise<RetentionKept> {
+  const [row] = await tx
+    .select({
+      legalHold: sql<number>`count(*) filter (where ${conversations.legalHold})`.mapWith(Number),
+      important: sql<number>`count(*) filter (where not ${conversations.legalHold} and ${hasImportant})`.mapWith(Number),
+      openDeal: sql<number>`count(*) filter (where not ${conversations.legalHold} and not ${hasImportant} and ${hasOpenDeal})`.mapWith(Number),
+    })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.organizationId, orgId),
+        or(
+          and(isNull(conversations.deletedAt), lt(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`, idleBefore)),
+          and(isNotNull(conversations.deletedAt), lt(conversations.deletedAt, purgeBefore)),
+        ),
+      ),
+    );
+  return { legalHold: row?.legalHold ?? 0, important: row?.important ?? 0, openDeal: row?.openDeal ?? 0 };
 }

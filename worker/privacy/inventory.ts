@@ -18,7 +18,8 @@ export type Category =
 /**
  * What ends a row's life:
  * - `retention`: the organisation's retention policy (idle conversations hidden, then deleted with their messages and
- *   media after the grace period; legal hold exempts), and contact erasure;
+ *   media after the grace period; a legal hold, an important message or an open deal exempts the conversation, see
+ *   worker/jobs/retention.ts), and contact erasure;
  * - `erasure`: kept until an admin erases the contact (or deletes the record);
  * - `membership`: kept while the person belongs to the organisation / has an account;
  * - `expiry`: unusable after its expiry, but the row is not purged yet;
@@ -63,6 +64,8 @@ export const PERSONAL_TABLES = {
   pending_statuses: { subjects: ['customers'], categories: ['activity'], columns: ['event'], keep: 'indefinite' },
   webhook_deliveries: { subjects: ['customers', 'team'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'indefinite' },
   webhook_delivery_attempts: { subjects: ['customers'], categories: ['message_content'], columns: ['response_snippet'], keep: 'indefinite' },
+  // Who placed and lifted a legal hold, and why (the reason may name the customer); goes with the conversation.
+  legal_holds: { subjects: ['team', 'customers'], categories: ['activity'], columns: ['reason', 'placed_by', 'lifted_by', 'lift_reason'], keep: 'retention' },
 } as const satisfies Record<string, Held>;
 
 /** Tables with no personal data (configuration, counters, ids only). */

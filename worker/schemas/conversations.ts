@@ -57,6 +57,9 @@ export const Message = z
     createdAt: instant,
     updatedAt: instant,
     deletedAt: instant.nullable(),
+    /** Marked important (by whom): retention keeps the conversation while it has such a message. */
+    importantAt: instant.nullable(),
+    importantBy: z.uuid().nullable(),
   })
   .meta({ id: 'Message' });
 

@@ -14,7 +14,24 @@ export const PrivacyReport = z
   .object({
     generatedAt: instant,
     organization: z.object({ id: z.uuid(), name: z.string() }),
-    retention: z.object({ enabled: z.boolean(), days: z.number().int(), graceDays: z.number().int(), legalHolds: z.number().int() }),
+    retention: z.object({
+      enabled: z.boolean(),
+      days: z.number().int(),
+      graceDays: z.number().int(),
+      legalHolds: z.number().int(),
+      /** What retention never removes (jobs/retention.ts): conversations under legal hold, with an important message, or linked to an open deal. */
+      exclusions: z.object({ legalHoldConversations: z.number().int(), importantMessages: z.number().int(), openDealConversations: z.number().int() }),
+      /** The latest run, with what each exclusion kept; null before the first. */
+      lastRun: z
+        .object({
+          at: instant,
+          status: z.string(),
+          softDeleted: z.number().int(),
+          hardDeleted: z.number().int(),
+          kept: z.object({ legalHold: z.number().int(), important: z.number().int(), openDeal: z.number().int() }),
+        })
+        .nullable(),
+    }),
     postgres: z.array(z.object({ table: z.string(), subjects: z.array(Subject), categories: z.array(Category), columns: z.array(z.string()), keptFor: KeptFor })),
     otherStores: z.array(
       z.object({

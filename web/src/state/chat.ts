@@ -1,7 +1,7 @@
 // One open conversation: its details, its messages (oldest first in memory), older pages, optimistic sends keyed
 // by clientId, status updates, typing and read marks — over the conversation's socket, or by polling without one.
 import { computed, effect, signal } from '@preact/signals';
-import { api, ApiError, del, get, patch as patchApi, post } from '../api/client';
+import { api, ApiError, del, get, patch as patchApi, post, put } from '../api/client';
 import type { ConversationDetail, ConversationRow, LabelRef, Message, MessageStatus, Page, RealtimeEvent, SendMessageBody } from '../api/types';
 import { errorText } from '../i18n';
 import { uuid } from '../lib/ids';
@@ -399,6 +399,8 @@ export class ChatStore {
       createdAt: now,
       updatedAt: now,
       deletedAt: null,
+      importantAt: null,
+      importantBy: null,
       ...fields,
     };
   }
@@ -592,6 +594,17 @@ export class ChatStore {
       if (this.disposed) return;
       this.replaceReactions(messageId, m.reactions);
       this.actionError.value = errorText(err);
+    }
+  }
+
+  /** Marks or unmarks a message as important (retention keeps its conversation while it has one). */
+  async markImportant(messageId: string, important: boolean): Promise<void> {
+    this.actionError.value = null;
+    try {
+      const r = await put<{ message: Message }>(`/api/v1/conversations/${this.id}/messages/${messageId}/important`, { important });
+      if (!this.disposed) this.merge([r.message]);
+    } catch (err) {
+      if (!this.disposed) this.actionError.value = errorText(err);
     }
   }
 

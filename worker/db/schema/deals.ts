@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -77,6 +78,10 @@ export const deals = pgTable(
   (t) => [
     index('deals_org_pipeline_stage_idx').on(t.organizationId, t.pipelineId, t.stageId),
     index('deals_org_contact_idx').on(t.organizationId, t.contactId),
+    // Retention keeps conversations linked to an open deal (jobs/retention.ts).
+    index('deals_org_conversation_open_idx')
+      .on(t.organizationId, t.conversationId)
+      .where(sql`${t.status} = 'open' and ${t.deletedAt} is null and ${t.conversationId} is not null`),
   ],
 );
 export type Deal = typeof deals.$inferSelect;

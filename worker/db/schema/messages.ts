@@ -65,6 +65,9 @@ export const messages = pgTable(
     failedAt: tstz('failed_at'),
     ...timestamps(),
     deletedAt: tstz('deleted_at'),
+    // Marked important by an agent (who, when): retention keeps the conversation while it has one (jobs/retention.ts).
+    importantAt: tstz('important_at'),
+    importantBy: uuid('important_by').references(() => users.id, { onDelete: 'set null' }),
     // Maintained by Postgres (migration 0008): the body's Portuguese, unaccented document for full-text search
     // (GIN index messages_search_vector_idx and statistics target 500, both SQL-only). Never written by the app.
     searchVector: tsvector('search_vector').generatedAlwaysAs(sql`public.conversa_fts(body)`),
@@ -94,6 +97,7 @@ export const messages = pgTable(
     index('messages_outbound_unsent_idx')
       .on(t.organizationId, t.conversationId, t.createdAt, t.id)
       .where(sql`${t.status} = 'queued' and ${t.direction} = 'outbound' and ${t.providerMessageId} is null and not ${t.isPrivate}`),
+    index('messages_org_conv_important_idx').on(t.organizationId, t.conversationId).where(sql`${t.importantAt} is not null`),
   ],
 );
 /** Every column the app reads: all but the search document, which only search SQL touches (it is large). */

@@ -33,6 +33,10 @@ export const retentionRuns = pgTable(
     hardDeleted: integer('hard_deleted').notNull().default(0),
     status: text('status').notNull().default('running'),
     error: text('error'),
+    // Conversations due for hiding or deletion that an exclusion kept (each counted under the first that applies).
+    keptLegalHold: integer('kept_legal_hold').notNull().default(0),
+    keptImportant: integer('kept_important').notNull().default(0),
+    keptOpenDeal: integer('kept_open_deal').notNull().default(0),
   },
   (t) => [index('retention_runs_org_started_idx').on(t.organizationId, t.startedAt.desc().nullsFirst())],
 );

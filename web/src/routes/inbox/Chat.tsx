@@ -19,6 +19,7 @@ import { useDismiss } from '../../lib/dismiss';
 import { focusMessage } from '../../state/search';
 import { Composer } from './Composer';
 import { contactOpen } from './Inbox';
+import { LegalHold } from './LegalHold';
 import { MessageItem } from './MessageItem';
 import { useRovingMessages } from './roving';
 
@@ -131,6 +132,7 @@ function ChatHeader({ store }: { store: ChatStore }) {
         </p>
       </div>
       <div class="chat-actions" role="group" aria-label={t('chat.actions')}>
+        <LegalHold conversationId={c.id} />
         <DepartmentSelect
           label={t('departments.transfer')}
           value={c.departmentId ?? ''}
@@ -293,6 +295,7 @@ function MessageList({ store }: { store: ChatStore }) {
   }, []);
   const onRetry = useCallback((m: ChatMessage) => store.retry(m), [store]);
   const onReact = useCallback((m: ChatMessage, emoji: string) => void store.react(m.id, emoji), [store]);
+  const onImportant = useCallback((m: ChatMessage, important: boolean) => void store.markImportant(m.id, important), [store]);
   const onJump = useCallback((id: string) => {
     const target = document.getElementById(`msg-${id}`);
     target?.scrollIntoView({ block: 'center', behavior: 'smooth' });
@@ -323,7 +326,7 @@ function MessageList({ store }: { store: ChatStore }) {
       );
     }
     const quoted = m.replyToMessageId ? (byId.get(m.replyToMessageId) ?? null) : m.replyToProviderId ? (byProvider.get(m.replyToProviderId) ?? null) : undefined;
-    items.push(<MessageItem key={m.clientId ?? m.id} m={m} quoted={quoted} canReply={canReply} onReply={onReply} onRetry={onRetry} onJump={onJump} onReact={onReact} />);
+    items.push(<MessageItem key={m.clientId ?? m.id} m={m} quoted={quoted} canReply={canReply} onReply={onReply} onRetry={onRetry} onJump={onJump} onReact={onReact} onImportant={onImportant} />);
   }
 
   return (

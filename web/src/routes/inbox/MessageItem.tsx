@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { bytes, dateTime, timeOfDay } from '../../lib/format';
+import './legal-hold.css';
 import { mediaBlobUrl } from '../../lib/media';
 import { RichText } from '../../lib/text';
 import { messageAt, type ChatMessage } from '../../state/chat';
@@ -24,9 +25,11 @@ interface Props {
   onRetry(m: ChatMessage): void;
   onJump(id: string): void;
   onReact(m: ChatMessage, emoji: string): void;
+  /** Marks or unmarks the message as important (retention keeps its conversation). */
+  onImportant?(m: ChatMessage, important: boolean): void;
 }
 
-export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onReact }: Props) {
+export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onReact, onImportant }: Props) {
   if (m.kind === 'system' && m.payload?.activity) return <ActivityEvent m={m} />;
   const outbound = m.direction === 'outbound';
   const failed = m.local?.state === 'failed' || m.status === 'failed';
@@ -89,6 +92,11 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
             {timeOfDay(messageAt(m))}
           </time>
           {outbound && !m.isPrivate && <Ticks m={m} />}
+          {m.importantAt && (
+            <span class="msg-important" title={t('chat.importantBy', { who: (m.importantBy && memberName(m.importantBy)) || t('activity.someone'), date: dateTime(m.importantAt) })} data-testid="message-important">
+              ★ {t('chat.important')}
+            </span>
+          )}
         </footer>
         {m.local?.state === 'failed' && (
           <p class="msg-failure">
@@ -119,6 +127,19 @@ export function MessageItem({ m, quoted, canReply, onReply, onRetry, onJump, onR
           </button>
           {!m.deletedAt && (
             <ReactionButton messageId={m.id} current={m.reactions.find((r) => r.contactId === null)?.emoji ?? null} preview={previewOf(m)} onReact={(emoji) => onReact(m, emoji)} />
+          )}
+          {!m.deletedAt && onImportant && (
+            <button
+              type="button"
+              class="icon-btn msg-action"
+              aria-pressed={m.importantAt !== null}
+              aria-label={`${m.importantAt ? t('chat.unmarkImportant') : t('chat.markImportant')}: ${previewOf(m)}`}
+              title={m.importantAt ? t('chat.unmarkImportant') : t('chat.markImportant')}
+              onClick={() => onImportant(m, m.importantAt === null)}
+              data-testid="mark-important"
+            >
+              {m.importantAt ? '★' : '☆'}
+            </button>
           )}
         </div>
       )}

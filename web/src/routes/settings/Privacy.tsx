@@ -50,6 +50,7 @@ export function Privacy() {
                 : t('privacy.retentionOff')}{' '}
               {t('privacy.legalHolds', { count: report.retention.legalHolds })}
             </p>
+            <RetentionExclusions retention={report.retention} />
             <p class="muted">{t('privacy.counts', { contacts: report.counts.contacts, conversations: report.counts.conversations, messages: report.counts.messages })}</p>
           </div>
 
@@ -132,5 +133,20 @@ export function Privacy() {
         </>
       )}
     </div>
+  );
+}
+
+/** What retention never removes, and what each exclusion kept on the latest run (worker/jobs/retention.ts). */
+function RetentionExclusions({ retention }: { retention: PrivacyReport['retention'] }) {
+  const { exclusions: e, lastRun: run } = retention;
+  return (
+    <>
+      <p data-testid="privacy-exclusions">{t('privacy.exclusions', { held: e.legalHoldConversations, important: e.importantMessages, deals: e.openDealConversations })}</p>
+      <p class="muted" data-testid="privacy-last-run">
+        {run
+          ? t('privacy.lastRun', { date: dateTime(run.at), hidden: run.softDeleted, deleted: run.hardDeleted, held: run.kept.legalHold, important: run.kept.important, deals: run.kept.openDeal })
+          : t('privacy.noRun')}
+      </p>
+    </>
   );
 }
