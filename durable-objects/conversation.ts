@@ -30,6 +30,23 @@ export class ConversationRoom extends FanoutRoom {
     return closed;
   }
 
+  /**
+   * The conversation was erased (LGPD): open chats get `conversation.erased` and are closed (4004 "erased"), and the
+   * room forgets everything it kept (its history holds message texts). Returns the sockets closed.
+   */
+  async erase(conversationId: string): Promise<number> {
+    const seq = ((await this.ctx.storage.get<number>('seq')) ?? 0) + 1;
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
+      this.send(ws, { type: 'conversation.erased', data: { id: conversationId }, seq });
+      ws.close(4004, 'erased');
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reportConnections();
+    return sockets.length;
+  }
+
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer) {
     if (typeof raw !== 'string') return;
     let parsed;
