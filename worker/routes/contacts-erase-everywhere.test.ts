@@ -172,4 +172,31 @@ describe('erasing a contact reaches every copy (LGPD)', () => {
     expect(await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.organizationId, admin.orgId))).toEqual([]);
     expect(await db.select().from(unroutableEvents).where(eq(unroutableEvents.phoneNumberId, strayNumber))).toEqual([]);
   });
+
+  it('leaves the same person’s data at another organisation alone', async () => {
+    const [a, b] = [await signupOrg('Apagamento A'), await signupOrg('Apagamento B')];
+    const [chA, chB] = [await connectChannel(a), await connectChannel(b)];
+    const wa = customerNumber();
+    const text = `outra-empresa-${tag()}`;
+    for (const [org, ch] of [[a, chA], [b, chB]] as const) {
+      expect((await postWebhook(fx.textMessage(text, { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from: wa, name: 'Mesma Pessoa', timestamp: nowSeconds() }))).status).toBe(200);
+      await eventually(async () => (await call(org, 'GET', '/api/v1/conversations?limit=10')).body.data[0]);
+    }
+    const contactA = (await call(a, 'GET', '/api/v1/conversations?limit=10')).body.data[0].contact.id as string;
+    // B's dead letters (its own and a platform webhook for its number) and an unroutable event for a number B owns now.
+    const bodyB = JSON.stringify(fx.textMessage(text, { phoneNumberId: chB.phoneNumberId, from: wa, name: 'Mesma Pessoa', timestamp: nowSeconds() }));
+    await storeDeadLetters(db, QUEUE_NAMES.ingest, [{ id: `dl-${tag()}`, attempts: 5, body: { type: 'meta.webhook', body: bodyB, receivedAt: new Date().toISOString() } }]);
+    await storeDeadLetters(db, QUEUE_NAMES.outbound, [
+      { id: `dl-${tag()}`, attempts: 4, body: { type: 'realtime.notify', organizationId: b.orgId, conversationId: null, events: [{ type: 'x', data: { waId: wa } }] } },
+    ]);
+    await db.insert(unroutableEvents).values({ phoneNumberId: chB.phoneNumberId, reason: 'unknown_phone_number_id', payload: { from: wa, text } });
+    const before = await databaseHits(wa);
+
+    expect((await call(a, 'DELETE', `/api/v1/contacts/${contactA}`)).status).toBe(200);
+    const after = await databaseHits(wa);
+    expect(after).toEqual({ ...before, contacts: before.contacts! - 1 });
+    expect(after.dead_letters).toBe(2);
+    expect(after.unroutable_events).toBe(1);
+    expect((await call(b, 'GET', '/api/v1/conversations?limit=10')).body.data[0].contact.waId).toBe(wa);
+  });
 });
