@@ -2,6 +2,7 @@
 // waiting for their send, outgoing webhook deliveries, deal titles and earlier audit snapshots. Runs in the
 // erasure's transaction as the owner (dead letters and unroutable events are partly platform rows, the audit log is
 // append-only for app_user); every statement carries the organisation, or for platform rows a channel of it.
+// The mail outbox holds members' mail only (password resets, invitations): contacts never reach it.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { auditLogs, channels, contacts, contactWaAliases, deals, deadLetters, pendingStatuses, unroutableEvents, webhookDeliveries } from '../db/schema';
 import type { Tx } from '../db/tx';
