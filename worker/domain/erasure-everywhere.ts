@@ -2,16 +2,16 @@
 // (erasure-copies.ts), its objects in R2 (erasure-objects.ts) and the realtime rooms. One transaction as the owner
 // (see erasure-copies.ts for why), every statement scoped to the organisation; the audit entry counts what went
 // from each place and names nothing.
+import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor';
 import { byActor, recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
+import { conversations } from '../db/schema';
 import { asSystem } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 import { eraseRooms } from '../realtime/erase-rooms';
 import { publishToInbox } from '../realtime/notify';
-import { conversations } from '../db/schema';
-import { and, eq } from 'drizzle-orm';
 import { dealBoardEvent } from './deals';
 import { deleteMediaObjects, eraseContact } from './erasure';
 import { anonymiseDeals, deleteDeadLettersOfKeys, eraseCopies, tracesOf } from './erasure-copies';
@@ -58,7 +58,9 @@ export async function eraseContactEverywhere(env: Env, db: Db, actor: Actor, con
     // The rows are gone for good; the objects are orphans nothing points at (the daily sweeps retry uploads and raw bodies).
     log.error('erased contact objects not deleted from R2', { ...errorFields(err), orgId, keys: done.objects.length });
   }
-  await eraseRooms(env, orgId, traces.conversationIds, [traces.contactId, ...traces.identifiers, ...traces.names], log);
+  // Inbox events about the contact carry its id or a conversation's (list entries, deal cards); names alone would
+  // also match other people's.
+  await eraseRooms(env, orgId, traces.conversationIds, [traces.contactId, ...traces.identifiers], log);
   // Open inboxes drop the conversations; deal boards show the deals without the contact and its name.
   const events = [...traces.conversationIds.map((id) => ({ type: 'conversation.hidden', data: { id } })), ...erased.deals.map((d) => dealBoardEvent('deal.updated', d))];
   await publishToInbox(env, orgId, events, log);
