@@ -48,11 +48,29 @@ export class FanoutRoom extends DurableObject<Env> {
     // acceptWebSocket (not ws.accept) lets the object hibernate while sockets stay open.
     this.ctx.acceptWebSocket(pair[1], [identity.userId]);
     pair[1].serializeAttachment({ ...identity, connectedAt: Date.now() });
+    // Before the client can act on the open socket (it reloads over REST when it opens without `after`).
+    await this.socketsChanged(identity);
     const after = request.headers.get(AFTER_HEADER);
     if (after !== null) await this.replay(pair[1], identity, Number(after));
     await this.ensureSweep();
     this.reportConnections();
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /**
+   * Called after a socket joined (`closing` unset) or left. The conversation room tells its organisation's inbox whether
+   * anyone is watching, so events for conversations nobody has open are not sent to (nor kept by) a room at all.
+   */
+  protected async socketsChanged(_identity: SocketIdentity, _closing?: WebSocket): Promise<void> {}
+
+  /** The sockets still open, not counting one that is closing. */
+  protected openSockets(closing?: WebSocket): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** A resuming client must reload instead of replaying from `after` (the room was not kept while unwatched). */
+  protected async mustReload(_after: number): Promise<boolean> {
+    return false;
   }
 
   /** Which sockets may see an event; the org inbox narrows this by role. */
@@ -133,6 +151,10 @@ export class FanoutRoom extends DurableObject<Env> {
   /** What a reconnecting client missed: every stored event after `after`, or "resync" if history is gone. */
   private async replay(ws: WebSocket, identity: SocketIdentity, after: number) {
     const seq = (await this.ctx.storage.get<number>('seq')) ?? 0;
+    if (Number.isFinite(after) && (await this.mustReload(after))) {
+      this.send(ws, { type: 'resync', data: { reason: 'history_gone' }, seq });
+      return;
+    }
     if (!Number.isFinite(after) || after >= seq) return;
     const missed = await this.ctx.storage.list<RealtimeEvent>({ prefix: 'ev:', start: `ev:${pad(after + 1)}` });
     const events = [...missed.values()];
@@ -158,6 +180,8 @@ export class FanoutRoom extends DurableObject<Env> {
     const sockets = this.ctx.getWebSockets(userId);
     for (const ws of sockets) ws.close(4003, reason);
     this.reportConnections();
+    const [first] = sockets;
+    if (first) await this.socketsChanged(first.deserializeAttachment() as SocketIdentity, first);
     return sockets.length;
   }
 
@@ -172,11 +196,16 @@ export class FanoutRoom extends DurableObject<Env> {
   /** Dead-socket sweep: close sockets whose client stopped pinging (half-open TCP never says goodbye). */
   override async alarm() {
     const now = Date.now();
+    let closed: WebSocket | undefined;
     for (const ws of this.ctx.getWebSockets()) {
       const last = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime();
       const since = last ?? (ws.deserializeAttachment() as { connectedAt?: number }).connectedAt ?? now;
-      if (now - since > STALE_MS) ws.close(4008, 'no heartbeat');
+      if (now - since > STALE_MS) {
+        ws.close(4008, 'no heartbeat');
+        closed = ws;
+      }
     }
+    if (closed) await this.socketsChanged(closed.deserializeAttachment() as SocketIdentity, closed);
     if (this.ctx.getWebSockets().length > 0) await this.ctx.storage.setAlarm(now + SWEEP_MS);
     // Also refreshes this room's report, which the hub forgets after a few minutes without one.
     this.reportConnections();
@@ -187,7 +216,7 @@ export class FanoutRoom extends DurableObject<Env> {
    * an absolute count, so a lost report is corrected by the next one instead of drifting like +1/-1 would.
    */
   protected reportConnections(closing?: WebSocket) {
-    const open = this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN).length;
+    const open = this.openSockets(closing).length;
     setGauge('conversa_websocket_connections', { room: this.room }, open, this.ctx.id.toString());
     this.flushMetrics();
   }
@@ -198,6 +227,7 @@ export class FanoutRoom extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket) {
     this.reportConnections(ws);
+    await this.socketsChanged(ws.deserializeAttachment() as SocketIdentity, ws);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {
@@ -208,5 +238,6 @@ export class FanoutRoom extends DurableObject<Env> {
       // Already closed by the runtime.
     }
     this.reportConnections(ws);
+    await this.socketsChanged(ws.deserializeAttachment() as SocketIdentity, ws);
   }
 }

@@ -45,9 +45,42 @@ export class OrgInbox extends FanoutRoom {
    */
   async route(orgId: string, rooms: RoomEvents[]): Promise<void> {
     const log = createLogger({ object: 'OrgInbox', orgId }, this.env.LOG_LEVEL);
+    const watched = await this.watchedRooms(rooms.flatMap((r) => (r.conversationId === null ? [] : [r.conversationId])));
     await Promise.all(
-      rooms.map((r) => (r.conversationId === null ? this.publishMany(r.events).then(() => {}) : deliver(this.env, orgId, r.conversationId, r.events, log))),
+      rooms.map((r) => {
+        if (r.conversationId === null) return this.publishMany(r.events).then(() => {});
+        // Nobody has this chat open: whoever opens it later loads it over REST (a resuming socket is told to reload).
+        if (!watched.has(r.conversationId)) return undefined;
+        return deliver(this.env, orgId, r.conversationId, r.events, log);
+      }),
     );
+  }
+
+  /** A conversation room reports whether any socket is open in it (ConversationRoom.socketsChanged). */
+  async watchRoom(conversationId: string, watched: boolean, version: number): Promise<void> {
+    const key = `watch:${conversationId}`;
+    const current = await this.ctx.storage.get<{ v: number; on: boolean }>(key);
+    if (current && current.v >= version) return;
+    await this.ctx.storage.put(key, { v: version, on: watched });
+  }
+
+  /** Which of these conversations ever had a socket open: only their rooms ever kept anything (erasure). */
+  async everWatched(conversationIds: string[]): Promise<string[]> {
+    const keys = [...new Set(conversationIds)].map((id) => `watch:${id}`);
+    const ever: string[] = [];
+    for (let i = 0; i < keys.length; i += 128) ever.push(...(await this.ctx.storage.get(keys.slice(i, i + 128))).keys());
+    return ever.map((k) => k.slice('watch:'.length));
+  }
+
+  /** Which of these conversations have a socket open (storage reads at most 128 keys per call). */
+  private async watchedRooms(conversationIds: string[]): Promise<Set<string>> {
+    const keys = [...new Set(conversationIds)].map((id) => `watch:${id}`);
+    const watched = new Set<string>();
+    for (let i = 0; i < keys.length; i += 128) {
+      const found = await this.ctx.storage.get<{ v: number; on: boolean }>(keys.slice(i, i + 128));
+      for (const [key, state] of found) if (state.on) watched.add(key.slice('watch:'.length));
+    }
+    return watched;
   }
 
   /** Members with the inbox open in at least one tab: presence is "offline" for everyone else (the last tab closed). */

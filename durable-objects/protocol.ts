@@ -26,8 +26,11 @@
 //   label.updated          data = { label } (worker/domain/labels.ts labelColumns): renamed or recoloured; clients
 //                          update every row, chat and filter that shows it (one event, however many are tagged)
 //   label.deleted          data = { id }: the label and its taggings are gone; clients drop it wherever shown
+// Conversation rooms are routed to only while watched (a socket open, or within UNWATCH_GRACE_MS of the last one
+// leaving, durable-objects/conversation.ts): events for chats nobody has open are not kept anywhere but the database.
 // Both: resync           data = { reason }: reload over REST. "history_gone": the missed history is gone (sent on
-//                        reconnect, with the latest seq; reconnect without `after`). "missed_events": a notify this
+//                        reconnect, with the latest seq; reconnect without `after`; also to a socket resuming in a
+//                        room that went unwatched since its seq). "missed_events": a notify this
 //                        room could not take even after retries (worker/realtime/notify.ts); stored with its own seq, so
 //                        sockets that reconnect later with an older seq replay it too.
 import { z } from 'zod';

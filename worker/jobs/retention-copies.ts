@@ -14,5 +14,5 @@ export async function erasePurgedConversationCopies(env: Env, orgId: string, con
     // The daily sweep of unattached uploads deletes them within a day anyway.
     log.error('uploads of purged conversations not deleted', errorFields(err));
   }
-  await eraseRooms(env, orgId, conversationIds, [], log);
+  await eraseRooms(env, orgId, conversationIds, [], log, { onlyWatched: true });
 }

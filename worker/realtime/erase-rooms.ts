@@ -12,12 +12,24 @@ export interface RoomsErased {
   inboxEvents: number;
 }
 
-export async function eraseRooms(env: Env, orgId: string, conversationIds: string[], needles: string[], log: Logger): Promise<RoomsErased> {
+/**
+ * `onlyWatched`: only the rooms the inbox saw watched (the others never got an object), for retention's batches of
+ * up to thousands; a contact's few conversations are all visited, rooms from before watch tracking included.
+ */
+export async function eraseRooms(env: Env, orgId: string, conversationIds: string[], needles: string[], log: Logger, opts: { onlyWatched?: boolean } = {}): Promise<RoomsErased> {
   let sockets = 0;
   let inboxEvents = 0;
+  let rooms = conversationIds;
+  if (opts.onlyWatched && conversationIds.length) {
+    try {
+      rooms = await orgInbox(env, orgId).everWatched(conversationIds);
+    } catch (err) {
+      log.error('reading watched rooms failed; visiting every room', { ...errorFields(err), orgId });
+    }
+  }
   // The rows are gone whatever happens here; a room that fails is logged (its history ages out after 500 events).
   await Promise.all(
-    conversationIds.map(async (id) => {
+    rooms.map(async (id) => {
       try {
         sockets += await conversationRoom(env, orgId, id).erase(id);
       } catch (err) {

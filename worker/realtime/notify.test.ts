@@ -1,7 +1,7 @@
 // Realtime never silently misses: a room or inbox that refuses a publish (injected at its binding) gets the events
 // again through the queue; one that keeps refusing has its sockets told to resync, with a seq of its own so the
 // browser's gap detection fires for sockets that reconnect later too.
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as fx from '../../queues/meta/fixtures';
@@ -15,6 +15,7 @@ import { messages } from '../db/schema';
 import { createLogger } from '../lib/log';
 import { QUEUE_NAMES } from '../../queues/messages';
 import { NOTIFY_MAX_ATTEMPTS, notifyStored } from './notify';
+import { UNWATCH_GRACE_MS } from '../../durable-objects/conversation';
 
 const { db } = testDb();
 const log = createLogger({}, 'silent');
@@ -103,10 +104,8 @@ describe('realtime notify failures', () => {
   it('tells the room’s sockets to resync when the retries are used up; a socket reconnecting later gets it too', async () => {
     const { admin, conv, message } = await setup();
     const room = await connect(admin, `/api/v1/conversations/${conv.id}/ws`);
-    // The seq the client has seen so far (the customer's message).
-    const ping = await connect(admin, `/api/v1/conversations/${conv.id}/ws`, 0);
-    const seen = await eventually(async () => ping.events.at(-1)?.seq);
-    ping.close();
+    // The seq the client has seen so far (none: the customer's message came before anyone watched).
+    const seen = (await runInDurableObject(env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`${admin.orgId}:${conv.id}`)), (_r, state) => state.storage.get<number>('seq'))) ?? 0;
 
     const rooms = refusingPublish(env.CONVERSATION_ROOM, Number.POSITIVE_INFINITY);
     const faulty = { ...env, CONVERSATION_ROOM: rooms.binding } as unknown as Env;
@@ -139,6 +138,23 @@ describe('realtime notify failures', () => {
   });
 });
 
+/** Customers' first messages stored (queues not drained: earlier tests leave retries with a long backoff). */
+async function customersWrote(orgName: string, customers: number) {
+  const admin = await signupOrg(orgName);
+  const ch = await connectChannel(admin);
+  const convs = [];
+  for (let i = 0; i < customers; i++) {
+    const from = customerNumber();
+    await postWebhook(fx.textMessage('Oi', { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from, timestamp: nowSeconds() }));
+    convs.push(await conversationOf(admin, from));
+  }
+  const stored = await eventually(async () => {
+    const rows = await db.select().from(messages).where(eq(messages.organizationId, admin.orgId));
+    return rows.length === customers ? rows : null;
+  });
+  return { admin, convs, stored };
+}
+
 describe('realtime fan-out of a batch', () => {
   it('reaches several rooms and the inbox through one call to the organisation’s inbox object', async () => {
     const admin = await signupOrg('Uma Chamada');
@@ -169,5 +185,73 @@ describe('realtime fan-out of a batch', () => {
     }
     for (const r of rooms) r.close();
     inbox.close();
+  });
+
+  it('sends nothing to a conversation nobody has open: no room object stores it, while a watched one gets it', async () => {
+    const { admin, convs, stored } = await customersWrote('Ninguém Olhando', 2);
+    const [watched, unwatched] = convs as [(typeof convs)[0], (typeof convs)[0]];
+    const room = await connect(admin, `/api/v1/conversations/${watched.id}/ws`);
+    const roomCalls = counting(env.CONVERSATION_ROOM);
+    const counted = { ...env, CONVERSATION_ROOM: roomCalls.binding } as unknown as Env;
+
+    // Through the inbox, and for the unwatched conversation alone too (no inbox event): neither reaches its room.
+    await notifyStored(counted, db, admin.orgId, { created: [], updated: stored, conversationIds: convs.map((c) => c.id) }, log);
+    await notifyStored(counted, db, admin.orgId, { created: [], updated: stored.filter((m) => m.conversationId === unwatched.id), conversationIds: [] }, log);
+    await room.next('message.updated', (e) => (e.data as { id: string }).id === stored.find((m) => m.conversationId === watched.id)!.id);
+    expect(roomCalls.calls).toEqual({});
+    const seqOf = (conversationId: string) =>
+      runInDurableObject(env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`${admin.orgId}:${conversationId}`)), (_room, state) => state.storage.get<number>('seq'));
+    expect(await seqOf(unwatched.id)).toBeUndefined();
+    expect(await seqOf(watched.id)).toBe(1);
+    room.close();
+  });
+
+  it('tells a socket resuming after its room went unwatched to reload, since what came meanwhile was not kept', async () => {
+    const { admin, convs, stored } = await customersWrote('Volta Depois', 1);
+    const [conv, message] = [convs[0]!, stored[0]!];
+    const inboxState = (id: string) =>
+      runInDurableObject(env.ORG_INBOX.get(env.ORG_INBOX.idFromName(admin.orgId)), (_inbox, state) => state.storage.get<{ on: boolean }>(`watch:${id}`));
+    const first = await connect(admin, `/api/v1/conversations/${conv.id}/ws`);
+    expect((await inboxState(conv.id))?.on).toBe(true);
+    await notifyStored(env, db, admin.orgId, { created: [], updated: [message], conversationIds: [] }, log);
+    const seen = await first.next('message.updated');
+    first.close();
+    // Still watched during the grace after the last socket left; then the room's alarm reports it unwatched.
+    const room = env.CONVERSATION_ROOM.get(env.CONVERSATION_ROOM.idFromName(`${admin.orgId}:${conv.id}`));
+    const unwatchAt = await eventually(() => runInDurableObject(room, (_r, state) => state.storage.get<number>('unwatchAt')));
+    expect(unwatchAt - Date.now()).toBeGreaterThan(UNWATCH_GRACE_MS - 10_000);
+    expect((await inboxState(conv.id))?.on).toBe(true);
+    await runInDurableObject(room, (_r, state) => state.storage.put('unwatchAt', Date.now() - 1));
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    expect((await inboxState(conv.id))?.on).toBe(false);
+
+    // Routed while nobody watched: skipped. The client that comes back with the seq it saw must not trust a replay.
+    await notifyStored(env, db, admin.orgId, { created: [], updated: [message], conversationIds: [] }, log);
+    const back = await connect(admin, `/api/v1/conversations/${conv.id}/ws`, seen.seq);
+    const resync = await back.next('resync');
+    expect(resync.data).toEqual({ reason: 'history_gone' });
+    expect((await inboxState(conv.id))?.on).toBe(true);
+    // Watched again: events flow, and a resume from a seq stored since then replays normally.
+    await notifyStored(env, db, admin.orgId, { created: [], updated: [message], conversationIds: [] }, log);
+    await notifyStored(env, db, admin.orgId, { created: [], updated: [message], conversationIds: [] }, log);
+    const since = await eventually(async () => {
+      const got = back.events.filter((e) => e.type === 'message.updated');
+      return got.length === 2 ? got : null;
+    });
+    expect(since[1]!.seq).toBe(since[0]!.seq + 1);
+    const third = await connect(admin, `/api/v1/conversations/${conv.id}/ws`, since[0]!.seq);
+    expect((await third.next('message.updated')).seq).toBe(since[1]!.seq);
+    expect(third.events.filter((e) => e.type === 'resync')).toEqual([]);
+    back.close();
+    third.close();
+  });
+
+  it('keeps the latest of racing watch reports: an older "unwatched" does not hide an open socket', async () => {
+    const inbox = env.ORG_INBOX.get(env.ORG_INBOX.idFromName(crypto.randomUUID()));
+    await inbox.watchRoom('c1', true, 2);
+    await inbox.watchRoom('c1', false, 1);
+    expect(await runInDurableObject(inbox, (_i, state) => state.storage.get('watch:c1'))).toEqual({ v: 2, on: true });
+    await inbox.watchRoom('c1', false, 3);
+    expect(await runInDurableObject(inbox, (_i, state) => state.storage.get('watch:c1'))).toEqual({ v: 3, on: false });
   });
 });

@@ -136,13 +136,14 @@ export interface RoomEvents {
 
 /**
  * One call for a whole batch: the organisation's inbox object publishes its own events and forwards each room's
- * (OrgInbox.route), instead of one call from here per room. A single room is called directly. If the inbox cannot
+ * (OrgInbox.route) to the rooms someone has open, instead of one call from here per room. If the inbox cannot
  * be reached at all, each room is published to from here (its events may then reach some sockets twice; clients
  * keep messages by id).
  */
 export async function routeToRooms(env: Env, orgId: string, rooms: RoomEvents[], log: Logger): Promise<void> {
   if (rooms.length === 0) return;
-  if (rooms.length === 1) return deliver(env, orgId, rooms[0]!.conversationId, rooms[0]!.events, log);
+  // The inbox's own events alone go straight to it; conversation rooms always through it, which knows which are watched.
+  if (rooms.length === 1 && rooms[0]!.conversationId === null) return deliver(env, orgId, null, rooms[0]!.events, log);
   try {
     await orgInbox(env, orgId).route(orgId, rooms);
   } catch (err) {
