@@ -39,6 +39,26 @@ export class ConversationRoom extends FanoutRoom {
   }
 
   /**
+   * The conversation was erased (LGPD): open chats get `conversation.erased` and are closed (4004 "erased"), and the
+   * room forgets everything it kept (its history holds message texts). Returns the sockets closed.
+   */
+  async erase(conversationId: string): Promise<number> {
+    const seq = ((await this.ctx.storage.get<number>('seq')) ?? 0) + 1;
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
+      this.send(ws, { type: 'conversation.erased', data: { id: conversationId }, seq });
+      ws.close(4004, 'erased');
+    }
+    // Unwatched at once (no grace): the inbox stops routing here before the storage goes.
+    const owner = await this.ctx.storage.get<RoomOwner>('owner');
+    if (owner) await this.reportWatch(owner, false);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.reportConnections();
+    return sockets.length;
+  }
+
+  /**
    * Tells the organisation's inbox whether this conversation is watched: routing skips rooms nobody has open, so
    * most conversations never get an object or stored events at all. A join is reported (and awaited) before the
    * socket opens. The last socket leaving is reported only after UNWATCH_GRACE_MS (by the alarm): a client back

@@ -123,6 +123,21 @@ export class FanoutRoom extends DurableObject<Env> {
     return this.publish('resync', { reason });
   }
 
+  /**
+   * LGPD erasure: stored events that name the person (a conversation id, their name or number) are replaced by a
+   * `resync` with the same seq, so no replay hands them out again and the sequence keeps no gap. Returns how many.
+   */
+  async forget(needles: string[]): Promise<number> {
+    if (needles.length === 0) return 0;
+    const stored = await this.ctx.storage.list<RealtimeEvent>({ prefix: 'ev:' });
+    const replaced = [...stored].filter(([, e]) => needles.some((n) => JSON.stringify(e).includes(n)));
+    for (let i = 0; i < replaced.length; i += TRIM_BATCH) {
+      const batch = replaced.slice(i, i + TRIM_BATCH);
+      await this.ctx.storage.put(Object.fromEntries(batch.map(([k, e]) => [k, { type: 'resync', data: { reason: 'erased' }, seq: e.seq }])));
+    }
+    return replaced.length;
+  }
+
   /** Sends an event that is not kept (typing): it carries the latest seq, so it never opens a gap. */
   async broadcastEphemeral(type: string, data: unknown, except?: WebSocket): Promise<void> {
     const seq = (await this.ctx.storage.get<number>('seq')) ?? 0;

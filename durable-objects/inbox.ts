@@ -64,6 +64,14 @@ export class OrgInbox extends FanoutRoom {
     await this.ctx.storage.put(key, { v: version, on: watched });
   }
 
+  /** Which of these conversations ever had a socket open: only their rooms ever kept anything (erasure). */
+  async everWatched(conversationIds: string[]): Promise<string[]> {
+    const keys = [...new Set(conversationIds)].map((id) => `watch:${id}`);
+    const ever: string[] = [];
+    for (let i = 0; i < keys.length; i += 128) ever.push(...(await this.ctx.storage.get(keys.slice(i, i + 128))).keys());
+    return ever.map((k) => k.slice('watch:'.length));
+  }
+
   /** Which of these conversations have a socket open (storage reads at most 128 keys per call). */
   private async watchedRooms(conversationIds: string[]): Promise<Set<string>> {
     const keys = [...new Set(conversationIds)].map((id) => `watch:${id}`);

@@ -9,6 +9,8 @@
 //   conversation.updated                data = the list entry, as on the inbox: status, assignee or labels changed
 //   scheduled.updated                   data = { conversationId }: its scheduled messages changed (created, edited,
 //                                       cancelled, sent or failed); open chats reload GET …/scheduled-messages
+//   conversation.erased                 data = { id }: erased for good (LGPD); the socket is then closed with 4004
+//                                       "erased" and the room's history is gone: clients show the chat as erased
 // Close codes: 4003 access changed (reason "reassigned": the conversation went to another agent; "role changed",
 // "membership removed"): clients re-check access over REST before reconnecting · 4008 no heartbeat.
 // Organisation inbox (one per organisation; every member, whatever the role, except as noted):

@@ -8,6 +8,7 @@ import { sendScheduledMessages } from './jobs/scheduled-messages';
 import { wakeSnoozedConversations } from './jobs/snooze-wakeup';
 import { runRetention } from './jobs/retention';
 import { sweepRawWebhooks } from './jobs/raw-webhooks';
+import { sweepUnattachedUploads } from './jobs/unattached-uploads';
 import { flagSilentChannels } from './jobs/silent-channels';
 import { assignAllQueues } from './jobs/auto-assign';
 import { createLogger, errorFields, type Logger } from './lib/log';
@@ -35,6 +36,11 @@ const rawWebhooks: Job = async (env, log) => {
   const { deleted } = await sweepRawWebhooks(env);
   if (deleted > 0) log.info('old raw webhook bodies deleted', { deleted });
 };
+
+const unattachedUploads = withDb(async (env, db, log) => {
+  const { deleted } = await sweepUnattachedUploads(env, db);
+  if (deleted > 0) log.info('unattached uploads deleted', { deleted });
+});
 
 const outboundSweeper = withDb(async (env, db, log) => {
   const result = await sweepOutbound(env, db, log);
@@ -77,7 +83,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
   // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
   '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels, autoAssignment],
   // Daily 03:00 UTC (00:00 in São Paulo).
-  '0 3 * * *': [retention, rawWebhooks],
+  '0 3 * * *': [retention, rawWebhooks, unattachedUploads],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {

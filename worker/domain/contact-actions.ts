@@ -1,5 +1,5 @@
 // What the contact routes change, each in one transaction with its audit entry, answering the API's shapes. The
-// pieces (validation of phones and attributes, merging, erasure) are contacts.ts and erasure.ts.
+// pieces (validation of phones and attributes, merging) are in contacts.ts; erasure is erasure-everywhere.ts.
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { byActor, recordAudit } from '../audit/record';
@@ -8,7 +8,6 @@ import type { Tx } from '../db/tx';
 import { conflict } from '../errors';
 import type { createContactBody, updateContactBody } from '../schemas/contacts';
 import { contactDto, contactSnapshot, createContact, findContact, mergeContacts, updateContact } from './contacts';
-import { eraseContact } from './erasure';
 
 /** Two requests writing the same number at once: the unique index decides. */
 async function uniqueNumber<T>(write: () => Promise<T>): Promise<T> {
@@ -32,13 +31,6 @@ export async function editContact(tx: Tx, actor: Actor, id: string, body: z.outp
   if (!changed) return undefined;
   if (changed.length) await recordAudit(tx, { action: 'contact.updated', ...byActor(actor), targetType: 'contact', targetId: id, metadata: { changed } });
   return contactDto(tx, actor.orgId, id);
-}
-
-/** LGPD erasure; the audit entry keeps counts only, not the personal data the erasure removes. */
-export async function eraseContactAudited(tx: Tx, actor: Actor, id: string) {
-  const result = await eraseContact(tx, actor.orgId, id);
-  if (result) await recordAudit(tx, { action: 'contact.erased', ...byActor(actor), targetType: 'contact', targetId: id, metadata: result.counts });
-  return result;
 }
 
 /** Merges `otherId` into `id`; the audit entry keeps a snapshot of the contact that goes. */

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { conversations, messages } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
-import { outboundMediaPrefix } from './send';
+import { uploadPrefix } from './erasure-objects';
 
 /** A message's media and what deciding who may read it needs (its conversation's assignee and department). */
 export async function findMessageMedia(tx: Tx, orgId: string, id: string) {
@@ -28,7 +28,8 @@ export async function openMessageMedia(bucket: R2Bucket, media: { key: string | 
 
 /** Keeps an attachment for a conversation; its key goes into `media: { key }` when sending. */
 export async function storeOutboundMedia(bucket: R2Bucket, orgId: string, conversationId: string, bytes: ArrayBuffer, contentType: string, filename: string) {
-  const key = `${outboundMediaPrefix(orgId)}${crypto.randomUUID()}`;
+  // Under the conversation, so erasing it finds the uploads never sent.
+  const key = `${uploadPrefix(orgId, conversationId)}${crypto.randomUUID()}`;
   await bucket.put(key, bytes, { httpMetadata: { contentType }, customMetadata: { filename, conversationId } });
   return key;
 }

@@ -21,6 +21,7 @@ import { conversations, deals, messages, organizations, retentionRuns } from '..
 import { withOrg, type Tx } from '../db/tx';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
+import { erasePurgedConversationCopies } from './retention-copies';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bounded work per organisation per run, so one run stays within a Worker's limits; the rest waits a day. */
@@ -68,7 +69,7 @@ export async function runRetention(env: Env, db: Db, log: Logger, now = new Date
 async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: number; graceDays: number }, now: Date): Promise<RetentionResult> {
   const idleBefore = new Date(now.getTime() - org.retentionDays * DAY_MS);
   const purgeBefore = new Date(now.getTime() - org.graceDays * DAY_MS);
-  const { softDeleted, purged, mediaKeys, kept } = await withOrg(db, org.id, async (tx) => {
+  const { softDeleted, purged, purgeIds, mediaKeys, kept } = await withOrg(db, org.id, async (tx) => {
     const idle = await tx
       .select({ id: conversations.id })
       .from(conversations)
@@ -103,7 +104,7 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
     // Messages, reactions and labels go with their conversation (ON DELETE CASCADE).
     if (purgeIds.length) await tx.delete(conversations).where(and(eq(conversations.organizationId, org.id), inArray(conversations.id, purgeIds)));
     const kept = await keptByExclusion(tx, org.id, idleBefore, purgeBefore);
-    const result = { softDeleted: idle.length, purged: purgeIds.length, mediaKeys: keys, kept };
+    const result = { softDeleted: idle.length, purged: purgeIds.length, purgeIds, mediaKeys: keys, kept };
     await tx.insert(retentionRuns).values({
       organizationId: org.id,
       startedAt: now,
@@ -129,6 +130,7 @@ async function retainOrg(env: Env, db: Db, org: { id: string; retentionDays: num
   });
   // Media after the rows are gone: a failure here leaves an orphan object, never a message pointing at nothing.
   await deleteMediaObjects(env.MEDIA, mediaKeys);
+  await erasePurgedConversationCopies(env, org.id, purgeIds);
   return { organizationId: org.id, softDeleted, hardDeleted: purged, mediaDeleted: mediaKeys.length, kept };
 }
 

@@ -59,13 +59,13 @@ export const PERSONAL_TABLES = {
   api_keys: { subjects: ['team'], categories: ['credentials'], columns: ['key_hash', 'created_by'], keep: 'membership' },
   audit_logs: { subjects: ['team', 'customers'], categories: ['activity', 'network'], columns: ['actor_user_id', 'ip', 'user_agent', 'metadata'], keep: 'indefinite' },
   mail_outbox: { subjects: ['team'], categories: ['identity', 'credentials'], columns: ['to', 'text', 'html'], keep: 'indefinite' },
-  dead_letters: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'indefinite' },
-  unroutable_events: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['payload'], keep: 'indefinite' },
+  dead_letters: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'erasure' },
+  unroutable_events: { subjects: ['customers'], categories: ['identity', 'message_content'], columns: ['payload'], keep: 'erasure' },
   pending_statuses: { subjects: ['customers'], categories: ['activity'], columns: ['event'], keep: 'indefinite' },
-  webhook_deliveries: { subjects: ['customers', 'team'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'indefinite' },
-  webhook_delivery_attempts: { subjects: ['customers'], categories: ['message_content'], columns: ['response_snippet'], keep: 'indefinite' },
   // Who placed and lifted a legal hold, and why (the reason may name the customer); goes with the conversation.
   legal_holds: { subjects: ['team', 'customers'], categories: ['activity'], columns: ['reason', 'placed_by', 'lifted_by', 'lift_reason'], keep: 'retention' },
+  webhook_deliveries: { subjects: ['customers', 'team'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'erasure' },
+  webhook_delivery_attempts: { subjects: ['customers'], categories: ['message_content'], columns: ['response_snippet'], keep: 'erasure' },
 } as const satisfies Record<string, Held>;
 
 /** Tables with no personal data (configuration, counters, ids only). */

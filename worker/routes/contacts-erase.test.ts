@@ -78,7 +78,7 @@ async function richContact(admin: Session) {
 }
 
 describe('erasing a contact (LGPD)', () => {
-  it('deletes the contact, its conversations, messages, reactions, notes, label links and media; keeps the deal without it', async () => {
+  it('deletes the contact, its conversations, messages, reactions, notes, label links and media; keeps the deal without it or its name', async () => {
     const admin = await signupOrg('Apagamento');
     const rich = await richContact(admin);
     const bystander = (await call(admin, 'POST', '/api/v1/contacts', { name: 'Outra Pessoa', phone: '+55 11 95555-0199' })).body.contact;
@@ -95,7 +95,7 @@ describe('erasing a contact (LGPD)', () => {
     });
     for (const key of rich.keys) expect(await env.MEDIA.head(key)).toBeNull();
     const [deal] = await db.select().from(deals).where(eq(deals.id, rich.dealId));
-    expect(deal).toMatchObject({ title: 'Pedido da Maria', contactId: null, conversationId: null, valueCents: 15_000 });
+    expect(deal).toMatchObject({ title: 'Pedido da [apagado]', contactId: null, conversationId: null, valueCents: 15_000 });
     // The label itself and other contacts are not the customer's data.
     expect((await call(admin, 'GET', '/api/v1/labels')).body.data.map((l: { id: string }) => l.id)).toContain(rich.labelId);
     expect((await call(admin, 'GET', `/api/v1/contacts/${bystander.id}`)).status).toBe(200);
@@ -104,7 +104,7 @@ describe('erasing a contact (LGPD)', () => {
     for (const id of rich.conversationIds) await inbox.next('conversation.hidden', (e) => (e.data as { id: string }).id === id);
     // Deal boards get the deal without the contact's name.
     const update = await inbox.next('deal.updated', (e) => (e.data as { deal: { id: string } }).deal.id === rich.dealId);
-    expect((update.data as { deal: { contact: unknown; title: string } }).deal).toMatchObject({ contact: null, title: 'Pedido da Maria' });
+    expect((update.data as { deal: { contact: unknown; title: string } }).deal).toMatchObject({ contact: null, title: 'Pedido da [apagado]' });
     inbox.close();
     expect((await call(admin, 'GET', `/api/v1/contacts/${rich.contactId}`)).status).toBe(404);
     expect((await call(admin, 'GET', `/api/v1/conversations/${rich.conversationIds[0]}`)).status).toBe(404);
@@ -116,6 +116,7 @@ describe('erasing a contact (LGPD)', () => {
       .from(auditLogs)
       .where(and(eq(auditLogs.organizationId, admin.orgId), eq(auditLogs.action, 'contact.erased')));
     expect(entry).toMatchObject({ actorUserId: admin.userId, targetType: 'contact', targetId: rich.contactId, metadata: { conversations: 2, messages: 4, media: 2 } });
+    expect(entry!.metadata).toMatchObject({ deals: 1, deadLetters: 0, unattachedUploads: 0, rawWebhookBodies: 0 });
     const text = JSON.stringify(entry);
     for (const personal of ['Maria', rich.from, 'CPF']) expect(text).not.toContain(personal);
   });

@@ -4,21 +4,19 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { notifyStored, publishToInbox } from '../realtime/notify';
+import { notifyStored } from '../realtime/notify';
 import { byActor, recordAudit } from '../audit/record';
 import { authorize } from '../auth/policy';
 import { createDb } from '../db/client';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { contactDetail, listContacts } from '../domain/contacts';
-import { addContact, editContact, eraseContactAudited, mergeContactsAudited } from '../domain/contact-actions';
-import { dealBoardEvent } from '../domain/deals';
-import { deleteMediaObjects } from '../domain/erasure';
+import { addContact, editContact, mergeContactsAudited } from '../domain/contact-actions';
+import { eraseContactEverywhere } from '../domain/erasure-everywhere';
 import { addError, assertImportHeader, exportContactsCsv, importContactBatch, IMPORT_BATCH, parseCsvStream, type ExportFormat, type ImportReport } from '../domain/csv';
 import type { AppEnv } from '../env';
 import { ApiError, badRequest } from '../errors';
 import { decodeCursor } from '../lib/cursor';
-import { errorFields } from '../lib/log';
 import { emitEvents } from '../webhooks-out/emit';
 import { openapi, type ApiApp } from '../openapi/route';
 import { errors, idParam, json, jsonBody } from '../openapi/responses';
@@ -201,7 +199,7 @@ function registerContactRecord(app: ApiApp) {
 }
 
 function registerContactRemoval(app: ApiApp) {
-  // LGPD erasure, for good: see domain/erasure.ts for what goes and what stays.
+  // LGPD erasure, for good: see domain/erasure-everywhere.ts for what goes and what stays.
   openapi(
     app,
     createRoute({ method: 'delete', path: '/api/v1/contacts/{id}', tags, summary: 'Erase a contact for good (LGPD), with its conversations and media', request: { params: idParam }, responses: { 200: json(Erasure, 'What was erased'), ...errors(404, 409) } }),
@@ -209,18 +207,9 @@ function registerContactRemoval(app: ApiApp) {
       const actor = c.var.actor;
       authorize(actor, 'contacts.erase');
       const { id } = c.req.valid('param');
-      const erased = await withOrg(c.var.db, actor.orgId, (tx) => eraseContactAudited(tx, actor, id));
+      const erased = await eraseContactEverywhere(c.env, c.var.db, actor, id, c.var.log);
       if (!erased) return notFoundAudited(c, 'contact', id);
-      try {
-        await deleteMediaObjects(c.env.MEDIA, erased.mediaKeys);
-      } catch (err) {
-        // The rows are gone for good; the objects are orphans nothing points at. Keys are random, not personal data.
-        c.var.log.error('erased contact media not deleted from R2', { ...errorFields(err), orgId: actor.orgId, keys: erased.mediaKeys.length });
-      }
-      // Open inboxes drop the conversations; deal boards stop showing the name on the contact's deals.
-      const events = [...erased.conversationIds.map((cid) => ({ type: 'conversation.hidden', data: { id: cid } })), ...erased.deals.map((d) => dealBoardEvent('deal.updated', d))];
-      await publishToInbox(c.env, actor.orgId, events, c.var.log);
-      return c.json({ erased: erased.counts }, 200);
+      return c.json({ erased }, 200);
     },
   );
 

@@ -72,7 +72,7 @@ export class ChatStore {
   readonly messages = signal<ChatMessage[]>([]);
   readonly olderCursor = signal<string | null>(null);
   readonly loadingOlder = signal(false);
-  readonly status = signal<'loading' | 'ready' | 'forbidden' | 'notfound' | 'error'>('loading');
+  readonly status = signal<'loading' | 'ready' | 'forbidden' | 'notfound' | 'erased' | 'error'>('loading');
   readonly error = signal<unknown>(null);
   readonly actionError = signal<string | null>(null);
   /** userId → until when they count as typing. */
@@ -182,6 +182,7 @@ export class ChatStore {
       // Reassigned (or a role change): ask the API whether this chat is still ours before reconnecting, so an agent
       // who lost it sees "no longer available" instead of a socket retrying forever.
       onAccessChanged: () => void this.recheckAccess(),
+      onErased: () => this.erased(),
     });
     this.socket = socket;
     this.cleanups.push(trackSocket(socket), () => {
@@ -213,6 +214,9 @@ export class ChatStore {
       }
       case 'scheduled.updated':
         this.scheduledVersion.value++;
+        break;
+      case 'conversation.erased':
+        this.erased();
         break;
       case 'typing': {
         const { userId, state } = e.data as { userId: string; state: 'on' | 'off' };
@@ -305,6 +309,14 @@ export class ChatStore {
         this.socket?.stop();
       }
     }
+  }
+
+  /** Erased for good (LGPD): the chat says so and keeps nothing of it on screen or in memory. */
+  private erased() {
+    this.socket?.stop();
+    this.messages.value = [];
+    this.conversation.value = null;
+    this.status.value = 'erased';
   }
 
   private async recheckAccess() {

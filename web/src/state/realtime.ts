@@ -80,6 +80,8 @@ export interface SocketHandlers {
    * the socket reconnects, and the upgrade re-checks access.
    */
   onAccessChanged?(reason: string): void;
+  /** The server closed the socket with 4004: the conversation was erased (LGPD). The socket stays stopped. */
+  onErased?(): void;
 }
 
 /** One WebSocket with tickets, reconnect + backoff, resume from the last seq, heartbeat. */
@@ -178,6 +180,12 @@ export class LiveSocket {
         this.stopped = true;
         this.setState('idle');
         this.handlers.onAccessChanged(ev.reason);
+        return;
+      }
+      if (ev.code === 4004) {
+        this.stopped = true;
+        this.setState('idle');
+        this.handlers.onErased?.();
         return;
       }
       this.retry();

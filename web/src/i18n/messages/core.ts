@@ -684,6 +684,8 @@ export const ptBR = {
   'scheduled.error.conversation_gone': 'A conversa não existe mais.',
   'scheduled.error.templates_unsupported': 'Este número não tem modelos.',
   'scheduled.error.other': 'O envio foi recusado; agende de novo se ainda fizer sentido.',
+  // Issue 21 §2: an open chat of an erased conversation closes live.
+  'chat.erased': 'Conversa apagada (LGPD).',
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
@@ -1368,4 +1370,5 @@ export const en: Record<keyof typeof ptBR, string> = {
   'scheduled.error.conversation_gone': 'The conversation no longer exists.',
   'scheduled.error.templates_unsupported': 'This number has no templates.',
   'scheduled.error.other': 'The send was refused; schedule it again if it still makes sense.',
+  'chat.erased': 'Conversation erased (LGPD).',
 };

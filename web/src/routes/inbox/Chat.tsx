@@ -40,7 +40,8 @@ export function Chat({ store }: { store: ChatStore }) {
     );
   }
   if (status !== 'ready') {
-    const msg = status === 'forbidden' ? t('chat.forbidden') : status === 'notfound' ? t('chat.notFound') : errorText(store.error.value);
+    const msg =
+      status === 'forbidden' ? t('chat.forbidden') : status === 'notfound' ? t('chat.notFound') : status === 'erased' ? t('chat.erased') : errorText(store.error.value);
     return (
       <div class="chat chat-blocked">
         <a class="btn btn-ghost back-link" href="/inbox">
