@@ -52,6 +52,7 @@ import { registerScheduledMessages } from './routes/scheduled-messages';
 import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 import { registerPrivacyReport } from './routes/privacy-report';
+import { registerDataExports } from './routes/data-exports';
 import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
@@ -144,6 +145,7 @@ export function createApp() {
   registerApiKeys(app);
   registerWebhookEndpoints(app);
   registerPrivacyReport(app);
+  registerDataExports(app);
   registerReports(app);
   registerOpenApi(app);
 

@@ -72,7 +72,9 @@ export type AuditAction =
   | 'webhook_endpoint.disabled'
   | 'webhook_delivery.replayed'
   | 'super_admin.enter_organization'
-  | 'super_admin.action';
+  | 'super_admin.action'
+  | 'data_export.requested'
+  | 'data_export.downloaded';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -61,6 +61,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'channels.automation': ADMIN,
   'integrations.manage': ADMIN,
   'privacy.read': ADMIN,
+  'contacts.export_data': ADMIN,
 };
 const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign'] as const;
 

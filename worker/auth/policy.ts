@@ -73,6 +73,8 @@ export const RULES = {
   'integrations.manage': { roles: ADMIN },
   /** The records of processing (LGPD art. 37): what personal data is held, where, how long, who can reach it. */
   'privacy.read': { roles: ADMIN },
+  /** LGPD access request (art. 18 II): everything held about one contact, as a ZIP. */
+  'contacts.export_data': { roles: ADMIN },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;
@@ -119,6 +121,7 @@ export const SCOPE_OF: Record<Action, ApiKeyScope> = {
   'departments.manage': 'admin',
   'channels.automation': 'admin',
   'integrations.manage': 'admin',
+  'contacts.export_data': 'admin',
 };
 type TargetOf<A extends Action> = (typeof RULES)[A] extends { agentWhen?: (actor: Actor, target: infer T) => boolean }
   ? unknown extends T

@@ -19,6 +19,7 @@ export * from './scheduled';
 export * from './csat';
 export * from './integrations';
 export * from './reports';
+export * from './exports';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
@@ -55,5 +56,6 @@ export const TENANT_TABLES = [
   'webhook_deliveries',
   'webhook_delivery_attempts',
   'message_counts_hourly',
+  'data_exports',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
