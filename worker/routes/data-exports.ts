@@ -13,6 +13,12 @@ import { DataExportList, DataExportResponse } from '../schemas/data-exports';
 const tags = ['Contacts'];
 
 export function registerDataExports(app: ApiApp) {
+  registerExportRequests(app);
+  registerExportResults(app);
+}
+
+/** Starting an export of a contact, and the contact's latest ones. */
+function registerExportRequests(app: ApiApp) {
   openapi(
     app,
     createRoute({
@@ -53,6 +59,10 @@ export function registerDataExports(app: ApiApp) {
     },
   );
 
+}
+
+/** Following an export, and its file. */
+function registerExportResults(app: ApiApp) {
   openapi(
     app,
     createRoute({
