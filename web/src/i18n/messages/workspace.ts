@@ -238,6 +238,9 @@ export const ptBR = {
   'error.too_many_stages': 'Um funil tem no máximo 30 etapas.',
   'error.no_pipeline': 'A organização ainda não tem funil de vendas.',
   'error.conflict': 'Conflito com dados existentes: {message}',
+
+  // LGPD access-request exports (issue 21 §1).
+  'privacy.store.r2.data_exports': 'R2 · exportações de pedidos de acesso (ZIP; apagadas um dia depois de o link expirar)',
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
@@ -478,4 +481,6 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.too_many_stages': 'A pipeline has at most 30 stages.',
   'error.no_pipeline': 'The organisation has no sales pipeline yet.',
   'error.conflict': 'Conflicts with existing data: {message}',
+
+  'privacy.store.r2.data_exports': 'R2 · access-request exports (ZIP; deleted one day after the link expires)',
 };
