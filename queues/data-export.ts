@@ -3,7 +3,9 @@
 //   step 1..n  one keyset page of messages (MESSAGES_PER_STEP) staged in R2, with the media it refers to;
 //   last       the ZIP streamed into R2 (multipart) from the staged parts and the media objects, then the parts go.
 // Database time per invocation is one page however many messages the contact has; 100,000 messages are 200 steps.
-// A redelivered message finds `state.step` moved on and does nothing (saveStep only records a step once).
+// Each step sends the next message before recording itself: a failure in between retries the step (its R2 writes
+// are idempotent), and the extra message it sends finds `state.step` moved on and does nothing. A message that
+// overtakes the commit of the step before it waits (retried) rather than being dropped.
 import type { Db } from '../worker/db/client';
 import { withOrg } from '../worker/db/tx';
 import { contactProfile, failExport, loadExport, messagesPage, saveStep, type ContactProfile, type ExportState, type MediaRef } from '../worker/domain/data-export-steps';
@@ -20,8 +22,13 @@ import { retryBase, retryDelay } from './retry';
 export const MESSAGES_PER_STEP = 500;
 /** Deliveries of one step before the export is marked failed (the admin can start another). */
 const MAX_ATTEMPTS = 5;
+/** How long a message that overtook the previous step's commit waits for it before being retried later. */
+const OVERTAKE_TRIES = 20;
+const OVERTAKE_WAIT_MS = 100;
 
 type Step = Typed<'data_export.step'>['body'];
+/** The step before this message's is not recorded yet (its commit is on its way): try again shortly. */
+class NotYet extends Error {}
 interface Part {
   conversationId: string;
   page: number;
@@ -37,10 +44,13 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 export async function runDataExportSteps(items: Typed<'data_export.step'>[], env: Env, db: Db, log: Logger): Promise<void> {
   for (const { message, body } of items) {
     try {
-      const next = await runStep(env, db, body);
-      if (next !== null) await env.DATA_EXPORT_QUEUE.send({ ...body, step: next }, { contentType: 'json' });
+      await runStep(env, db, body);
       message.ack();
     } catch (err) {
+      if (err instanceof NotYet) {
+        message.retry({ delaySeconds: Math.max(1, retryBase(env)) });
+        continue;
+      }
       log.error('data export step failed', { ...errorFields(err), exportId: body.exportId, step: body.step, attempts: message.attempts });
       if (message.attempts >= MAX_ATTEMPTS) {
         await withOrg(db, body.organizationId, (tx) => failExport(tx, body.organizationId, body.exportId, 'A exportação falhou; tente novamente.'));
@@ -50,22 +60,31 @@ export async function runDataExportSteps(items: Typed<'data_export.step'>[], env
   }
 }
 
-/** Runs the step the message names; the next step's number, or null when there is none (or it was done before). */
-async function runStep(env: Env, db: Db, body: Step): Promise<number | null> {
+/** The export row, waiting a moment for the previous step's commit when this message overtook it. */
+async function currentRow(db: Db, body: Step) {
+  for (let tries = 0; ; tries++) {
+    const row = await withOrg(db, body.organizationId, (tx) => loadExport(tx, body.organizationId, body.exportId));
+    if (!row || (row.state as ExportState).step >= body.step || tries >= OVERTAKE_TRIES) return row;
+    await new Promise((r) => setTimeout(r, OVERTAKE_WAIT_MS));
+  }
+}
+
+/** Runs the step the message names, once: done or superseded steps are no-ops. */
+async function runStep(env: Env, db: Db, body: Step): Promise<void> {
   const { organizationId: orgId, exportId } = body;
-  const row = await withOrg(db, orgId, (tx) => loadExport(tx, orgId, exportId));
-  if (!row || row.status === 'done' || row.status === 'failed') return null;
+  const row = await currentRow(db, body);
+  if (!row || row.status === 'done' || row.status === 'failed') return;
   const state = row.state as ExportState;
-  // Already recorded: the following message was sent, unless that send is what failed; sending it again is harmless.
-  if (state.step === body.step + 1) return state.step;
-  if (state.step !== body.step) return null;
+  if (body.step < state.step) return;
+  if (body.step > state.step) throw new NotYet();
   const prefix = exportPrefix(orgId, exportId);
+  const sendNext = (step: number) => env.DATA_EXPORT_QUEUE.send({ ...body, step }, { contentType: 'json' });
 
   if (body.step === 0) {
     const profile = row.contactId ? await withOrg(db, orgId, (tx) => contactProfile(tx, orgId, row.contactId!)) : undefined;
     if (!profile) {
       await withOrg(db, orgId, (tx) => failExport(tx, orgId, exportId, 'O contato não existe mais.'));
-      return null;
+      return;
     }
     await env.MEDIA.put(profileKey(prefix), JSON.stringify(profile));
     const next: ExportState = {
@@ -78,7 +97,9 @@ async function runStep(env: Env, db: Db, body: Step): Promise<number | null> {
       messagesDone: 0,
       messagesTotal: profile.messagesTotal,
     };
-    return (await withOrg(db, orgId, (tx) => saveStep(tx, orgId, exportId, 0, { status: 'running', progress: 2, state: next }))) ? 1 : null;
+    await sendNext(1);
+    await withOrg(db, orgId, (tx) => saveStep(tx, orgId, exportId, 0, { status: 'running', progress: 2, state: next }));
+    return;
   }
 
   if (state.conversation < state.conversationIds.length) {
@@ -93,7 +114,9 @@ async function runStep(env: Env, db: Db, body: Step): Promise<number | null> {
     if (page.next) Object.assign(next, { cursor: page.next, page: state.page + 1 });
     else Object.assign(next, { conversation: state.conversation + 1, cursor: null, page: 0 });
     const progress = 2 + Math.floor((88 * Math.min(next.messagesDone, next.messagesTotal)) / Math.max(1, next.messagesTotal));
-    return (await withOrg(db, orgId, (tx) => saveStep(tx, orgId, exportId, state.step, { progress, state: next }))) ? next.step : null;
+    await sendNext(next.step);
+    await withOrg(db, orgId, (tx) => saveStep(tx, orgId, exportId, state.step, { progress, state: next }));
+    return;
   }
 
   const key = exportZipKey(orgId, exportId);
@@ -113,7 +136,6 @@ async function runStep(env: Env, db: Db, body: Step): Promise<number | null> {
   // The staged parts hold the same data as the ZIP: gone as soon as it exists.
   const staged = [profileKey(prefix), ...Array.from({ length: state.parts }, (_, i) => partKey(prefix, i + 1))];
   await deleteMediaObjects(env.MEDIA, staged);
-  return null;
 }
 
 /** Streams the ZIP from the staged parts and the media objects into R2. */

@@ -1,6 +1,6 @@
 // LGPD access request (POST /api/v1/contacts/:id/exports): a contact with more messages than three pages of the
 // consumer, a note, a label, a deal, audit entries and a media file in R2 is exported through the queue; the ZIP is
-// opened here with the same library that wrote it. Expired links answer 410 and the sweep deletes the file; agents
+// opened here with the same library that wrote it (a duplicated queue message changes nothing). Expired links answer 410 and the sweep deletes the file; agents
 // get 403; another organisation's ids are 404 and audited.
 import { env, SELF } from 'cloudflare:test';
 import { and, count, eq } from 'drizzle-orm';
@@ -83,6 +83,8 @@ describe('LGPD access request: a contact exported as one ZIP', () => {
     const started = await call(admin, 'POST', `/api/v1/contacts/${seed.contactId}/exports`);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body.export).toMatchObject({ status: 'queued', progress: 0, contactId: seed.contactId, downloadUrl: null });
+    // Queues deliver at least once: a second copy of the first step must change nothing.
+    await env.DATA_EXPORT_QUEUE.send({ type: 'data_export.step', organizationId: admin.orgId, exportId: started.body.export.id, step: 0 }, { contentType: 'json' });
     const { done } = await exportDone(admin, started.body.export.id);
     expect(done).toMatchObject({ progress: 100, downloadUrl: `/api/v1/exports/${done.id}/download` });
     expect(Date.parse(done.expiresAt) - Date.parse(done.completedAt)).toBe(24 * 3600 * 1000);
