@@ -16,6 +16,7 @@ import { sendReactionBatch } from './outbound-reactions';
 import { databaseAnswers, noteFailure } from './db-gate';
 import { deadLetterNow, retryBase, retryDelay } from './retry';
 import { deliverWebhooks, fanOutWebhookEvents } from './webhook-deliveries';
+import { runDataExportSteps } from './data-export';
 
 type Typed<T extends QueueMessage['type']> = { message: Message<unknown>; body: Extract<QueueMessage, { type: T }> };
 
@@ -55,6 +56,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     const records: Typed<'outbound.record'>[] = [];
     const notifications: Typed<'realtime.notify'>[] = [];
     const resets: Typed<'auth.password_reset'>[] = [];
+    const dataExports: Typed<'data_export.step'>[] = [];
     const webhookOut: { events: Typed<'webhook.events'>[]; deliveries: Typed<'webhook.deliver'>[] } = { events: [], deliveries: [] };
     for (const message of batch.messages) {
       const parsed = queueMessage.safeParse(message.body);
@@ -73,6 +75,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
       else if (body.type === 'auth.password_reset') resets.push({ message, body });
       else if (body.type === 'webhook.events') webhookOut.events.push({ message, body });
       else if (body.type === 'webhook.deliver') webhookOut.deliveries.push({ message, body });
+      else if (body.type === 'data_export.step') dataExports.push({ message, body });
       else if (body.type === 'queue.probe') {
         probes.push(body.token);
         message.ack();
@@ -93,6 +96,7 @@ export async function handleQueue(delivered: MessageBatch, env: Env, ctx: Execut
     // Outgoing webhooks (queues/webhook-deliveries.ts).
     if (webhookOut.events.length) await fanOutWebhookEvents(webhookOut.events, env, db, log);
     if (webhookOut.deliveries.length) await deliverWebhooks(webhookOut.deliveries, env, db, log);
+    if (dataExports.length) await runDataExportSteps(dataExports, env, db, log);
   } catch (err) {
     // Unexpected and unclassified (e.g. the routing read with the database down): the whole batch waits and retries;
     // messages already acked or retried keep that outcome.

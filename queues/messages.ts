@@ -7,6 +7,7 @@ export const QUEUE_NAMES = {
   media: 'conversa-media',
   outbound: 'conversa-outbound',
   deadLetter: 'conversa-dlq',
+  dataExport: 'conversa-exports',
 } as const;
 
 export const metaWebhookMessage = z
@@ -106,6 +107,14 @@ export const queueProbeMessage = z.object({
   token: z.string(),
 });
 
+/** One step of a contact's data export (queues/data-export.ts); `step` makes a redelivered message a no-op. */
+export const dataExportStepMessage = z.object({
+  type: z.literal('data_export.step'),
+  organizationId: z.uuid(),
+  exportId: z.uuid(),
+  step: z.number().int().min(0),
+});
+
 export const queueMessage = z.discriminatedUnion('type', [
   metaWebhookMessage,
   evolutionWebhookMessage,
@@ -118,6 +127,7 @@ export const queueMessage = z.discriminatedUnion('type', [
   webhookEventsMessage,
   webhookDeliverMessage,
   queueProbeMessage,
+  dataExportStepMessage,
 ]);
 export type QueueMessage = z.infer<typeof queueMessage>;
 export type MetaWebhookMessage = z.infer<typeof metaWebhookMessage>;

@@ -53,6 +53,7 @@ import { registerApiKeys } from './routes/api-keys';
 import { registerWebhookEndpoints } from './routes/webhook-endpoints';
 import { registerPrivacyReport } from './routes/privacy-report';
 import { registerContactLegalHolds, registerRetentionExclusions } from './routes/retention-exclusions';
+import { registerDataExports } from './routes/data-exports';
 import { registerReports } from './routes/reports';
 
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/invitations/lookup', '/api/v1/invitations/accept', '/api/v1/openapi.json', '/api/docs'];
@@ -147,6 +148,7 @@ export function createApp() {
   registerPrivacyReport(app);
   registerRetentionExclusions(app);
   registerContactLegalHolds(app);
+  registerDataExports(app);
   registerReports(app);
   registerOpenApi(app);
 

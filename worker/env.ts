@@ -59,6 +59,8 @@ export interface Env {
   OUTBOUND_QUEUE: Queue;
   /** Consumers send here what will never succeed, with its reason (queues/retry.ts). */
   DEAD_LETTER_QUEUE: Queue;
+  /** LGPD access-request exports, one step per message (queues/data-export.ts). */
+  DATA_EXPORT_QUEUE: Queue;
   CONVERSATION_ROOM: DurableObjectNamespace<ConversationRoom>;
   ORG_INBOX: DurableObjectNamespace<OrgInbox>;
   CHANNEL_THROTTLE: DurableObjectNamespace<ChannelThrottle>;

@@ -11,6 +11,7 @@ import { sweepRawWebhooks } from './jobs/raw-webhooks';
 import { sweepUnattachedUploads } from './jobs/unattached-uploads';
 import { flagSilentChannels } from './jobs/silent-channels';
 import { assignAllQueues } from './jobs/auto-assign';
+import { sweepDataExports } from './jobs/data-exports';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
@@ -40,6 +41,11 @@ const rawWebhooks: Job = async (env, log) => {
 const unattachedUploads = withDb(async (env, db, log) => {
   const { deleted } = await sweepUnattachedUploads(env, db);
   if (deleted > 0) log.info('unattached uploads deleted', { deleted });
+});
+
+const dataExportFiles = withDb(async (env, db, log) => {
+  const result = await sweepDataExports(env, db);
+  if (result.exports > 0) log.info('expired data exports deleted from R2', result);
 });
 
 const outboundSweeper = withDb(async (env, db, log) => {
@@ -83,7 +89,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
   // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
   '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels, autoAssignment],
   // Daily 03:00 UTC (00:00 in São Paulo).
-  '0 3 * * *': [retention, rawWebhooks, unattachedUploads],
+  '0 3 * * *': [retention, rawWebhooks, unattachedUploads, dataExportFiles],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {

@@ -76,7 +76,9 @@ export type AuditAction =
   | 'conversation.legal_hold_placed'
   | 'conversation.legal_hold_lifted'
   | 'message.marked_important'
-  | 'message.unmarked_important';
+  | 'message.unmarked_important'
+  | 'data_export.requested'
+  | 'data_export.downloaded';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -62,6 +62,7 @@ const EXPECTED: Record<Exclude<Action, `conversation.${string}`>, Role[]> = {
   'integrations.manage': ADMIN,
   'privacy.read': ADMIN,
   'legal_hold.manage': ADMIN,
+  'contacts.export_data': ADMIN,
 };
 const CONVERSATION_ACTIONS = ['conversation.read', 'conversation.reply', 'conversation.update', 'conversation.assign', 'conversation.mark_important'] as const;
 

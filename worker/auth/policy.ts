@@ -77,6 +77,8 @@ export const RULES = {
   'legal_hold.manage': { roles: ADMIN },
   /** Marking a message important (retention keeps its conversation): whoever may see the conversation. */
   'conversation.mark_important': { roles: ALL, agentWhen: ownOrQueue } as Rule<ConversationTarget>,
+  /** LGPD access request (art. 18 II): everything held about one contact, as a ZIP. */
+  'contacts.export_data': { roles: ADMIN },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof RULES;
@@ -125,6 +127,7 @@ export const SCOPE_OF: Record<Action, ApiKeyScope> = {
   'integrations.manage': 'admin',
   'legal_hold.manage': 'admin',
   'conversation.mark_important': 'write',
+  'contacts.export_data': 'admin',
 };
 type TargetOf<A extends Action> = (typeof RULES)[A] extends { agentWhen?: (actor: Actor, target: infer T) => boolean }
   ? unknown extends T

@@ -24,6 +24,8 @@ const EXPIRY_DAYS: Record<string, number> = {
   invitations: days(INVITATION_TTL_MS),
   // Deleted once ingested; what a failure left behind goes after this many days (jobs/raw-webhooks.ts).
   'r2:raw_webhooks': RAW_WEBHOOK_DAYS,
+  // Access-request ZIPs: the link lives a day, the daily sweep deletes the file (jobs/data-exports.ts).
+  'r2:data_exports': 1,
 };
 
 const host = (url: string | undefined) => {

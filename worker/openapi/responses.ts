@@ -28,6 +28,7 @@ const ERROR_DESCRIPTIONS = {
   403: 'The role may not do this',
   404: 'Not found — also for another organisation’s ids',
   409: 'Conflicts with the current state (a duplicate, a state that does not allow it)',
+  410: 'Gone: the link or resource has expired',
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Refers to something that cannot be used here',

@@ -66,6 +66,8 @@ export const PERSONAL_TABLES = {
   legal_holds: { subjects: ['team', 'customers'], categories: ['activity'], columns: ['reason', 'placed_by', 'lifted_by', 'lift_reason'], keep: 'retention' },
   webhook_deliveries: { subjects: ['customers', 'team'], categories: ['identity', 'message_content'], columns: ['body'], keep: 'erasure' },
   webhook_delivery_attempts: { subjects: ['customers'], categories: ['message_content'], columns: ['response_snippet'], keep: 'erasure' },
+  // Who asked for whose access-request export; the ZIP itself is the R2 store 'data_exports' below.
+  data_exports: { subjects: ['customers', 'team'], categories: ['activity'], columns: ['contact_id', 'requested_by'], keep: 'expiry' },
 } as const satisfies Record<string, Held>;
 
 /** Tables with no personal data (configuration, counters, ids only). */
@@ -88,6 +90,8 @@ export const NO_PERSONAL_DATA = [
 export const OTHER_STORES = [
   { store: 'r2', what: 'media', subjects: ['customers', 'team'], categories: ['message_content'], keep: 'retention' },
   { store: 'r2', what: 'raw_webhooks', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'expiry' },
+  // Access-request ZIPs (everything about one contact): deleted by the daily sweep once the link expires (24 h).
+  { store: 'r2', what: 'data_exports', subjects: ['customers', 'team'], categories: ['identity', 'profile', 'message_content', 'commercial', 'activity'], keep: 'expiry' },
   { store: 'r2', what: 'parked_queue_messages', subjects: ['customers'], categories: ['identity', 'message_content'], keep: 'indefinite' },
   { store: 'durable_objects', what: 'realtime_history', subjects: ['customers', 'team'], categories: ['message_content', 'activity'], keep: 'indefinite' },
   { store: 'queues', what: 'in_transit', subjects: ['customers', 'team'], categories: ['identity', 'message_content'], keep: 'expiry' },

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Contact, ContactBody, ContactDetail, ContactUpdateBody, Erasure as ErasureSchema, ImportReport } from '../../../worker/schemas/contacts';
 import type { ContactNote } from '../../../worker/schemas/contact-notes';
+import type { DataExport } from '../../../worker/schemas/data-exports';
 import type { CreateDealBody, Deal, DealCard, DealMove, DealsPage, Pipeline, StageHistoryEntry, UpdateDealBody } from '../../../worker/schemas/deals';
 import { api, del, get, patch, post } from './client';
 import type { AttributeDefinition, Label, Page } from './types';
@@ -10,6 +11,7 @@ import type { AttributeDefinition, Label, Page } from './types';
 export type { AttributeDefinition, Label };
 export type { Contact, ContactConversation, ContactDetail } from '../../../worker/schemas/contacts';
 export type { ContactNote } from '../../../worker/schemas/contact-notes';
+export type { DataExport } from '../../../worker/schemas/data-exports';
 export type CreateContactBody = ContactBody;
 export type UpdateContactBody = ContactUpdateBody;
 export type AttributeType = AttributeDefinition['type'];
@@ -38,6 +40,10 @@ export const eraseContact = (id: string) => del<Erasure>(`/api/v1/contacts/${id}
 export const mergeContact = (id: string, otherId: string) => post<{ contact: Contact; movedDeals: number }>(`/api/v1/contacts/${id}/merge`, { otherId });
 export const listContactNotes = (id: string, cursor?: string) => get<Page<ContactNote>>(`/api/v1/contacts/${id}/notes`, { cursor });
 export const addContactNote = (id: string, body: string) => post<{ note: ContactNote }>(`/api/v1/contacts/${id}/notes`, { body });
+/** LGPD access request (admins): the contact's data as a ZIP, built in the background. */
+export const startDataExport = (contactId: string) => post<{ export: DataExport }>(`/api/v1/contacts/${contactId}/exports`);
+export const listDataExports = (contactId: string) => get<{ data: DataExport[] }>(`/api/v1/contacts/${contactId}/exports`);
+export const getDataExport = (id: string) => get<{ export: DataExport }>(`/api/v1/exports/${id}`);
 export const deleteContactNote = (id: string, noteId: string) => del(`/api/v1/contacts/${id}/notes/${noteId}`);
 export const addContactLabels = (id: string, labelIds: string[]) => post<Page<Label>>(`/api/v1/contacts/${id}/labels`, { labelIds });
 export const removeContactLabel = (id: string, labelId: string) => del(`/api/v1/contacts/${id}/labels/${labelId}`);

@@ -20,6 +20,7 @@ export * from './csat';
 export * from './integrations';
 export * from './reports';
 export * from './legal-holds';
+export * from './exports';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
@@ -57,5 +58,6 @@ export const TENANT_TABLES = [
   'webhook_delivery_attempts',
   'message_counts_hourly',
   'legal_holds',
+  'data_exports',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];

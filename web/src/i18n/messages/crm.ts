@@ -132,6 +132,18 @@ export const ptBR = {
   'error.invalid_encoding': 'O arquivo mistura UTF-8 com outra codificação. No Excel, salve de novo como "CSV UTF-8" e importe outra vez.',
   'error.lost_reason_required': 'Um negócio perdido precisa de um motivo.',
   'error.legal_hold': 'Uma conversa deste contato está sob retenção legal; nada foi apagado. Retire a retenção antes de excluir.',
+
+  // LGPD access request (issue 21 §1): the contact's data as a ZIP.
+  'crm.dataExport': 'Exportar dados (LGPD)',
+  'crm.dataExportIntro': 'Para atender a um pedido de acesso do titular (LGPD, art. 18, II): gera um arquivo ZIP com tudo o que guardamos sobre este contato — cadastro, notas, etiquetas, conversas com todas as mensagens, mídias, negócios e registros de auditoria.',
+  'crm.dataExportQueued': 'Na fila…',
+  'crm.dataExportRunning': 'Gerando o arquivo… {progress}%',
+  'crm.dataExportDone': 'Arquivo pronto ({size}). O link vale até {until}.',
+  'crm.dataExportDownload': 'Baixar ZIP',
+  'crm.dataExportFailed': 'A exportação falhou: {error}',
+  'crm.dataExportExpired': 'O link da última exportação expirou. Gere uma nova.',
+  'error.export_expired': 'O link de download expirou. Gere uma nova exportação.',
+  'error.export_not_ready': 'A exportação ainda não terminou.',
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
@@ -265,6 +277,17 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.invalid_encoding': 'The file mixes UTF-8 with another encoding. Save it again from Excel as "CSV UTF-8" and import it again.',
   'error.lost_reason_required': 'A lost deal needs a reason.',
   'error.legal_hold': 'A conversation of this contact is under legal hold; nothing was deleted. Lift the hold before deleting.',
+
+  'crm.dataExport': 'Export data (LGPD)',
+  'crm.dataExportIntro': 'To honour a data subject’s access request (LGPD art. 18 II): builds a ZIP with everything held about this contact — profile, notes, labels, conversations with every message, media, deals and audit entries.',
+  'crm.dataExportQueued': 'Queued…',
+  'crm.dataExportRunning': 'Building the file… {progress}%',
+  'crm.dataExportDone': 'File ready ({size}). The link works until {until}.',
+  'crm.dataExportDownload': 'Download ZIP',
+  'crm.dataExportFailed': 'The export failed: {error}',
+  'crm.dataExportExpired': 'The last export’s link has expired. Start a new one.',
+  'error.export_expired': 'The download link has expired. Start a new export.',
+  'error.export_not_ready': 'The export is not finished yet.',
 };
 
 // Loaded with the CRM screens' chunks, not the first page: they import this module, which adds its strings.

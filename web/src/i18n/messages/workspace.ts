@@ -261,6 +261,9 @@ export const ptBR = {
   'error.legal_hold_exists': 'A conversa já está em retenção legal.',
   'error.no_legal_hold': 'A conversa não está em retenção legal.',
   'error.not_markable': 'Esta mensagem não pode ser marcada.',
+
+  // LGPD access-request exports (issue 21 §1).
+  'privacy.store.r2.data_exports': 'R2 · exportações de pedidos de acesso (ZIP; apagadas um dia depois de o link expirar)',
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
@@ -524,4 +527,6 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.legal_hold_exists': 'The conversation is already under legal hold.',
   'error.no_legal_hold': 'The conversation is not under legal hold.',
   'error.not_markable': 'This message cannot be marked.',
+
+  'privacy.store.r2.data_exports': 'R2 · access-request exports (ZIP; deleted one day after the link expires)',
 };

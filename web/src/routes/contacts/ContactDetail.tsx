@@ -11,6 +11,7 @@ import { isAdmin, isStaff } from '../../state/session';
 import { formatMoney } from '../deals/money';
 import { ContactForm } from './ContactForm';
 import { EraseBox } from './EraseBox';
+import { DataExportBox } from './DataExportBox';
 import { StartConversation } from '../../components/StartConversation';
 import { LabelsBox } from './LabelsBox';
 import { MergeBox } from './MergeBox';
@@ -96,6 +97,12 @@ export function ContactDetail() {
             <section class="card" aria-labelledby="contact-merge">
               <h2 id="contact-merge">{t('crm.merge')}</h2>
               <MergeBox contact={c} onMerged={() => void reload().then(() => setVersion((v) => v + 1))} />
+            </section>
+          )}
+          {isAdmin.value && (
+            <section class="card" aria-labelledby="contact-data-export">
+              <h2 id="contact-data-export">{t('crm.dataExport')}</h2>
+              <DataExportBox contactId={c.id} />
             </section>
           )}
           {isAdmin.value && (
