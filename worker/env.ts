@@ -45,6 +45,8 @@ export interface Env {
   ENCRYPTION_KEY: string;
   /** Keys that sealed older secrets, comma-separated: still opened, re-sealed by `npm run secrets:rotate`. */
   ENCRYPTION_KEYS_PREVIOUS?: string;
+  /** Master keys wrapping each organisation's data keys (issue 21 §4): "id:base64,idOld:base64", first = current. */
+  ENCRYPTION_MASTER_KEYS?: string;
   /** Origin of the web app; links in e-mails point there. */
   APP_URL: string;
   MAIL_PROVIDER: 'http' | 'outbox';

@@ -84,6 +84,7 @@ export const NO_PERSONAL_DATA = [
   'retention_runs',
   'webhook_endpoints',
   'message_counts_hourly', // messages per channel, hour and direction: counts only
+  'organization_keys', // wrapped data keys (issue 21 §4): key material, no personal data
 ] as const;
 
 /** Where else personal data is kept than Postgres, and for how long (what the code does today). */

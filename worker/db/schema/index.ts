@@ -21,6 +21,7 @@ export * from './integrations';
 export * from './reports';
 export * from './legal-holds';
 export * from './exports';
+export * from './encryption';
 
 // SQL tables that carry organization_id NOT NULL and get row-level security (hand-written migration).
 // Platform tables (organizations, users, sessions, password_resets, dead_letters, audit_logs) are excluded.
@@ -59,5 +60,6 @@ export const TENANT_TABLES = [
   'message_counts_hourly',
   'legal_holds',
   'data_exports',
+  'organization_keys',
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
