@@ -180,13 +180,21 @@ describe.skipIf(!browserAvailable('web/e2e/media.test.ts'))('chat media and read
     await expect.poll(focusedText).not.toContain('Pode me mandar um áudio');
     await page.keyboard.press('End');
     await expect.poll(focusedText).toContain('boleto.pdf');
-    // Tab goes into that message's own actions (the PDF's download, preview, reply, react), no other message's.
+    // Tab goes into that message's own actions (the PDF's download, preview, reply, react, mark important), no other message's.
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.msg-row')?.textContent?.includes('boleto.pdf')))).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.tagName)).toMatch(/^(A|BUTTON)$/);
     const count = await tabbable();
     expect(count).toBeGreaterThan(0);
-    expect(count).toBeLessThanOrEqual(4);
+    expect(count).toBeLessThanOrEqual(5);
+    // Every tabbable element belongs to the focused message's row.
+    const outside = await page.evaluate(() => {
+      const row = document.activeElement?.closest('.msg-row');
+      return [...document.querySelectorAll<HTMLElement>('[data-testid="messages"] *')].filter(
+        (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.closest('.msg-row') !== row,
+      ).length;
+    });
+    expect(outside).toBe(0);
   });
 
   it('a manager opening an agent’s chat leaves it unread for the agent and sends no blue ticks; the agent opening it does', async () => {
