@@ -14,7 +14,7 @@ export default defineConfig({
   },
   test: {
     name: 'node',
-    include: ['scripts/**/*.test.ts', 'fake-meta/**/*.test.ts', 'fake-evolution/**/*.test.ts', 'worker/**/*.node.test.ts'],
+    include: ['scripts/**/*.test.ts', 'fake-meta/**/*.test.ts', 'fake-evolution/**/*.test.ts', 'worker/**/*.node.test.ts', 'bench/**/*.node.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,6 @@
 // Results only from committed trees, and every run kept: a run from a tree with uncommitted changes is written with a
 // `-dirty` suffix and never becomes `*-latest-*`; every run, passing or failing, gets a line in <dir>/INDEX.md.
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RunInfo } from './report';
 import { stamp, writeResults } from './report';
@@ -46,9 +46,23 @@ export function publishResults(opts: {
   if (!existsSync(index)) appendFileSync(index, `${INDEX_HEAD}\n`);
   const verdict = opts.checks.map((c, i) => `${SHORT[i] ?? c.target} ${c.outcome === 'FAIL' ? '**FAIL**' : c.outcome}`).join(' · ');
   const cell = (s: string) => s.replace(/\|/g, '\\|');
-  appendFileSync(
-    index,
-    `| ${opts.info.date.slice(0, 16).replace('T', ' ')} | ${opts.info.commit}${opts.info.dirty ? ' (dirty)' : ''} | ${opts.profile} | ${cell(opts.options)} | ${verdict} | [md](${basename(files.md)}) · [json](${basename(files.json)}) |\n`,
-  );
+  const row = `| ${opts.info.date.slice(0, 16).replace('T', ' ')} | ${opts.info.commit}${opts.info.dirty ? ' (dirty)' : ''} | ${opts.profile} | ${cell(opts.options)} | ${verdict} | [md](${basename(files.md)}) · [json](${basename(files.json)}) |`;
+  writeFileSync(index, withRow(readFileSync(index, 'utf8'), opts.info.dirty ? '## Not results' : '## Results', row));
   return files;
+}
+
+/**
+ * The index with `row` after the last table row of the section whose heading starts with `heading` (other sections,
+ * e.g. the reports table, may follow it); at the end when the index has no such section.
+ */
+export function withRow(index: string, heading: string, row: string): string {
+  const lines = index.replace(/\n$/, '').split('\n');
+  const start = lines.findIndex((l) => l.startsWith(heading));
+  if (start === -1) return `${[...lines, row].join('\n')}\n`;
+  const next = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  const end = next === -1 ? lines.length : next;
+  let last = start;
+  for (let i = start + 1; i < end; i++) if (lines[i]!.startsWith('|')) last = i;
+  lines.splice(last + 1, 0, row);
+  return `${lines.join('\n')}\n`;
 }
