@@ -68,9 +68,10 @@ export const messages = pgTable(
     // Marked important by an agent (who, when): retention keeps the conversation while it has one (jobs/retention.ts).
     importantAt: tstz('important_at'),
     importantBy: uuid('important_by').references(() => users.id, { onDelete: 'set null' }),
-    // Maintained by Postgres (migration 0008): the body's Portuguese, unaccented document for full-text search
-    // (GIN index messages_search_vector_idx and statistics target 500, both SQL-only). Never written by the app.
-    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`public.conversa_fts(body)`),
+    // The body's Portuguese, unaccented document for full-text search (GIN index messages_search_vector_idx and
+    // statistics target 500, both SQL-only). Bodies are encrypted, so writers set it from the plaintext
+    // (`searchDocument`, migration 0030); a plaintext body gets it from the trigger.
+    searchVector: tsvector('search_vector'),
   },
   (t) => [
     uniqueIndex('messages_org_provider_id_uq')
