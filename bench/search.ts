@@ -5,6 +5,8 @@
 //
 //   npx tsx bench/search.ts [--messages 1000000] [--contacts 20000] [--rounds 30] [--max-seconds 900] [--keep]
 //   npx tsx bench/search.ts --reuse conversa_bench_<hex>     (measure again on a database kept with --keep)
+//   --plaintext: bodies left unsealed (as before encryption at rest); by default they are sealed with the
+//   organisation's data key like the ingest stores them, and each search opens its hits' bodies for the snippets.
 //
 // Database: DATABASE_URL (or TEST_DATABASE_URL) when set — a Postgres on this machine, on which a throw-away
 // database `conversa_bench_<hex>` is created, migrated, and dropped at the end unless --keep — otherwise the embedded
@@ -12,7 +14,11 @@
 // Bounded in time: the run stops with a non-zero exit when --max-seconds pass.
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from '@neondatabase/serverless';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import type { Db } from '../worker/db/client';
 import { withOrg } from '../worker/db/tx';
+import { contentCrypto, messageContext } from '../worker/domain/content-crypto';
 import { searchContacts, searchMessages } from '../worker/domain/search';
 import { createDatabase, dropDatabase, isLocalUrl, nodeDb, withDatabase } from '../scripts/lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../scripts/lib/embedded-pg';
@@ -32,6 +38,10 @@ const CONVERSATIONS_PER_CONTACT = 3;
 const ROUNDS = arg('rounds', 30);
 const MAX_SECONDS = arg('max-seconds', 900);
 const KEEP = process.argv.includes('--keep');
+/** Bodies stay plaintext, as before encryption at rest (issue 21 §4); by default they are sealed as production stores them. */
+const PLAINTEXT = process.argv.includes('--plaintext');
+// The dev master key (.dev.vars.example): a benchmark database is thrown away.
+const MASTER_KEYS = parseEnv(readFileSync(new URL('../.dev.vars.example', import.meta.url), 'utf8')).ENCRYPTION_MASTER_KEYS!;
 /** Measure again on a database kept by an earlier --keep run, without seeding. */
 const REUSE = (() => {
   const i = process.argv.indexOf('--reuse');
@@ -92,7 +102,25 @@ const RARE = ['Encontrei um xilofone na caixa', 'A assinatura anual foi renovada
 const FIRST = ['João', 'Maria', 'José', 'Ana', 'Francisco', 'Antônia', 'Carlos', 'Adriana', 'Paulo', 'Juliana', 'Pedro', 'Márcia', 'Lucas', 'Fernanda', 'Luiz', 'Patrícia', 'Marcos', 'Aline', 'Luís', 'Sandra', 'Gabriel', 'Camila', 'Rafael', 'Amanda', 'Daniel', 'Bruna', 'Marcelo', 'Jéssica', 'Bruno', 'Letícia', 'Eduardo', 'Júlia', 'Felipe', 'Luciana', 'Raimundo', 'Vanessa', 'Rodrigo', 'Mariana', 'Conceição', 'Gustavo'];
 const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas', 'Cardoso', 'Ramos', 'Gonçalves', 'Santana', 'Teixeira', 'Araújo', 'Conceição', 'Monteiro', 'Correia', 'Pinto'];
 
-async function seed(client: PoolClient) {
+/** Seals every body of the organisation with its data key, as the ingest does (the search documents stay as written). */
+async function sealBodies(client: PoolClient, db: Db, orgId: string) {
+  const t0 = Date.now();
+  const crypto = contentCrypto(db, MASTER_KEYS, orgId);
+  let after = '00000000-0000-0000-0000-000000000000';
+  let done = 0;
+  for (;;) {
+    checkDeadline('sealing bodies');
+    const { rows } = await client.query(`select id, body from messages where organization_id = $1 and id > $2 order by id limit 20000`, [orgId, after]);
+    if (rows.length === 0) break;
+    const sealed = await Promise.all((rows as { id: string; body: string | null }[]).map(async (r) => ({ id: r.id, body: await crypto.sealOrNull(r.body, messageContext(r.id)) })));
+    await client.query(`update messages m set body = v.body from jsonb_to_recordset($1::jsonb) as v(id uuid, body text) where m.id = v.id`, [JSON.stringify(sealed)]);
+    after = (rows[rows.length - 1] as { id: string }).id;
+    done += rows.length;
+  }
+  log(`sealed ${done.toLocaleString('en')} bodies in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+async function seed(client: PoolClient, db: Db) {
   const t0 = Date.now();
   const one = async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows[0] as T;
   await client.query(`set statement_timeout = '${Math.max(60, MAX_SECONDS)}s'`);
@@ -160,6 +188,7 @@ async function seed(client: PoolClient) {
     log(`  messages ${to.toLocaleString('en')} / ${MESSAGES.toLocaleString('en')} (${((Date.now() - t1) / 1000).toFixed(0)}s)`);
   }
   checkDeadline('seeding');
+  if (!PLAINTEXT) await sealBodies(client, db, org.id);
   const t2 = Date.now();
   await client.query(`set maintenance_work_mem = '256MB'`).catch(() => {});
   for (const ix of searchIndexes) await client.query(ix.indexdef);
@@ -208,13 +237,14 @@ async function seededIds(pool: Pool) {
   return { orgId: row.org_id, adminId: row.admin_id, agentId: row.agent_id };
 }
 
-async function measure(db: ReturnType<typeof nodeDb>['db'], ids: { orgId: string; adminId: string; agentId: string }) {
+async function measure(db: Db, ids: { orgId: string; adminId: string; agentId: string }) {
+  const crypto = contentCrypto(db, MASTER_KEYS, ids.orgId);
   const admin = { orgId: ids.orgId, viewer: null };
   const agent = { orgId: ids.orgId, viewer: ids.agentId };
   type Case = { label: string; run: () => Promise<number> };
   const cases: Case[] = [
-    ...MESSAGE_QUERIES.map((q) => ({ label: `messages  ${JSON.stringify(q)} (manager view)`, run: async () => (await withOrg(db, ids.orgId, (tx) => searchMessages(tx, admin, q, 20))).length })),
-    ...MESSAGE_QUERIES.slice(0, 6).map((q) => ({ label: `messages  ${JSON.stringify(q)} (agent view)`, run: async () => (await withOrg(db, ids.orgId, (tx) => searchMessages(tx, agent, q, 20))).length })),
+    ...MESSAGE_QUERIES.map((q) => ({ label: `messages  ${JSON.stringify(q)} (manager view)`, run: async () => (await withOrg(db, ids.orgId, (tx) => searchMessages(tx, admin, q, 20, crypto))).length })),
+    ...MESSAGE_QUERIES.slice(0, 6).map((q) => ({ label: `messages  ${JSON.stringify(q)} (agent view)`, run: async () => (await withOrg(db, ids.orgId, (tx) => searchMessages(tx, agent, q, 20, crypto))).length })),
     ...CONTACT_QUERIES.map((q) => ({ label: `contacts  ${JSON.stringify(q)}`, run: async () => (await withOrg(db, ids.orgId, (tx) => searchContacts(tx, ids.orgId, q, 20))).length })),
   ];
   // Warm-up: one pass, so every measured call finds an open connection and a warm cache (as a busy server would).
@@ -259,6 +289,7 @@ async function main() {
   let keepMessage = '';
   try {
     const url = !dbName ? adminUrl : REUSE ? withDatabase(adminUrl, REUSE) : await createDatabase(adminUrl, dbName, proxy.address);
+    log(`bodies: ${PLAINTEXT ? 'plaintext (--plaintext)' : 'sealed per organisation (AES-256-GCM)'}`);
     log(`database: ${external ? `installed Postgres, ${REUSE ? 'kept' : 'new'} database ${dbName}` : 'embedded PGlite (in memory)'}${REUSE ? '' : `; ${MESSAGES.toLocaleString('en')} messages`}`);
     if (!REUSE) await runMigrations(url, proxy.address);
     const { db, pool } = nodeDb(url, proxy.address);
@@ -269,7 +300,7 @@ async function main() {
       } else {
         const client = await pool.connect();
         try {
-          ids = await seed(client);
+          ids = await seed(client, db);
         } finally {
           client.release();
         }

@@ -6,20 +6,26 @@
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../worker/db/tx';
-import { eventPreview, isHistory, messagePayload, withinItsSecond } from './message-values';
+import { isHistory, messagePayload, withinItsSecond } from './message-values';
 import { messageColumnList, messageFromRow, nullMessageColumns } from './rows';
-import { routeKey, touchFromV, type OrgEvents, type StoreResult } from './store';
+import { routeKey, touchFromV, type OrgEvents, type SealedEvent, type StoreResult } from './store';
+import type { MessageEvent } from '../meta/normalise';
 
 /** True when every event of the share is a customer's live message on a channel without a survey. */
 export function plainInbound(batch: OrgEvents): boolean {
   return !batch.surveys && batch.messages.every((e) => !e.fromMe && !e.contact.lid && !isHistory(e));
 }
 
-export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult): Promise<void> {
+/**
+ * `sealed` holds each event's id, sealed body and sealed preview (store.ts); the plaintext body travels beside it only
+ * to be turned into the search document by Postgres, and is what the result carries.
+ */
+export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<MessageEvent, SealedEvent>, result: StoreResult): Promise<void> {
   const orgId = batch.orgId;
   const arrival = new Date();
   const seen = new Set<string>();
   const newConversation = new Map<string, string>();
+  const plain = new Map<string, string | null>();
   const events = [];
   for (const e of batch.messages) {
     // The same wamid twice in one batch (a redelivery that caught up with the original) is one message.
@@ -29,17 +35,19 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
     const channelId = batch.channelByRoute.get(routeKey(e))!;
     const pair = `${channelId}|${e.contact.waId}`;
     if (!newConversation.has(pair)) newConversation.set(pair, uuidv7());
+    const { id, body, preview } = sealed.get(e)!;
+    plain.set(id, m.body ?? null);
     events.push({
       ord: events.length,
-      // Generated here in arrival order, as the general path's inserts do (ids grow with arrival).
-      id: uuidv7(),
+      id,
       conv_id: newConversation.get(pair),
       wamid: m.providerMessageId,
       wa_id: e.contact.waId,
       profile_name: e.contact.profileName ?? null,
       channel_id: channelId,
       kind: m.kind,
-      body: m.body ?? null,
+      body,
+      search_text: m.body ?? null,
       payload: messagePayload(e),
       media_status: m.media ? 'pending' : 'none',
       media_mime: m.media?.mimeType ?? null,
@@ -48,7 +56,7 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
       error_code: m.errors?.[0]?.code ?? null,
       error_title: m.errors?.[0]?.title ?? null,
       provider_ts: withinItsSecond(m.timestamp, arrival),
-      preview: eventPreview(e),
+      preview,
       reaction_target: m.reaction?.targetProviderId ?? null,
       reaction_emoji: m.reaction ? m.reaction.emoji || '' : null,
     });
@@ -58,7 +66,7 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
     with e as (
       select * from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(
         ord int, id uuid, conv_id uuid, wamid text, wa_id text, profile_name text, channel_id uuid, kind message_kind,
-        body text, payload jsonb, media_status media_status, media_mime text, media_filename text, reply_to text,
+        body text, search_text text, payload jsonb, media_status media_status, media_mime text, media_filename text, reply_to text,
         error_code int, error_title text, provider_ts timestamptz, preview text, reaction_target text, reaction_emoji text)
     ),
     -- A redelivered webhook changes nothing: its messages are left out before any conversation is looked up, so one
@@ -156,10 +164,10 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
       returning ${messageColumnList('m')}
     ),
     ins as (
-      insert into messages (id, organization_id, conversation_id, direction, kind, body, payload, media_status, media_mime,
+      insert into messages (id, organization_id, conversation_id, direction, kind, body, search_vector, payload, media_status, media_mime,
                             media_filename, provider_message_id, reply_to_provider_id, reply_to_message_id, status,
                             error_code, error_title, provider_timestamp)
-      select p.id, ${orgId}, p.conversation_id, 'inbound', p.kind, p.body, p.payload, p.media_status, p.media_mime,
+      select p.id, ${orgId}, p.conversation_id, 'inbound', p.kind, p.body, public.conversa_fts(p.search_text), p.payload, p.media_status, p.media_mime,
              p.media_filename, p.wamid, p.reply_to, coalesce(q.id, b.id), 'received', p.error_code, p.error_title, p.provider_ts
         from placed p
         left join known q on q.provider_message_id = p.reply_to
@@ -194,6 +202,7 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, result: StoreResult
   const unplaced = rows.filter((r) => r.tag === 'unplaced');
   if (unplaced.length) throw new Error(`ingest: ${unplaced.length} message(s) without a conversation; retried`);
   const created = rows.filter((r) => r.tag === 'created').map(messageFromRow);
+  for (const m of created) m.body = plain.get(m.id) ?? null;
   result.created.push(...created);
   result.updated.push(...rows.filter((r) => r.tag === 'updated').map(messageFromRow));
   result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));

@@ -177,7 +177,7 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
   const after: Promise<void>[] = [];
   // A batch of only QR codes / connection changes has nothing to store: no transaction for it.
   const nothing = group.messages.length + group.statuses.length + (group.revoked?.length ?? 0) === 0;
-  const stored = nothing ? { created: [], updated: [], conversationIds: [], pendingStatuses: [] } : await storeOrgEvents(db, group);
+  const stored = nothing ? { created: [], updated: [], conversationIds: [], pendingStatuses: [] } : await storeOrgEvents(db, group, env.ENCRYPTION_MASTER_KEYS);
   const evolutionChannels = [...group.channelByRoute.keys()].filter((k) => k.startsWith('channel:')).map((k) => k.slice('channel:'.length));
   if (evolutionChannels.length) {
     const states = group.channelStates;

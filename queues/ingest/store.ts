@@ -13,8 +13,9 @@ import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerK
 import { loadNotification, type Notification } from '../../worker/realtime/notify';
 import { applyStatuses } from './statuses';
 import { plainInbound, storeInbound } from './inbound';
-import { isHistory, messagePayload, withinItsSecond } from './message-values';
-import { previewText } from '../../worker/domain/preview';
+import { eventPreview, isHistory, messagePayload, withinItsSecond } from './message-values';
+import { contentCrypto, messageContext, openMessageBodies, openPreviews, previewContext, searchDocument, type ContentCrypto } from '../../worker/domain/content-crypto';
+import { v7 as uuidv7 } from 'uuid';
 
 export interface OrgEvents {
   orgId: string;
@@ -44,27 +45,60 @@ export interface StoreResult {
   openedConversationIds?: string[];
 }
 
-export async function storeOrgEvents(db: Db, batch: OrgEvents): Promise<StoreResult> {
+/**
+ * `secret` is ENCRYPTION_MASTER_KEYS: bodies and previews are sealed with the organisation's data key (issue 21 §4),
+ * which is looked up (or created, committed) before the transaction opens — cached per isolate, so no round trip here.
+ * What the result carries is plaintext: the fan-out and outgoing webhooks are built from it.
+ */
+export async function storeOrgEvents(db: Db, batch: OrgEvents, secret: string | undefined): Promise<StoreResult> {
+  const crypto = contentCrypto(db, secret, batch.orgId);
+  if (batch.messages.length > 0) await crypto.activeKeyId();
   return withOrg(db, batch.orgId, async (tx) => {
     const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
     if (batch.messages.length > 0) {
-      if (plainInbound(batch)) await storeInbound(tx, batch, result);
-      else await storeMessages(tx, batch, result);
+      const sealed = await sealEvents(crypto, batch.orgId, batch.messages);
+      if (plainInbound(batch)) await storeInbound(tx, batch, sealed, result);
+      else await storeMessages(tx, batch, sealed, crypto, result);
     }
     if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
     if (batch.statuses.length > 0) {
       await applyStatuses(tx, batch.orgId, batch.statuses, { updated: result.updated, pending: result.pendingStatuses });
     }
+    // Messages read back (reaction targets, status changes) carry their stored ciphertext.
+    await openMessageBodies(crypto, result.updated);
     // The fan-out's reads ride on this transaction instead of opening another one after it. Messages created just
     // now cannot have reactions yet (a reaction in this batch targets an older message, which is in `updated`).
     if (result.created.length + result.updated.length + result.conversationIds.length > 0) {
       result.prefetched = await loadNotification(tx, batch.orgId, result.conversationIds, result.updated);
+      await openPreviews(crypto, batch.orgId, result.prefetched.summaries);
     }
     return result;
   });
 }
 
-async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
+/** Each new message's id, sealed body and sealed preview, made before the transaction (the ciphertext is bound to the id). */
+export interface SealedEvent {
+  id: string;
+  body: string | null;
+  preview: string;
+}
+
+async function sealEvents(crypto: ContentCrypto, orgId: string, events: MessageEvent[]): Promise<Map<MessageEvent, SealedEvent>> {
+  const sealed = await Promise.all(
+    events.map(async (e) => {
+      // Generated in arrival order, as the inserts always did (ids grow with arrival).
+      const id = uuidv7();
+      return {
+        id,
+        body: await crypto.sealOrNull(e.message.body, messageContext(id)),
+        preview: await crypto.seal(eventPreview(e), previewContext(orgId)),
+      };
+    }),
+  );
+  return new Map(events.map((e, i) => [e, sealed[i]!]));
+}
+
+async function storeMessages(tx: Tx, batch: OrgEvents, sealed: Map<MessageEvent, SealedEvent>, crypto: ContentCrypto, result: StoreResult) {
   const orgId = batch.orgId;
   // 0. A redelivered webhook (Meta retries, our own retries) changes nothing: its messages are left out before any
   // conversation is looked up, so one whose conversation was resolved meanwhile does not open a new, empty one.
@@ -166,7 +200,7 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
   // Reactions from the business's own phone (Evolution) have no reactor we keep: neither a contact nor an agent.
   const ownReactions = events.filter((e) => e.fromMe && e.message.reaction);
   // Our own sends echoed back by Evolution before their id was recorded: the queued message takes the id instead.
-  const adopted = await adoptEchoes(tx, orgId, events.filter((e) => e.fromMe && !e.message.reaction), conversationOf);
+  const adopted = await adoptEchoes(tx, orgId, events.filter((e) => e.fromMe && !e.message.reaction), conversationOf, crypto);
   const toInsert = events.filter((e) => !reactions.includes(e) && !ownReactions.includes(e) && !adopted.has(e));
   for (const e of reactions) {
     if (e.fromMe) continue;
@@ -200,11 +234,13 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         toInsert.map((e) => {
           const m = e.message;
           return {
+            id: sealed.get(e)!.id,
             organizationId: orgId,
             conversationId: conversationOf(e),
             direction: e.fromMe ? ('outbound' as const) : ('inbound' as const),
             kind: m.kind,
-            body: m.body,
+            body: sealed.get(e)!.body,
+            searchVector: searchDocument(m.body),
             // The customer's answer to the survey (recorded already): the service desk replies to it after commit.
             payload: messagePayload(e, surveyed.get(e)?.kind ? { csat: surveyed.get(e)!.kind } : {}),
             mediaStatus: m.media ? ('pending' as const) : ('none' as const),
@@ -227,7 +263,10 @@ async function storeMessages(tx: Tx, batch: OrgEvents, result: StoreResult) {
         where: sql`provider_message_id is not null`,
       })
       .returning(messageColumns);
-    await linkRepliesAndTouch(tx, orgId, created);
+    // What the fan-out, webhooks and the service desk see is the plaintext we had; previews go in sealed.
+    const byId = new Map(toInsert.map((e) => [sealed.get(e)!.id, e]));
+    for (const m of created) m.body = byId.get(m.id)!.message.body ?? null;
+    await linkRepliesAndTouch(tx, orgId, created, (m) => sealed.get(byId.get(m.id)!)!.preview);
     result.created.push(...created);
     result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
   }
@@ -248,10 +287,10 @@ async function newEvents(tx: Tx, orgId: string, events: MessageEvent[]): Promise
  * After the insert, one statement per batch does two things: links quoted replies (linkReplies) and moves the
  * conversations' list fields forward (touchConversations, as a data-modifying CTE — always run to completion).
  */
-async function linkRepliesAndTouch(tx: Tx, orgId: string, created: Message[]) {
+async function linkRepliesAndTouch(tx: Tx, orgId: string, created: Message[], previewOf: (m: Message) => string) {
   if (created.length === 0) return;
   const linked = await tx.execute<{ id: string; reply_to_message_id: string }>(
-    sql`with ${touchConversations(orgId, created)} ${linkReplies(orgId, created)}`,
+    sql`with ${touchConversations(orgId, created, previewOf)} ${linkReplies(orgId, created)}`,
   );
   const byId = new Map(linked.rows.map((r) => [r.id, r.reply_to_message_id]));
   for (const m of created) if (byId.has(m.id)) m.replyToMessageId = byId.get(m.id)!;
@@ -289,7 +328,7 @@ function linkReplies(orgId: string, created: Message[]) {
  * Last message, 24 h window, unread count and snooze, per conversation that received new messages: one UPDATE …
  * FROM (VALUES …) for the whole batch, as the CTEs `v`, `readers` and `touched` (so the caller puts them at the top) (rows in id order, so concurrent consumers lock them in the same order).
  */
-function touchConversations(orgId: string, created: Message[]) {
+function touchConversations(orgId: string, created: Message[], previewOf: (m: Message) => string) {
   const byConversation = new Map<string, Message[]>();
   for (const m of created) {
     const list = byConversation.get(m.conversationId) ?? [];
@@ -312,7 +351,7 @@ function touchConversations(orgId: string, created: Message[]) {
       const lastOut = outbound.length ? Math.max(...outbound) : undefined;
       // Written from the business's phone (Evolution): customer messages before it are answered.
       const waiting = inbound.filter((t) => lastOut === undefined || t > lastOut);
-      return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewText(latest.kind, latest.body)}::text,
+      return sql`(${conversationId}::uuid, ${messageTime(latest).toISOString()}::timestamptz, ${previewOf(latest)}::text,
         ${waiting.length}::int, ${iso(waiting.length ? Math.min(...waiting) : undefined)}::timestamptz,
         ${iso(lastIn.length ? Math.max(...lastIn) : undefined)}::timestamptz, ${lastOut !== undefined}::boolean, ${inbound.length}::int)`;
     });
@@ -444,20 +483,31 @@ async function adoptEchoes(
   orgId: string,
   echoes: MessageEvent[],
   conversationOf: (e: MessageEvent) => string,
+  crypto: ContentCrypto,
 ): Promise<Set<MessageEvent>> {
   const adopted = new Set<MessageEvent>();
+  const taken = new Set<string>();
   for (const e of echoes) {
     const conversationId = conversationOf(e);
     if (!conversationId) continue;
-    const [row] = await tx.execute<{ id: string }>(sql`
-      update messages set provider_message_id = ${e.message.providerMessageId}, updated_at = now()
-       where id = (select id from messages
-                    where organization_id = ${orgId} and conversation_id = ${conversationId} and direction = 'outbound'
-                      and provider_message_id is null and status = 'queued' and send_lease_until is not null
-                      and not is_private and coalesce(body, '') = ${e.message.body ?? ''}
-                    order by created_at limit 1 for update skip locked)
-      returning id`).then((r) => r.rows);
-    if (row) adopted.add(e);
+    // Bodies are sealed, so the text is compared here rather than in SQL; the candidates are few (being sent now).
+    const candidates = await tx.execute<{ id: string; body: string | null }>(sql`
+      select id, body from messages
+       where organization_id = ${orgId} and conversation_id = ${conversationId} and direction = 'outbound'
+         and provider_message_id is null and status = 'queued' and send_lease_until is not null and not is_private
+       order by created_at limit 50 for update skip locked`).then((r) => r.rows);
+    let match: string | undefined;
+    for (const c of candidates) {
+      if (taken.has(c.id)) continue;
+      if (((await crypto.openOrNull(c.body, messageContext(c.id))) ?? '') === (e.message.body ?? '')) {
+        match = c.id;
+        break;
+      }
+    }
+    if (!match) continue;
+    await tx.execute(sql`update messages set provider_message_id = ${e.message.providerMessageId}, updated_at = now() where organization_id = ${orgId} and id = ${match}`);
+    taken.add(match);
+    adopted.add(e);
   }
   return adopted;
 }

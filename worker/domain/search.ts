@@ -7,6 +7,7 @@
 // RLS like any other tenant query, so a tenant only ever sees its own rows.
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/tx';
+import { messageContext, type ContentCrypto } from './content-crypto';
 
 /**
  * How many of the newest matching messages are ranked. Bounds the work of a search for a common word (which may
@@ -87,8 +88,12 @@ export interface MessageScope {
   departments?: string[];
 }
 
-/** Messages in scope that match `q` (websearch syntax: words, "phrases", -excluded, or). */
-export async function searchMessages(tx: Tx, scope: MessageScope, q: string, limit: number): Promise<MessageHit[]> {
+/**
+ * Messages in scope that match `q` (websearch syntax: words, "phrases", -excluded, or). Matching and ranking use the
+ * search document; bodies are sealed (issue 21 §4), so the hits' bodies are opened here and sent back for Postgres to
+ * cut the highlighted snippets from (one more round trip, only when there are hits; the text is not stored).
+ */
+export async function searchMessages(tx: Tx, scope: MessageScope, q: string, limit: number, crypto: ContentCrypto): Promise<MessageHit[]> {
   const { orgId, viewer } = scope;
   // A Postgres array literal of the agent's department ids (uuids read from the database, never user input).
   const deps = `{${(scope.departments ?? []).join(',')}}`;
@@ -110,15 +115,19 @@ export async function searchMessages(tx: Tx, scope: MessageScope, q: string, lim
        order by rank desc, m.created_at desc, m.id desc
        limit ${limit}
     )
-    select r.id, r.conversation_id, r.direction, r.kind, r.is_private, r.created_at, r.rank,
-           ts_headline('public.pt_unaccent', coalesce(r.body, ''), query.q, ${HEADLINE_OPTIONS}) as headline,
+    select r.id, r.conversation_id, r.direction, r.kind, r.is_private, r.created_at, r.rank, r.body,
            r.conversation_status, r.assignee_id,
            ct.id as contact_id, ct.name as contact_name, ct.profile_name as contact_profile_name, ct.phone_e164 as contact_phone
       from ranked r
-      cross join query
       join contacts ct on ct.id = r.contact_id
      order by r.rank desc, r.created_at desc, r.id desc`);
-  return rows.map((r) => ({
+  if (rows.length === 0) return [];
+  const bodies = await Promise.all(rows.map(async (r) => (await crypto.openOrNull(r.body as string | null, messageContext(String(r.id)))) ?? ''));
+  const { rows: headlines } = await tx.execute<{ headline: string }>(sql`
+    select ts_headline('public.pt_unaccent', b.body, public.conversa_tsquery(${q}), ${HEADLINE_OPTIONS}) as headline
+      from jsonb_array_elements_text(${JSON.stringify(bodies)}::jsonb) with ordinality as b(body, n)
+     order by b.n`);
+  return rows.map((r, i) => ({
     id: String(r.id),
     conversationId: String(r.conversation_id),
     direction: String(r.direction),
@@ -126,7 +135,7 @@ export async function searchMessages(tx: Tx, scope: MessageScope, q: string, lim
     isPrivate: Boolean(r.is_private),
     createdAt: asDate(r.created_at),
     rank: Number(r.rank),
-    ...snippetFrom(String(r.headline ?? '')),
+    ...snippetFrom(String(headlines[i]?.headline ?? '')),
     conversation: { id: String(r.conversation_id), status: String(r.conversation_status), assigneeId: (r.assignee_id as string | null) ?? null },
     contact: {
       id: String(r.contact_id),

@@ -8,6 +8,7 @@ import { messageReactions, type Message } from '../db/schema';
 import { withOrg, type Tx } from '../db/tx';
 import { conversationSummaries } from '../domain/conversations';
 import { messageDto } from '../domain/dto';
+import { contentCrypto, openMessageBodies, openPreviews } from '../domain/content-crypto';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 
@@ -107,6 +108,9 @@ export async function notifyStored(env: Env, db: Db, orgId: string, changes: Sto
     return;
   }
   const { reactions, summaries } = loaded;
+  // Rows may come straight from the database, sealed (issue 21 §4): rooms and their replay buffers get plaintext.
+  const crypto = contentCrypto(db, env.ENCRYPTION_MASTER_KEYS, orgId);
+  await Promise.all([openPreviews(crypto, orgId, summaries), openMessageBodies(crypto, changes.created), openMessageBodies(crypto, changes.updated)]);
   const reactionsByMessage = new Map<string, Notification['reactions']>();
   for (const r of reactions) reactionsByMessage.set(r.messageId, [...(reactionsByMessage.get(r.messageId) ?? []), r]);
   const reactionsOf = (id: string) => reactionsByMessage.get(id) ?? [];

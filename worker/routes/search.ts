@@ -4,6 +4,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { authorize, can } from '../auth/policy';
 import { withOrg } from '../db/tx';
+import { contentCrypto } from '../domain/content-crypto';
 import { searchContacts, searchMessages } from '../domain/search';
 import { openapi, type ApiApp } from '../openapi/route';
 import { errors, json } from '../openapi/responses';
@@ -18,7 +19,7 @@ export function registerSearch(app: ApiApp) {
       authorize(actor, 'contacts.read');
       const { q, type, limit } = c.req.valid('query');
       const result = await withOrg(c.var.db, actor.orgId, async (tx) => ({
-        messages: type === 'contacts' ? [] : await searchMessages(tx, { orgId: actor.orgId, viewer: can(actor, 'conversations.list_all') ? null : actor.userId, departments: actor.departments ?? [] }, q, limit),
+        messages: type === 'contacts' ? [] : await searchMessages(tx, { orgId: actor.orgId, viewer: can(actor, 'conversations.list_all') ? null : actor.userId, departments: actor.departments ?? [] }, q, limit, contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId)),
         contacts: type === 'messages' ? [] : await searchContacts(tx, actor.orgId, q, limit),
       }));
       return c.json({ q, ...result }, 200);
