@@ -1,7 +1,8 @@
 // Customers' messages and reactions in one statement: what nearly all WhatsApp traffic is. Redeliveries left out,
 // contacts upserted (or reached through an alias), conversations found or opened, messages inserted once (the wamid
 // is the idempotency key), quoted replies linked both ways, reactions applied, and the conversations' list fields
-// moved forward — the same rules as the general path in store.ts, as data-modifying CTEs in a single round trip.
+// moved forward — the same rules as the general path in store.ts, as data-modifying CTEs in a single round trip,
+// together with the share's delivery statuses (statuses.ts) and the changed messages' reactions for the fan-out.
 // Batches with anything else (history, our own phone's messages, LID changes, survey answers) take that path.
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -10,6 +11,7 @@ import { isHistory, messagePayload, withinItsSecond } from './message-values';
 import { messageColumnList, messageFromRow, nullMessageColumns } from './rows';
 import { routeKey, touchFromV, type OrgEvents, type SealedEvent, type StoreResult } from './store';
 import type { MessageEvent } from '../meta/normalise';
+import { reactionsAfter, reactionsJson, readStatusRow, statusCtes, statusRows, type StatusResult } from './statuses';
 
 /** True when every event of the share is a customer's live message on a channel without a survey. */
 export function plainInbound(batch: OrgEvents): boolean {
@@ -22,6 +24,8 @@ export function plainInbound(batch: OrgEvents): boolean {
  */
 export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<MessageEvent, SealedEvent>, result: StoreResult): Promise<void> {
   const orgId = batch.orgId;
+  const statuses = batch.statuses;
+  const withStatuses = statuses.length > 0;
   const arrival = new Date();
   const seen = new Set<string>();
   const newConversation = new Map<string, string>();
@@ -148,6 +152,8 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<Message
         from placed p join known k on k.provider_message_id = p.reaction_target
        order by k.id, p.contact_id, p.ord desc
     ),
+    -- The batch's delivery statuses ride here too (statuses.ts): one round trip for the whole share.
+    ${withStatuses ? sql`${statusCtes(orgId, statuses, true, true)},` : sql``}
     react_set as (
       insert into message_reactions (organization_id, message_id, contact_id, emoji, provider_message_id)
       select ${orgId}, target_id, contact_id, reaction_emoji, wamid from reacts where reaction_emoji <> ''
@@ -161,6 +167,7 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<Message
     react_touched as (
       update messages m set updated_at = now()
        where m.organization_id = ${orgId} and m.id in (select target_id from reacts)
+         ${withStatuses ? sql`and m.id not in (select id from st_moved)` : sql``}
       returning ${messageColumnList('m')}
     ),
     ins as (
@@ -193,18 +200,24 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<Message
        group by i.conversation_id
        order by i.conversation_id
     ),
-    ${touchFromV(orgId)}
-    select 'created' as tag, * from ins
-    union all select 'updated', * from react_touched
-    union all select 'opened', ${nullMessageColumns({ conversation_id: sql`o.id` })} from opened o
+    ${touchFromV(orgId)},
+    -- The changed messages' reactions as this statement leaves them, so the fan-out reads none.
+    ${reactionsAfter(orgId, withStatuses ? sql`select id from react_touched union all select id from st_moved union all select id from st_retouched` : sql`select id from react_touched`, { reacted: true, withdrawn: withStatuses })}
+    select 'created' as tag, i.*, null::jsonb as reactions from ins i
+    union all select 'updated', m.*, ${reactionsJson('m')} from react_touched m
+    union all select 'opened', ${nullMessageColumns({ conversation_id: sql`o.id` })}, null from opened o
     -- Never expected: a message whose conversation was neither found nor opened (the transaction is undone, retried).
-    union all select 'unplaced', ${nullMessageColumns({ provider_message_id: sql`f.wamid` })} from fresh f where not exists (select 1 from placed p where p.id = f.id)`);
+    union all select 'unplaced', ${nullMessageColumns({ provider_message_id: sql`f.wamid` })}, null from fresh f where not exists (select 1 from placed p where p.id = f.id)
+    ${withStatuses ? sql`union all ${statusRows()}` : sql``}`);
   const unplaced = rows.filter((r) => r.tag === 'unplaced');
   if (unplaced.length) throw new Error(`ingest: ${unplaced.length} message(s) without a conversation; retried`);
   const created = rows.filter((r) => r.tag === 'created').map(messageFromRow);
   for (const m of created) m.body = plain.get(m.id) ?? null;
   result.created.push(...created);
-  result.updated.push(...rows.filter((r) => r.tag === 'updated').map(messageFromRow));
+  const st: StatusResult = { updated: result.updated, pending: [], reactions: (result.reactions ??= new Map()) };
+  const unmatched = new Set<string>();
+  for (const row of rows) readStatusRow(row, st, unmatched);
+  result.pendingStatuses.push(...statuses.filter((s) => unmatched.has(s.providerMessageId)));
   result.conversationIds.push(...new Set(created.map((m) => m.conversationId)));
   const opened = rows.filter((r) => r.tag === 'opened').map((r) => r.conversation_id as string);
   if (opened.length) (result.openedConversationIds ??= []).push(...opened);

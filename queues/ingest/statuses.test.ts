@@ -5,6 +5,7 @@ import { env } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signupOrg, testDb, type Session } from '../../test/harness';
+import { connect, settled } from '../../test/realtime';
 import { connectChannel, conversationOf, customerNumber, eventually, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 import { createDb } from '../../worker/db/client';
 import { messages } from '../../worker/db/schema';
@@ -98,5 +99,36 @@ describe('statuses in one statement', () => {
     const again: StatusResult = { updated: [], pending: [] };
     await withOrg(db, admin.orgId, (tx) => applyStatuses(tx, admin.orgId, [event(m.providerMessageId!, 'delivered', new Date())], again));
     expect(again.updated).toEqual([]);
+  });
+
+  it('a status, a changed reaction and a new message in one webhook: one statement applies all, and the room shows the status with the reaction', async () => {
+    const m = await sentReply('sent');
+    const conv = (await db.select().from(messages).where(eq(messages.id, m.id)))[0]!;
+    const from = (await db.execute<{ wa_id: string }>(sql`select ct.wa_id from conversations c join contacts ct on ct.id = c.contact_id where c.id = ${conv.conversationId}`)).rows[0]!.wa_id;
+    const o = { phoneNumberId: ch.phoneNumberId, displayPhoneNumber: ch.displayPhoneNumber, wabaId: ch.wabaId, from, timestamp: nowSeconds() };
+    await postWebhook(fx.reactionMessage(m.providerMessageId!, '👍', o));
+    await eventually(async () => (await db.execute<{ emoji: string }>(sql`select emoji from message_reactions where message_id = ${m.id}`)).rows[0]?.emoji === '👍');
+
+    const room = await connect(admin, `/api/v1/conversations/${m.conversationId}/ws`);
+    try {
+      const reacted = fx.reactionMessage(m.providerMessageId!, '❤️', o);
+      const change = (body: { entry: { changes: unknown[] }[] }) => body.entry[0]!.changes[0]!;
+      const both = {
+        object: 'whatsapp_business_account',
+        entry: [{ id: ch.wabaId, changes: [change(reacted as never), change(fx.textMessage('Obrigado, chegou!', o) as never), change(fx.statusWebhook('read', { ...o, id: m.providerMessageId!, recipientId: from, timestamp: nowSeconds() }) as never)] }],
+      };
+      expect((await postWebhook(both)).status).toBe(200);
+      const updated = await room.next('message.updated', (e) => (e.data as { id: string; status: string }).id === m.id && (e.data as { status: string }).status === 'read');
+      expect((updated.data as { reactions: { emoji: string }[] }).reactions.map((r) => r.emoji)).toEqual(['❤️']);
+      await room.next('message.created', (e) => (e.data as { body: string }).body === 'Obrigado, chegou!');
+      const [row] = await db.select().from(messages).where(eq(messages.id, m.id));
+      expect(row!.status).toBe('read');
+      expect((await db.execute<{ emoji: string }>(sql`select emoji from message_reactions where message_id = ${m.id}`)).rows.map((r) => r.emoji)).toEqual(['❤️']);
+      // One event for the message: the status and the reaction were one change, not two racing updates.
+      await settled(room);
+      expect(room.events.filter((e) => e.type === 'message.updated' && (e.data as { id: string }).id === m.id)).toHaveLength(1);
+    } finally {
+      room.close();
+    }
   });
 });

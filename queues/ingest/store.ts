@@ -11,7 +11,7 @@ import type { RevokedEvent } from '../evolution/normalise';
 import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../../worker/realtime/notify';
-import { applyStatuses } from './statuses';
+import { applyStatuses, type ReactionRow } from './statuses';
 import { plainInbound, storeInbound } from './inbound';
 import { eventPreview, isHistory, messagePayload, withinItsSecond } from './message-values';
 import { contentCrypto, messageContext, openMessageBodies, openPreviews, previewContext, searchDocument, type ContentCrypto } from '../../worker/domain/content-crypto';
@@ -39,6 +39,8 @@ export interface StoreResult {
   conversationIds: string[];
   /** Statuses for messages we don't have (yet), kept in pending_statuses until the send's wamid is recorded. */
   pendingStatuses: StatusEvent[];
+  /** Reactions of `updated` messages as the store's statements left them (the rest are read by loadNotification). */
+  reactions?: Map<string, ReactionRow[]>;
   /** What the rooms will be told, read in the same transaction (published only after commit). */
   prefetched?: Notification;
   /** Conversations this batch opened (not found open already). */
@@ -55,21 +57,26 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents, secret: string | 
   if (batch.messages.length > 0) await crypto.activeKeyId();
   return withOrg(db, batch.orgId, async (tx) => {
     const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
-    if (batch.messages.length > 0) {
-      const sealed = await sealEvents(crypto, batch.orgId, batch.messages);
-      if (plainInbound(batch)) await storeInbound(tx, batch, sealed, result);
-      else await storeMessages(tx, batch, sealed, crypto, result);
-    }
-    if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
-    if (batch.statuses.length > 0) {
-      await applyStatuses(tx, batch.orgId, batch.statuses, { updated: result.updated, pending: result.pendingStatuses });
+    // The common share (customers' messages, statuses) is one statement; anything else takes the general path.
+    const inOne = batch.messages.length > 0 && plainInbound(batch) && !batch.revoked?.length;
+    if (inOne) {
+      await storeInbound(tx, batch, await sealEvents(crypto, batch.orgId, batch.messages), result);
+    } else {
+      if (batch.messages.length > 0) await storeMessages(tx, batch, await sealEvents(crypto, batch.orgId, batch.messages), crypto, result);
+      if (batch.revoked?.length) await revokeMessages(tx, batch.orgId, batch.revoked, result);
+      if (batch.statuses.length > 0) {
+        await applyStatuses(tx, batch.orgId, batch.statuses, { updated: result.updated, pending: result.pendingStatuses, reactions: (result.reactions ??= new Map()) });
+      }
     }
     // Messages read back (reaction targets, status changes) carry their stored ciphertext.
     await openMessageBodies(crypto, result.updated);
     // The fan-out's reads ride on this transaction instead of opening another one after it. Messages created just
     // now cannot have reactions yet (a reaction in this batch targets an older message, which is in `updated`).
     if (result.created.length + result.updated.length + result.conversationIds.length > 0) {
-      result.prefetched = await loadNotification(tx, batch.orgId, result.conversationIds, result.updated);
+      // Reactions the statements returned are not read again.
+      const known = result.reactions ?? new Map<string, ReactionRow[]>();
+      result.prefetched = await loadNotification(tx, batch.orgId, result.conversationIds, result.updated.filter((m) => !known.has(m.id)));
+      result.prefetched.reactions.push(...[...known.values()].flat());
       await openPreviews(crypto, batch.orgId, result.prefetched.summaries);
     }
     return result;
