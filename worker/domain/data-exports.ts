@@ -94,3 +94,28 @@ export async function openExportDownload(tx: Tx, bucket: R2Bucket, actor: Actor,
   });
   return { object, filename: `dados-contato-${row.contactId ?? row.id}.zip` };
 }
+
+/** Erasure (erasure-everywhere.ts): the contact's exports go with it; returns their R2 prefixes, emptied after commit. */
+export async function deleteExportsOf(tx: Tx, orgId: string, contactId: string): Promise<string[]> {
+  const rows = await tx
+    .delete(dataExports)
+    .where(and(eq(dataExports.organizationId, orgId), eq(dataExports.contactId, contactId)))
+    .returning({ id: dataExports.id });
+  return rows.map((r) => exportPrefix(orgId, r.id));
+}
+
+/** Deletes every object under the prefixes: a finished ZIP and any part staged by a build still running. */
+export async function deleteExportObjects(bucket: R2Bucket, prefixes: string[]): Promise<number> {
+  let deleted = 0;
+  for (const prefix of prefixes) {
+    let cursor: string | undefined;
+    do {
+      const page = await bucket.list({ prefix, cursor });
+      if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
+      deleted += page.objects.length;
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+  }
+  return deleted;
+}
+

@@ -12,6 +12,7 @@ import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 import { eraseRooms } from '../realtime/erase-rooms';
 import { publishToInbox } from '../realtime/notify';
+import { deleteExportObjects, deleteExportsOf } from './data-exports';
 import { dealBoardEvent } from './deals';
 import { deleteMediaObjects, eraseContact } from './erasure';
 import { anonymiseDeals, deleteDeadLettersOfKeys, eraseCopies, tracesOf } from './erasure-copies';
@@ -32,6 +33,8 @@ export async function eraseContactEverywhere(env: Env, db: Db, actor: Actor, con
     if (!traces) return undefined;
     // Before the contact goes: the deals are found by their link to it, which the delete sets null.
     const deals = await anonymiseDeals(tx, orgId, traces);
+    // The contact's data exports (ZIPs of everything about them) go too; their files after commit.
+    const exports = await deleteExportsOf(tx, orgId, contactId);
     const erased = await eraseContact(tx, orgId, contactId);
     if (!erased) return undefined;
     const copies = await eraseCopies(tx, orgId, traces, deals);
@@ -46,14 +49,16 @@ export async function eraseContactEverywhere(env: Env, db: Db, actor: Actor, con
       unattachedUploads: uploads.length,
       rawWebhookBodies: bodies.raw.length,
       parkedDeadLetters: bodies.parked.length,
+      dataExports: exports.length,
     };
     await recordAudit(tx, { action: 'contact.erased', ...byActor(actor), targetType: 'contact', targetId: contactId, metadata: counts });
-    return { erased, traces, objects: [...erased.mediaKeys, ...uploads, ...bodies.raw, ...bodies.parked] };
+    return { erased, traces, exports, objects: [...erased.mediaKeys, ...uploads, ...bodies.raw, ...bodies.parked] };
   });
   if (!done) return undefined;
   const { erased, traces } = done;
   try {
     await deleteMediaObjects(env.MEDIA, done.objects);
+    await deleteExportObjects(env.MEDIA, done.exports);
   } catch (err) {
     // The rows are gone for good; the objects are orphans nothing points at (the daily sweeps retry uploads and raw bodies).
     log.error('erased contact objects not deleted from R2', { ...errorFields(err), orgId, keys: done.objects.length });

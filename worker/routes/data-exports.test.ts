@@ -160,6 +160,25 @@ describe('LGPD access request: a contact exported as one ZIP', () => {
     expect((await download(admin, done.downloadUrl)).status).toBe(410);
   });
 
+  it('erasing the contact deletes their exports: the row, the ZIP and anything staged', async () => {
+    const admin = await signupOrg('Exportação apagada');
+    const contact = (await call(admin, 'POST', '/api/v1/contacts', { name: 'Lia Apaga', phone: '+55 11 95555-0144' })).body.contact;
+    const started = await call(admin, 'POST', `/api/v1/contacts/${contact.id}/exports`);
+    const { done } = await exportDone(admin, started.body.export.id);
+    const prefix = `exports/${admin.orgId}/${done.id}/`;
+    // A part left behind by a build (as a step still running would leave it).
+    await env.MEDIA.put(`${prefix}parts/000001.json`, '{"messages":[]}');
+    expect((await env.MEDIA.list({ prefix })).objects.length).toBe(2);
+
+    const erased = await call(admin, 'DELETE', `/api/v1/contacts/${contact.id}`);
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect((await env.MEDIA.list({ prefix })).objects).toEqual([]);
+    expect(await db.select().from(dataExports).where(eq(dataExports.id, done.id))).toEqual([]);
+    expect((await call(admin, 'GET', `/api/v1/exports/${done.id}`)).status).toBe(404);
+    const [entry] = await db.select().from(auditLogs).where(and(eq(auditLogs.organizationId, admin.orgId), eq(auditLogs.action, 'contact.erased')));
+    expect(entry!.metadata).toMatchObject({ dataExports: 1 });
+  });
+
   it('only tenant admins may export: agents and managers get 403', async () => {
     const admin = await signupOrg('Exportação papéis');
     const contact = (await call(admin, 'POST', '/api/v1/contacts', { name: 'Ana Papéis', phone: '+55 11 95555-0143' })).body.contact;
@@ -174,9 +193,9 @@ describe('LGPD access request: a contact exported as one ZIP', () => {
     expect((await call(agent, 'GET', `/api/v1/exports/${started.body.export.id}`)).status).toBe(403);
     expect((await download(agent, `/api/v1/exports/${started.body.export.id}/download`)).status).toBe(403);
     await exportDone(admin, started.body.export.id);
-    // Erasing the contact later keeps the export's row (its file goes with the sweep), without the contact.
+    // Erasing the contact later takes their export with it (see the test above).
     expect((await call(admin, 'DELETE', `/api/v1/contacts/${contact.id}`)).status).toBe(200);
-    expect((await call(admin, 'GET', `/api/v1/exports/${started.body.export.id}`)).body.export.contactId).toBeNull();
+    expect((await call(admin, 'GET', `/api/v1/exports/${started.body.export.id}`)).status).toBe(404);
   });
 
   it("another organisation's contact or export is a 404, and the attempt is audited", async () => {
