@@ -25,6 +25,8 @@ export const auditLogs = pgTable(
   (t) => [
     // nullsFirst: matches a plain `ORDER BY created_at DESC, id DESC` (drizzle-kit defaults DESC to NULLS LAST).
     index('audit_logs_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The entries about one contact, conversation or deal (LGPD export, erasure's scrub of earlier snapshots).
+    index('audit_logs_org_target_idx').on(t.organizationId, t.targetId),
   ],
 );
 export type AuditLog = typeof auditLogs.$inferSelect;
