@@ -16,6 +16,7 @@
 //   npm run bench -- --profile goal    # our own goal: 1,000 msg/s sustained for 60 s
 //   npm run bench -- --profile steps --steps 100,200,300,400   # 15 s per rate: where it stops keeping up
 //   npm run bench -- --sustained-rate 300 --sustained-seconds 20 --burst-rate 1500 ...
+//   npm run bench -- --pooler --no-encryption --label plain   # content stored unencrypted: A/B of encryption at rest
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -88,6 +89,8 @@ const { values: args } = parseArgs({
     'org-concurrency': { type: 'string' },
     // Diagnosis: a CPU profile of the worker's isolate during one stage (bench/tmp/profile-<stage>.cpuprofile).
     'cpu-profile': { type: 'string' },
+    // Content stored unencrypted (ENCRYPTION_MASTER_KEYS unset in the worker): the cost of encryption at rest, A/B.
+    'no-encryption': { type: 'boolean', default: false },
   },
 });
 
@@ -191,7 +194,11 @@ async function runOnce(n: number): Promise<RunResult> {
       logLevel: args['log-level'],
       onLog: (l) => console.log(l),
       // The consumer's per-batch timing line (bench/lib/ingest-timing.ts), whatever LOG_LEVEL says.
-      vars: { INGEST_TIMING_LOG: '1', ...(args['org-concurrency'] ? { INGEST_ORG_CONCURRENCY: args['org-concurrency'] } : {}) },
+      vars: {
+        INGEST_TIMING_LOG: '1',
+        ...(args['org-concurrency'] ? { INGEST_ORG_CONCURRENCY: args['org-concurrency'] } : {}),
+        ...(args['no-encryption'] ? { ENCRYPTION_MASTER_KEYS: '' } : {}),
+      },
       onLine: (_level, message) => {
         const t = parseTiming(message, performance.now());
         if (t) timings.push(t);
