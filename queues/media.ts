@@ -42,7 +42,8 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
       const bytes = file.bytes;
       const mime = file.mime || row.message.mediaMime || 'application/octet-stream';
       const key = mediaKey(orgId, messageId);
-      await putMediaObject(env, db, orgId, key, bytes, { contentType: mime, custom: { filename: row.message.mediaFilename ?? '', sha256: file.sha256 ?? '' } });
+      // Not Meta's sha256 any more: a fingerprint of the plaintext, read by nothing (the message payload keeps it).
+      await putMediaObject(env, db, orgId, key, bytes, { contentType: mime, custom: { filename: row.message.mediaFilename ?? '' } });
       const [updated] = await withOrg(db, orgId, (tx) =>
         tx
           .update(messages)

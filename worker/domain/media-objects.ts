@@ -5,13 +5,15 @@
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { resolveRange, type ByteRange } from '../lib/byte-range';
+import { decryptField, encryptField, isEncrypted } from '../lib/envelope';
 import { openingStream, sealedRange, sealedSize, sealingStream, sliceStream } from '../lib/sealed-stream';
 import { mediaContext } from './content-crypto';
-import { activeDataKey, keyResolver } from './organization-keys';
+import { activeDataKey, keyResolver, SHREDDED_PLACEHOLDER } from './organization-keys';
 
 export type MediaEnv = Pick<Env, 'MEDIA' | 'ENCRYPTION_MASTER_KEYS'>;
 
 export const MEDIA_FORMAT = 'v1';
+const nameContext = (key: string) => `media-name:${key}`;
 
 /** The object is sealed with a data key that was destroyed (crypto-shredding): it can never be read again. */
 export class MediaShredded extends Error {
@@ -40,11 +42,14 @@ export async function putMediaObject(
   }
   const dataKey = await activeDataKey(db, secret, orgId);
   const plain = 'stream' in body ? body : { stream: new Blob([body]).stream(), size: body.byteLength };
+  // A file's name can say whose it is ("RG João Silva.pdf"): sealed like the bytes.
+  const custom = { ...meta.custom };
+  if (custom.filename) custom.filename = await encryptField(dataKey, custom.filename, nameContext(key));
   // R2 takes a stream only with its length known up front: the sealed size follows from the plaintext size.
   const sealed = plain.stream.pipeThrough(sealingStream(dataKey.key, mediaContext(key))).pipeThrough(new FixedLengthStream(sealedSize(plain.size)));
   await env.MEDIA.put(key, sealed, {
     httpMetadata,
-    customMetadata: { ...meta.custom, enc: MEDIA_FORMAT, keyId: dataKey.id, plainSize: String(plain.size) },
+    customMetadata: { ...custom, enc: MEDIA_FORMAT, keyId: dataKey.id, plainSize: String(plain.size) },
   });
 }
 
@@ -75,18 +80,28 @@ async function sealedInfo(env: MediaEnv, db: Db, orgId: string, object: R2Object
   return { key, plainSize: Number(meta.plainSize) };
 }
 
+/** The object's custom metadata with its sealed name opened. */
+async function openMetadata(env: MediaEnv, db: Db, orgId: string, object: R2Object): Promise<Record<string, string>> {
+  const meta = { ...object.customMetadata };
+  if (meta.filename && isEncrypted(meta.filename)) {
+    if (!env.ENCRYPTION_MASTER_KEYS) throw new Error('media is encrypted but ENCRYPTION_MASTER_KEYS is not configured');
+    meta.filename = await decryptField(meta.filename, nameContext(object.key), keyResolver(db, env.ENCRYPTION_MASTER_KEYS, orgId), SHREDDED_PLACEHOLDER);
+  }
+  return meta;
+}
+
 /**
  * A tenant's file as plaintext, streamed; null when the object is gone. With a Range header, only the range (when it
  * is one the file has). Throws MediaShredded when its key was destroyed. Call outside any tenant transaction.
  */
 export async function readMediaObject(env: MediaEnv, db: Db, orgId: string, key: string, rangeHeader?: string | null): Promise<MediaRead | null> {
-  const described = (object: R2Object, size: number, range: ByteRange | null, body: ReadableStream<Uint8Array>): MediaRead => ({
+  const described = async (object: R2Object, size: number, range: ByteRange | null, body: ReadableStream<Uint8Array>): Promise<MediaRead> => ({
     // A known length: the response carries Content-Length, and a short stream fails instead of passing as whole.
     body: body.pipeThrough(new FixedLengthStream(range ? range.end - range.start + 1 : size)),
     size,
     range,
     contentType: object.httpMetadata?.contentType ?? null,
-    metadata: object.customMetadata ?? {},
+    metadata: await openMetadata(env, db, orgId, object),
   });
   if (!rangeHeader) {
     const object = await env.MEDIA.get(key);
@@ -106,7 +121,7 @@ export async function readMediaObject(env: MediaEnv, db: Db, orgId: string, key:
   if (!range) return readMediaObject(env, db, orgId, key);
   if (!sealed) {
     const object = await env.MEDIA.get(key, { range: { offset: range.start, length: range.end - range.start + 1 } });
-    return object && described(object, size, range, object.body);
+    return object && (await described(object, size, range, object.body));
   }
   const r = sealedRange(size, range.start, range.end);
   const object = await env.MEDIA.get(key, { range: { offset: r.offset, length: r.length } });

@@ -124,11 +124,18 @@ describe('media encrypted at rest', () => {
     const stored = await raw(up.body.key);
     expect(stored.meta).toMatchObject({ enc: 'v1', plainSize: String(pdf.length), conversationId: conv.id });
     expect(contains(stored.bytes, 'UPLOAD-PLAINTEXT')).toBe(false);
+    // Its name is sealed too, and opens for the readers.
+    expect(stored.meta.filename).toMatch(/^enc:v1:/);
+    expect((await readMediaObject(env, db, admin.orgId, up.body.key))!.metadata.filename).toBe('contrato.pdf');
 
-    const res = await api('POST', `/api/v1/conversations/${conv.id}/messages`, { token: admin.accessToken, body: { type: 'document', media: { key: up.body.key, filename: 'contrato.pdf' } } });
+    // No filename in the send: the outbound consumer takes the upload's (sealed) name.
+    const res = await api('POST', `/api/v1/conversations/${conv.id}/messages`, { token: admin.accessToken, body: { type: 'document', media: { key: up.body.key } } });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const sent = await eventually(async () => (await messagesOf(admin, conv.id)).find((m) => m.id === res.body.message.id && m.providerMessageId));
     const [atMeta] = (await fake('GET', `/sent?to=${from}`)).body.data;
+    // The file went up to Meta under its opened name, with the plaintext bytes.
+    const uploads = (await fake('GET', `/requests?method=POST&path=/${ch.phoneNumberId}/media`)).body.data;
+    expect(uploads.at(-1).body.file).toMatchObject({ name: 'contrato.pdf', size: pdf.length });
     const uploaded = await fetch(`${env.FAKE_META_URL}/_fake/media/${atMeta.request.document.id}`);
     expect(new Uint8Array(await uploaded.arrayBuffer())).toEqual(pdf);
 

@@ -1,4 +1,5 @@
-// GET /api/v1/messages/:id/media: a message's stored media, from R2, to whoever may read its conversation.
+// GET /api/v1/messages/:id/media: a message's stored media, from R2 (decrypted; one byte range when asked), to
+// whoever may read its conversation.
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { authorize } from '../auth/policy';
