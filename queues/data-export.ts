@@ -120,7 +120,7 @@ async function runStep(env: Env, db: Db, body: Step): Promise<void> {
   }
 
   const key = exportZipKey(orgId, exportId);
-  const { size } = await assemble(env, prefix, key, exportId, state);
+  const { size } = await assemble(env, db, orgId, prefix, key, exportId, state);
   const now = new Date();
   await withOrg(db, orgId, (tx) =>
     saveStep(tx, orgId, exportId, state.step, {
@@ -139,7 +139,7 @@ async function runStep(env: Env, db: Db, body: Step): Promise<void> {
 }
 
 /** Streams the ZIP from the staged parts and the media objects into R2. */
-async function assemble(env: Env, prefix: string, key: string, exportId: string, state: ExportState) {
+async function assemble(env: Env, db: Db, orgId: string, prefix: string, key: string, exportId: string, state: ExportState) {
   const profileObject = await env.MEDIA.get(profileKey(prefix));
   if (!profileObject) throw new Error('export profile part missing');
   const profile = (await profileObject.json()) as ContactProfile;
@@ -163,7 +163,8 @@ async function assemble(env: Env, prefix: string, key: string, exportId: string,
       await zip.addFile(`conversas/${part.conversationId}/mensagens-${pad(part.page)}.json`, json(part.messages));
       for (const m of part.media) {
         try {
-          const media = await openMessageMedia(env.MEDIA, { key: m.key, status: 'stored' });
+          // Plaintext, streamed (decrypted chunk by chunk); a shredded key lands in the missing list like an erased file.
+          const media = await openMessageMedia(env, db, orgId, { key: m.key, status: 'stored' });
           await zip.addStream(m.path, media.body);
           mediaFiles++;
         } catch {

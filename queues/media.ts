@@ -1,4 +1,5 @@
-// Inbound media: media id → Graph URL → download with the channel's token → R2 (`media/<org>/<message>`).
+// Inbound media: media id → Graph URL → download with the channel's token → R2 (`media/<org>/<message>`), encrypted
+// with the organisation's data key (worker/domain/media-objects.ts).
 // Retried with backoff; after the last try the message shows the media as unavailable instead of hanging.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../worker/db/client';
@@ -6,6 +7,7 @@ import { channels, conversations, messageColumns, messages } from '../worker/db/
 import { withOrg } from '../worker/db/tx';
 import type { Env } from '../worker/env';
 import { errorFields, type Logger } from '../worker/lib/log';
+import { putMediaObject } from '../worker/domain/media-objects';
 import { GraphError } from '../worker/whatsapp/graph';
 import { providerFor } from '../worker/whatsapp/provider';
 import type { Typed } from '.';
@@ -40,10 +42,8 @@ export async function fetchMediaBatch(items: Typed<'media.fetch'>[], env: Env, d
       const bytes = file.bytes;
       const mime = file.mime || row.message.mediaMime || 'application/octet-stream';
       const key = mediaKey(orgId, messageId);
-      await env.MEDIA.put(key, bytes, {
-        httpMetadata: { contentType: mime },
-        customMetadata: { filename: row.message.mediaFilename ?? '', sha256: file.sha256 ?? '' },
-      });
+      // Not Meta's sha256 any more: a fingerprint of the plaintext, read by nothing (the message payload keeps it).
+      await putMediaObject(env, db, orgId, key, bytes, { contentType: mime, custom: { filename: row.message.mediaFilename ?? '' } });
       const [updated] = await withOrg(db, orgId, (tx) =>
         tx
           .update(messages)

@@ -12,6 +12,7 @@ import { withOrg } from '../worker/db/tx';
 import { applyPending } from './ingest/statuses';
 import { claimSend, nextInLine, OUTCOME_UNKNOWN, recordFailed, recordSent, releaseClaim, type Claim, type FailedOutcome } from '../worker/domain/outbound';
 import type { Env } from '../worker/env';
+import { readMediaBytes } from '../worker/domain/media-objects';
 import { errorFields, type Logger } from '../worker/lib/log';
 import { errorReason } from './meta/normalise';
 import { GraphError } from '../worker/whatsapp/graph';
@@ -53,12 +54,13 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
     let file: OutgoingFile | undefined;
     const key = (m.payload?.media as { key?: string } | undefined)?.key;
     if (key) {
-      const object = await env.MEDIA.get(key);
+      // Providers take the file's bytes (Graph upload, Evolution base64): decrypted here. Gone or shredded alike.
+      const object = await readMediaBytes(env, db, orgId, key);
       if (!object) throw new GraphError(400, 131053, errorReason(131053), 'the uploaded file is gone');
       file = {
-        bytes: await object.arrayBuffer(),
-        mime: object.httpMetadata?.contentType ?? 'application/octet-stream',
-        filename: m.mediaFilename ?? object.customMetadata?.filename ?? 'arquivo',
+        bytes: object.bytes,
+        mime: object.contentType ?? 'application/octet-stream',
+        filename: m.mediaFilename ?? object.metadata.filename ?? 'arquivo',
       };
     }
     calledSend = true;

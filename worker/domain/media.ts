@@ -2,9 +2,11 @@
 // until the outbound consumer uploads it to WhatsApp.
 import { and, eq } from 'drizzle-orm';
 import { conversations, messages } from '../db/schema';
+import type { Db } from '../db/client';
 import type { Tx } from '../db/tx';
 import { ApiError } from '../errors';
 import { uploadPrefix } from './erasure-objects';
+import { MediaShredded, putMediaObject, readMediaObject, type MediaEnv } from './media-objects';
 
 /** A message's media and what deciding who may read it needs (its conversation's assignee and department). */
 export async function findMessageMedia(tx: Tx, orgId: string, id: string) {
@@ -16,20 +18,29 @@ export async function findMessageMedia(tx: Tx, orgId: string, id: string) {
   return row;
 }
 
-/** The stored object, or 404 `media_unavailable` (still downloading, failed, or gone from the bucket). */
-export async function openMessageMedia(bucket: R2Bucket, media: { key: string | null; status: string | null }) {
+/**
+ * The stored file as plaintext (the range asked for, when it is one the file has); 404 `media_unavailable` while
+ * downloading, failed or gone from the bucket; 410 `media_unavailable` once its encryption key was destroyed. Call
+ * outside the tenant transaction (keys are read in their own).
+ */
+export async function openMessageMedia(env: MediaEnv, db: Db, orgId: string, media: { key: string | null; status: string | null }, rangeHeader?: string | null) {
   if (media.status !== 'stored' || !media.key) {
     throw new ApiError(404, 'media_unavailable', media.status === 'pending' ? 'Media is still being downloaded' : 'Media is not available');
   }
-  const object = await bucket.get(media.key);
-  if (!object) throw new ApiError(404, 'media_unavailable', 'Media is not available');
-  return object;
+  try {
+    const file = await readMediaObject(env, db, orgId, media.key, rangeHeader);
+    if (!file) throw new ApiError(404, 'media_unavailable', 'Media is not available');
+    return file;
+  } catch (err) {
+    if (err instanceof MediaShredded) throw new ApiError(410, 'media_unavailable', 'Media is no longer available: its encryption key was destroyed');
+    throw err;
+  }
 }
 
-/** Keeps an attachment for a conversation; its key goes into `media: { key }` when sending. */
-export async function storeOutboundMedia(bucket: R2Bucket, orgId: string, conversationId: string, bytes: ArrayBuffer, contentType: string, filename: string) {
+/** Keeps an attachment for a conversation (encrypted at rest); its key goes into `media: { key }` when sending. */
+export async function storeOutboundMedia(env: MediaEnv, db: Db, orgId: string, conversationId: string, bytes: ArrayBuffer, contentType: string, filename: string) {
   // Under the conversation, so erasing it finds the uploads never sent.
   const key = `${uploadPrefix(orgId, conversationId)}${crypto.randomUUID()}`;
-  await bucket.put(key, bytes, { httpMetadata: { contentType }, customMetadata: { filename, conversationId } });
+  await putMediaObject(env, db, orgId, key, bytes, { contentType, custom: { filename, conversationId } });
   return key;
 }

@@ -139,7 +139,9 @@ describe('erasing a contact reaches every copy (LGPD)', () => {
     for (const table of ['contacts', 'pending_statuses', 'dead_letters', 'unroutable_events']) expect(beforeWa, table).toHaveProperty(table);
     expect(await databaseHits(oldName)).toHaveProperty('audit_logs');
     expect(await databaseHits(name)).toHaveProperty('deals');
-    expect((await bucketHits(text)).length).toBe(4);
+    // The agent's upload is sealed at rest (issue 21 §4): its words are in the other three objects' bytes only.
+    expect(await bucketHits(text)).toHaveLength(3);
+    expect((await env.MEDIA.head(upload.body.key))?.customMetadata).toMatchObject({ enc: 'v1' });
     // The inbox history has the list entry (name, last message); the chat's room only if someone had it open.
     expect(await durableHits([text], admin.orgId, [conv.id])).toContain(`inbox: ${text}`);
 
@@ -152,6 +154,7 @@ describe('erasing a contact reaches every copy (LGPD)', () => {
       expect(await bucketHits(needle), needle).toEqual([]);
     }
     expect(await durableHits([wa, name, text], admin.orgId, [conv.id])).toEqual([]);
+    expect(await env.MEDIA.head(upload.body.key)).toBeNull();
 
     // What went from each place is audited, with counts only; earlier entries stay, scrubbed.
     const [entry] = await db.select().from(auditLogs).where(and(eq(auditLogs.organizationId, admin.orgId), eq(auditLogs.action, 'contact.erased')));

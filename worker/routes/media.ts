@@ -1,5 +1,7 @@
-// GET /api/v1/messages/:id/media: a message's stored media, from R2, to whoever may read its conversation.
+// GET /api/v1/messages/:id/media: a message's stored media, from R2 (decrypted; one byte range when asked), to
+// whoever may read its conversation.
 import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { authorize } from '../auth/policy';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
@@ -19,7 +21,10 @@ export function registerMedia(app: ApiApp) {
       path: '/api/v1/messages/{id}/media',
       tags,
       summary: 'A message’s media (the bytes)',
-      request: { params: idParam },
+      request: {
+        params: idParam,
+        headers: z.object({ range: z.string().optional().meta({ description: 'One `bytes=` range (e.g. for seeking in audio and video); anything else serves the whole file' }) }),
+      },
       responses: {
         200: {
           description:
@@ -29,7 +34,12 @@ export function registerMedia(app: ApiApp) {
           },
           content: { 'image/*': bytes, 'audio/*': bytes, 'video/*': bytes, 'application/pdf': bytes, 'application/octet-stream': bytes },
         },
-        ...errors(404),
+        206: {
+          description: 'The byte range asked for (`Content-Range`), same headers otherwise',
+          headers: { 'Content-Range': { description: '`bytes start-end/size`', schema: { type: 'string' } } },
+          content: { 'application/octet-stream': bytes },
+        },
+        ...errors(404, 410),
       },
     }),
     async (c) => {
@@ -38,8 +48,10 @@ export function registerMedia(app: ApiApp) {
       const media = await withOrg(c.var.db, actor.orgId, (tx) => findMessageMedia(tx, actor.orgId, id));
       if (!media) return notFoundAudited(c, 'message', id);
       authorize(actor, 'conversation.read', media);
-      const object = await openMessageMedia(c.env.MEDIA, media);
-      return new Response(object.body, { headers: mediaHeaders(media.mime ?? object.httpMetadata?.contentType ?? null, media.filename, object.size) });
+      const file = await openMessageMedia(c.env, c.var.db, actor.orgId, media, c.req.header('range'));
+      const headers = mediaHeaders(media.mime ?? file.contentType, media.filename, file.range ? file.range.end - file.range.start + 1 : file.size);
+      if (file.range) headers.set('content-range', `bytes ${file.range.start}-${file.range.end}/${file.size}`);
+      return new Response(file.body, { status: file.range ? 206 : 200, headers });
     },
   );
 }
@@ -65,6 +77,7 @@ export function mediaHeaders(declared: string | null, filename: string | null, s
     'content-type': inline ? declared! : 'application/octet-stream',
     'content-disposition': `${inline ? 'inline' : 'attachment'}${name}`,
     'content-length': String(size),
+    'accept-ranges': 'bytes',
     'cache-control': 'private, max-age=3600',
     'x-content-type-options': 'nosniff',
     'content-security-policy': "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'",

@@ -58,7 +58,7 @@ export function registerUploads(app: ApiApp) {
       const { filename } = c.req.valid('query');
       // A voice note keeps its codec: WhatsApp takes only Opus in Ogg as a voice message.
       const contentType = mime === 'audio/ogg' && /codecs="?opus/i.test(c.req.header('content-type') ?? '') ? 'audio/ogg; codecs=opus' : mime;
-      const key = await storeOutboundMedia(c.env.MEDIA, actor.orgId, id, bytes, contentType, filename);
+      const key = await storeOutboundMedia(c.env, c.var.db, actor.orgId, id, bytes, contentType, filename);
       return c.json({ key, mimeType: contentType, size: bytes.byteLength, filename }, 201);
     },
   );
