@@ -60,6 +60,8 @@ export interface BackfillOptions {
   maxBatches?: number;
   /** Epoch ms after which no new batch starts. */
   deadline?: number;
+  /** Called between reading a batch and writing it back (tests: an edit made meanwhile). */
+  beforeWrite?: (ids: string[]) => Promise<void>;
 }
 
 export interface BackfillResult {
@@ -115,6 +117,7 @@ export async function backfillOrganization(db: Db, secret: string, orgId: string
       const values = await Promise.all(
         rows.map(async (r) => ({ id: r.id, plain: r.plain, sealed: await encryptField(key, r.plain, target.context(orgId, r.id)) })),
       );
+      await opts.beforeWrite?.(rows.map((r) => r.id));
       sealed[name] += await withOrg(db, orgId, (tx) => tx.execute(updateBatch(target, orgId, values))).then((r) => r.rowCount ?? 0);
       if (rows.length < (opts.batch ?? BATCH)) break;
     }
