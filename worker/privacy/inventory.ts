@@ -119,8 +119,8 @@ export const SEARCH_DOCUMENT = {
   of: 'body',
   what:
     'Full-text search document of each message: Portuguese-stemmed, unaccented lexemes with their positions (not sentences). ' +
-    'It lets search work on encrypted bodies and can partly reveal the words a message used; it is cleared by contact erasure, ' +
-    'by retention when it deletes the message, and by crypto-shredding.',
+    'It lets search work on encrypted bodies and can partly reveal the words a message used; it goes with its message when ' +
+    'contact erasure or retention deletes it, and is cleared for the whole organisation by crypto-shredding.',
 } as const;
 
 /** What stays plaintext at rest even with content encryption on (SECURITY.md lists the same, with reasons). */
