@@ -12,7 +12,7 @@ import { sweepUnattachedUploads } from './jobs/unattached-uploads';
 import { flagSilentChannels } from './jobs/silent-channels';
 import { assignAllQueues } from './jobs/auto-assign';
 import { sweepDataExports } from './jobs/data-exports';
-import { CRON_BUDGET_MS, encryptLegacyContent } from './jobs/encrypt-backfill';
+import { CRON_BUDGET_MS, CRON_MIN_AGE_MS, encryptLegacyContent } from './jobs/encrypt-backfill';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
@@ -84,7 +84,8 @@ const silentChannels = withDb(async (env, db, log) => {
 });
 
 const encryptBackfill = withDb(async (env, db, log) => {
-  const r = await encryptLegacyContent(env.ENCRYPTION_MASTER_KEYS, db, log, { deadline: Date.now() + CRON_BUDGET_MS });
+  const now = Date.now();
+  const r = await encryptLegacyContent(env.ENCRYPTION_MASTER_KEYS, db, log, { deadline: now + CRON_BUDGET_MS, createdBefore: new Date(now - CRON_MIN_AGE_MS) });
   if (r.sealed.messages + r.sealed.previews + r.sealed.notes > 0 || r.unfinished > 0) log.info('legacy plaintext encrypted', { ...r });
 });
 

@@ -1,13 +1,14 @@
 // The backfill of legacy plaintext (issue 21 §4) against Postgres: rows written by a deployment before encryption are
 // sealed, still open to their original text, stay searchable (the search document is recomputed from the plaintext in
 // the same UPDATE), and a second run changes nothing. A bounded run stops and the next one continues.
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { api, signupOrg, testDb } from '../../test/harness';
 import { plaintextLeft, seedLegacyContent } from '../../test/legacy-content';
 import { auditLogs } from '../db/schema';
 import { contentCrypto, messageContext, noteContext, previewContext } from '../domain/content-crypto';
+import worker from '../index';
 import { createLogger } from '../lib/log';
 import { backfillOrganization, encryptLegacyContent } from './encrypt-backfill';
 
@@ -87,6 +88,20 @@ describe('encryption backfill of legacy plaintext', () => {
     expect(await row()).toBe('texto corrigido');
     expect((await backfillOrganization(db, secret, admin.orgId, { maxBatches: Infinity })).sealed.messages).toBe(1);
     expect(await contentCrypto(db, secret, admin.orgId).open(await row(), messageContext(edited.id))).toBe('texto corrigido');
+  });
+
+  it('runs in the daily cron, which leaves rows younger than an hour for the next day', async () => {
+    const admin = await signupOrg('Legado no cron');
+    const legacy = await seedLegacyContent(admin.orgId, 2);
+    const old = legacy.messages[0]!;
+    await db.execute(sql`update messages set created_at = now() - interval '2 hours' where id = ${old.id}`);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '0 3 * * *', scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const rows = (await stored(admin.orgId)).messages;
+    expect(rows.filter((m) => m.body.startsWith('enc:v1:')).map((m) => m.id)).toEqual([old.id]);
+    expect(await contentCrypto(db, secret, admin.orgId).open(rows.find((m) => m.id === old.id)!.body, messageContext(old.id))).toBe(old.body);
+    expect(await plaintextLeft(admin.orgId)).toEqual({ messages: 3, notes: 2, previews: 2 });
   });
 
   it('does nothing without a master key', async () => {

@@ -22,6 +22,11 @@ export const BATCH = 500;
 export const CRON_BATCHES = 20;
 /** The cron run stops starting batches after this long; what is left waits for the next run. */
 export const CRON_BUDGET_MS = 5 * 60_000;
+/**
+ * The cron leaves rows younger than this to the next day: they are the busiest (previews change with every message)
+ * and, during a rollout, may come from an isolate still running the previous version.
+ */
+export const CRON_MIN_AGE_MS = 60 * 60_000;
 
 interface Target {
   table: string;
@@ -60,6 +65,8 @@ export interface BackfillOptions {
   maxBatches?: number;
   /** Epoch ms after which no new batch starts. */
   deadline?: number;
+  /** Only rows created before this. */
+  createdBefore?: Date;
   /** Called between reading a batch and writing it back (tests: an edit made meanwhile). */
   beforeWrite?: (ids: string[]) => Promise<void>;
 }
@@ -108,7 +115,7 @@ export async function backfillOrganization(db: Db, secret: string, orgId: string
         break;
       }
       batches++;
-      const rows = await withOrg(db, orgId, (tx) => tx.execute<Row>(selectBatch(target, orgId, cursor, opts.batch ?? BATCH))).then((r) => r.rows);
+      const rows = await withOrg(db, orgId, (tx) => tx.execute<Row>(selectBatch(target, orgId, cursor, opts))).then((r) => r.rows);
       if (!rows.length) break;
       const last = rows[rows.length - 1]!;
       cursor = { group: last.grp, at: last.at, id: last.id };
@@ -130,7 +137,7 @@ export async function backfillOrganization(db: Db, secret: string, orgId: string
   return { sealed, finished };
 }
 
-function selectBatch(t: Target, orgId: string, cursor: Cursor | null, limit: number): SQL {
+function selectBatch(t: Target, orgId: string, cursor: Cursor | null, opts: BackfillOptions): SQL {
   const col = sql.identifier(t.column);
   const group = t.group ? sql.identifier(t.group) : null;
   const older = cursor ? sql`(created_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : null;
@@ -143,8 +150,9 @@ function selectBatch(t: Target, orgId: string, cursor: Cursor | null, limit: num
      where organization_id = ${orgId}
        and ${col} is not null and ${col} <> '' and ${col} not like 'enc:v1:%'
        ${after}
+       ${opts.createdBefore ? sql`and created_at < ${opts.createdBefore.toISOString()}::timestamptz` : sql``}
      order by ${group ? sql`${group}, ` : sql``}created_at desc, id desc
-     limit ${limit}`;
+     limit ${opts.batch ?? BATCH}`;
 }
 
 function updateBatch(t: Target, orgId: string, values: { id: string; plain: string; sealed: string }[]): SQL {
