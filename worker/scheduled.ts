@@ -12,6 +12,7 @@ import { sweepUnattachedUploads } from './jobs/unattached-uploads';
 import { flagSilentChannels } from './jobs/silent-channels';
 import { assignAllQueues } from './jobs/auto-assign';
 import { sweepDataExports } from './jobs/data-exports';
+import { CRON_BUDGET_MS, CRON_MIN_AGE_MS, encryptLegacyContent } from './jobs/encrypt-backfill';
 import { createLogger, errorFields, type Logger } from './lib/log';
 
 type Job = (env: Env, log: Logger) => Promise<unknown>;
@@ -82,14 +83,21 @@ const silentChannels = withDb(async (env, db, log) => {
   await flagSilentChannels(env, db, log);
 });
 
+const encryptBackfill = withDb(async (env, db, log) => {
+  const now = Date.now();
+  const r = await encryptLegacyContent(env.ENCRYPTION_MASTER_KEYS, db, log, { deadline: now + CRON_BUDGET_MS, createdBefore: new Date(now - CRON_MIN_AGE_MS) });
+  if (r.sealed.messages + r.sealed.previews + r.sealed.notes > 0 || r.unfinished > 0) log.info('legacy plaintext encrypted', { ...r });
+});
+
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: sends left queued or claimed by a dead isolate (jobs/outbound-sweeper.ts), dead letters parked in
   // R2 during an outage (jobs/dead-letters.ts), statuses that overtook their send (jobs/pending-statuses.ts),
   // snoozed conversations whose time has come (jobs/snooze-wakeup.ts), scheduled messages due
   // (jobs/scheduled-messages.ts), Evolution numbers gone silent (jobs/silent-channels.ts).
   '* * * * *': [outboundSweeper, snoozes, scheduledMessages, deadLetters, pendingStatuses, silentChannels, autoAssignment],
-  // Daily 03:00 UTC (00:00 in São Paulo).
-  '0 3 * * *': [retention, rawWebhooks, unattachedUploads, dataExportFiles],
+  // Daily 03:00 UTC (00:00 in São Paulo). The encryption backfill (jobs/encrypt-backfill.ts) is last: retention has
+  // deleted what it would otherwise seal; it is bounded per organisation and in time (keys:encrypt-existing is not).
+  '0 3 * * *': [retention, rawWebhooks, unattachedUploads, dataExportFiles, encryptBackfill],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext) {

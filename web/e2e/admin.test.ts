@@ -314,6 +314,10 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     expect(await messages.textContent()).toContain('até 395 dias');
     expect(await report.locator('tr[data-table="sessions"]').textContent()).toContain('até 7 dias');
     await report.getByTestId('privacy-processors').getByText('Meta Platforms (WhatsApp Cloud API)').waitFor();
+    // Content encryption, and the search index it keeps beside encrypted messages (issue 21 §4).
+    const encryption = await report.getByTestId('privacy-encryption').textContent();
+    expect(encryption).toContain('Criptografia em repouso');
+    expect(encryption).toContain('índice de busca');
     await screenshot(page, 'settings-privacy', { scrollTop: '.settings-body' });
     const [download] = await Promise.all([page.waitForEvent('download'), report.getByTestId('privacy-download').click()]);
     const path = await download.path();
@@ -321,6 +325,7 @@ describe.skipIf(!browserAvailable('web/e2e/admin.test.ts'))('settings (tenant ad
     const json = JSON.parse(await readFile(path!, 'utf8'));
     expect(json.organization.name).toBe('Loja Demo');
     expect(json.retention).toMatchObject({ enabled: true, days: 365 });
+    expect(json.encryption.searchDocument.column).toBe('messages.search_vector');
   });
 
   it('registers an outgoing webhook, shows its secret once, and its delivery log after a customer writes', async () => {

@@ -78,7 +78,13 @@ export type AuditAction =
   | 'message.marked_important'
   | 'message.unmarked_important'
   | 'data_export.requested'
-  | 'data_export.downloaded';
+  | 'data_export.downloaded'
+  // Content encryption (issue 21 §4): platform admins looking at, rotating and shredding an organisation's keys; the
+  // backfill sealing its legacy plaintext.
+  | 'encryption.viewed'
+  | 'encryption.key_rotated'
+  | 'encryption.shredded'
+  | 'encryption.backfilled';
 
 export interface AuditEntry {
   action: AuditAction;

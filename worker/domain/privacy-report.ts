@@ -1,19 +1,21 @@
 // The records of processing (LGPD art. 37) for one organisation, generated — not written by hand — from the personal
 // data inventory (worker/privacy/inventory.ts), the organisation's retention settings, its channels, keys and webhook
-// endpoints, the role policy, and the deployment's configuration (which database, mail and WhatsApp providers).
+// endpoints, the role policy, its content encryption keys, and the deployment's configuration (which database, mail
+// and WhatsApp providers, whether content encryption is configured).
 import { and, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { RULES } from '../auth/policy';
 import { REFRESH_TOKEN_TTL_SECONDS } from '../auth/tokens';
 import { RESET_TTL_MS } from '../auth/password-reset';
-import { apiKeys, channels, contacts, conversations, deals, memberships, messages, organizations, retentionRuns, webhookEndpoints } from '../db/schema';
+import { apiKeys, channels, contacts, conversations, deals, memberships, messages, organizationKeys, organizations, retentionRuns, webhookEndpoints } from '../db/schema';
 import type { Tx } from '../db/tx';
 import type { Env } from '../env';
-import { NO_PERSONAL_DATA, OTHER_STORES, PERSONAL_TABLES, type Keep } from '../privacy/inventory';
+import { ENCRYPTED_AT_REST, NO_PERSONAL_DATA, NOT_ENCRYPTED, OTHER_STORES, PERSONAL_TABLES, SEARCH_DOCUMENT, type Keep } from '../privacy/inventory';
+import { plaintextCounts } from './platform-encryption';
 import { INVITATION_TTL_MS } from './invitations';
 import { RAW_WEBHOOK_DAYS } from '../jobs/raw-webhooks';
 import type { PrivacyReport } from '../schemas/privacy';
 
-type Config = Pick<Env, 'DATABASE_URL' | 'META_GRAPH_BASE_URL' | 'EVOLUTION_API_URL' | 'MAIL_PROVIDER' | 'MAIL_API_BASE_URL'>;
+type Config = Pick<Env, 'DATABASE_URL' | 'META_GRAPH_BASE_URL' | 'EVOLUTION_API_URL' | 'MAIL_PROVIDER' | 'MAIL_API_BASE_URL' | 'ENCRYPTION_MASTER_KEYS'>;
 
 const DAY_MS = 86_400_000;
 const days = (ms: number) => Math.max(1, Math.round(ms / DAY_MS));
@@ -103,6 +105,31 @@ export async function privacyReport(tx: Tx, config: Config, orgId: string, now =
     },
     subProcessors,
     counts: { contacts: contactCount?.n ?? 0, conversations: held?.conversations ?? 0, messages: messageCount?.n ?? 0 },
+    encryption: await encryptionAtRest(tx, !!config.ENCRYPTION_MASTER_KEYS, orgId),
+  };
+}
+
+/** Content encryption (issue 21 §4): on or off, the organisation's keys (no material), what it covers and not. */
+async function encryptionAtRest(tx: Tx, enabled: boolean, orgId: string): Promise<PrivacyReport['encryption']> {
+  const [keys, plaintextRows] = await Promise.all([
+    tx.select().from(organizationKeys).where(eq(organizationKeys.organizationId, orgId)).orderBy(desc(organizationKeys.createdAt), desc(organizationKeys.keyId)),
+    plaintextCounts(tx, orgId),
+  ]);
+  return {
+    enabled,
+    activeKeyId: keys.find((k) => !k.retiredAt && !k.destroyedAt)?.keyId ?? null,
+    keys: keys.map((k) => ({
+      keyId: k.keyId,
+      createdAt: k.createdAt.toISOString(),
+      retiredAt: k.retiredAt?.toISOString() ?? null,
+      destroyedAt: k.destroyedAt?.toISOString() ?? null,
+    })),
+    encrypted: enabled
+      ? [...Object.entries(ENCRYPTED_AT_REST.postgres).flatMap(([table, columns]) => columns.map((c) => `${table}.${c}`)), ...ENCRYPTED_AT_REST.stores]
+      : [],
+    plaintextRows,
+    searchDocument: { column: `${SEARCH_DOCUMENT.table}.${SEARCH_DOCUMENT.column}`, description: SEARCH_DOCUMENT.what },
+    notEncrypted: [...NOT_ENCRYPTED],
   };
 }
 

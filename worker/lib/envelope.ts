@@ -93,6 +93,8 @@ export function keyIdOf(value: string): string | null {
   return end < 0 ? null : value.slice(PREFIX.length, end);
 }
 
+// `as BufferSource`: with Node's types (the operator scripts import this) a Uint8Array may be backed by a
+// SharedArrayBuffer, which WebCrypto's types refuse; ours never are.
 export async function encryptBytes(dataKey: DataKey, plaintext: Uint8Array, context: string): Promise<Uint8Array> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, dataKey.key, plaintext as BufferSource));
@@ -103,7 +105,6 @@ export async function encryptBytes(dataKey: DataKey, plaintext: Uint8Array, cont
 }
 
 export async function decryptBytes(key: CryptoKey, sealed: Uint8Array, context: string): Promise<Uint8Array> {
-  // Node's lib types a Uint8Array's buffer as possibly shared, which WebCrypto's types refuse; ours never is.
   const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12) as BufferSource, additionalData: encoder.encode(context) }, key, sealed.subarray(12) as BufferSource);
   return new Uint8Array(pt);
 }

@@ -4,7 +4,7 @@ import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../db/schema';
-import { NO_PERSONAL_DATA, PERSONAL_TABLES } from './inventory';
+import { ENCRYPTED_AT_REST, NO_PERSONAL_DATA, OTHER_STORES, PERSONAL_TABLES, SEARCH_DOCUMENT } from './inventory';
 
 const tables = new Map<string, PgTable>();
 for (const v of Object.values(schema) as unknown[]) if (is(v, PgTable)) tables.set(getTableName(v), v);
@@ -23,5 +23,15 @@ describe('personal data inventory', () => {
       const columns = Object.values(getTableColumns(tables.get(table)!)).map((c) => c.name);
       expect(held.columns.filter((c) => !columns.includes(c)), table).toEqual([]);
     }
+  });
+
+  it('states encryption only of columns and stores it lists, and the search document beside the body it derives from', () => {
+    const held = PERSONAL_TABLES as Record<string, { columns: readonly string[] }>;
+    for (const [table, columns] of Object.entries(ENCRYPTED_AT_REST.postgres)) {
+      expect(columns.filter((c) => !held[table]?.columns.includes(c)), table).toEqual([]);
+    }
+    const stores = OTHER_STORES.map((s) => `${s.store}:${s.what}`);
+    expect(ENCRYPTED_AT_REST.stores.filter((s) => !stores.includes(s))).toEqual([]);
+    expect(held[SEARCH_DOCUMENT.table]!.columns).toEqual(expect.arrayContaining([SEARCH_DOCUMENT.column, SEARCH_DOCUMENT.of]));
   });
 });

@@ -98,3 +98,39 @@ export const OTHER_STORES = [
   { store: 'queues', what: 'in_transit', subjects: ['customers', 'team'], categories: ['identity', 'message_content'], keep: 'expiry' },
   { store: 'logs', what: 'worker_logs', subjects: ['team'], categories: ['activity'], keep: 'expiry' },
 ] as const;
+
+/**
+ * Content sealed with the organisation's data key when ENCRYPTION_MASTER_KEYS is configured (issue 21 §4,
+ * worker/domain/content-crypto.ts). Rows written before keep plaintext until the backfill seals them
+ * (worker/jobs/encrypt-backfill.ts); crypto-shredding makes all of it unreadable.
+ */
+export const ENCRYPTED_AT_REST = {
+  postgres: { messages: ['body'], conversations: ['last_message_preview'], contact_notes: ['body'] },
+  stores: ['r2:media'],
+} as const satisfies { postgres: Partial<Record<keyof typeof PERSONAL_TABLES, readonly string[]>>; stores: readonly string[] };
+
+/**
+ * The one plaintext-derived copy of message text kept at rest beside the sealed body: the full-text search document.
+ * Stated in the records of processing and SECURITY.md as the trade-off that keeps search working.
+ */
+export const SEARCH_DOCUMENT = {
+  table: 'messages',
+  column: 'search_vector',
+  of: 'body',
+  what:
+    'Full-text search document of each message: Portuguese-stemmed, unaccented lexemes with their positions (not sentences). ' +
+    'It lets search work on encrypted bodies and can partly reveal the words a message used; it goes with its message when ' +
+    'contact erasure or retention deletes it, and is cleared for the whole organisation by crypto-shredding.',
+} as const;
+
+/** What stays plaintext at rest even with content encryption on (SECURITY.md lists the same, with reasons). */
+export const NOT_ENCRYPTED = [
+  'r2:raw_webhooks (oversized webhook bodies awaiting ingest, deleted after 30 days at most)',
+  'dead_letters.body and r2:parked_queue_messages (queue messages that exhausted their retries)',
+  'webhook_deliveries.body (payloads of outgoing webhooks)',
+  'durable_objects:realtime_history (the realtime replay buffers)',
+  'queues:in_transit (queue messages on their way)',
+  'r2:data_exports while a ZIP is being built',
+  'scheduled_messages.body (text of scheduled messages until sent)',
+  'csat_responses.comment (satisfaction comments)',
+] as const;

@@ -5,6 +5,7 @@ import { forbidden } from '../errors';
 import { openapi, type ApiApp } from '../openapi/route';
 import { errors, json, pageOf } from '../openapi/responses';
 import { PlatformOrganization } from '../schemas/organization';
+import { registerPlatformEncryption } from './platform-encryption';
 
 const route = createRoute({
   method: 'get',
@@ -21,4 +22,5 @@ export function registerPlatformAdmin(app: ApiApp) {
     const data = await listOrganizationsAsSuperAdmin(c.var.db, actor);
     return c.json({ data, nextCursor: null }, 200);
   });
+  registerPlatformEncryption(app);
 }

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import * as fx from '../../queues/meta/fixtures';
-import { addMember, api, signupOrg, type Session } from '../../test/harness';
+import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
+import { seedLegacyContent } from '../../test/legacy-content';
+import { contentCrypto } from '../domain/content-crypto';
 import { connectChannel, conversationOf, customerNumber, nowSeconds, postWebhook } from '../../test/whatsapp';
 
 const report = (s: Session) => api('GET', '/api/v1/organization/privacy-report', { token: s.accessToken });
@@ -52,6 +54,23 @@ describe('privacy report (LGPD art. 37)', () => {
     // Retention off: nothing bounds the conversations any more, and the report says so.
     expect((await api('PATCH', '/api/v1/organization', { token: admin.accessToken, body: { retentionEnabled: false } })).status).toBe(200);
     expect((await report(admin)).body.postgres.find((t: { table: string }) => t.table === 'messages').keptFor).toEqual({ rule: 'retention', days: null });
+  });
+
+  it('states content encryption: on, the organisation’s keys, what it covers and not, and the search trade-off', async () => {
+    const admin = await signupOrg('Relatório: criptografia');
+    const r0 = (await report(admin)).body.encryption;
+    expect(r0).toMatchObject({ enabled: true, activeKeyId: null, keys: [], plaintextRows: { messageBodies: 0, notes: 0, previews: 0 } });
+    expect(r0.encrypted).toEqual(['messages.body', 'conversations.last_message_preview', 'contact_notes.body', 'r2:media']);
+    expect(r0.searchDocument.column).toBe('messages.search_vector');
+    expect(r0.searchDocument.description).toMatch(/lexemes.*reveal.*erasure.*retention.*shredding/s);
+    expect(r0.notEncrypted.join('\n')).toMatch(/raw_webhooks[\s\S]*dead_letters[\s\S]*webhook_deliveries[\s\S]*realtime[\s\S]*queues[\s\S]*data_exports[\s\S]*scheduled_messages[\s\S]*csat/);
+
+    await seedLegacyContent(admin.orgId, 1);
+    const key = await contentCrypto(testDb().db, env.ENCRYPTION_MASTER_KEYS, admin.orgId).activeKeyId();
+    const r1 = (await report(admin)).body.encryption;
+    expect(r1.activeKeyId).toBe(key);
+    expect(r1.keys).toEqual([{ keyId: key, createdAt: expect.any(String), retiredAt: null, destroyedAt: null }]);
+    expect(r1.plaintextRows).toEqual({ messageBodies: 2, notes: 2, previews: 2 });
   });
 
   it('is for admins only', async () => {

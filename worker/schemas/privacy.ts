@@ -49,6 +49,19 @@ export const PrivacyReport = z
     }),
     subProcessors: z.array(z.object({ name: z.string(), purpose: z.string(), endpoint: z.string().nullable() })),
     counts: z.object({ contacts: z.number().int(), conversations: z.number().int(), messages: z.number().int() }),
+    /** Content encryption at rest (issue 21 §4): whether it is on, the organisation's keys, what it covers and not. */
+    encryption: z.object({
+      enabled: z.boolean(),
+      activeKeyId: z.string().nullable(),
+      keys: z.array(z.object({ keyId: z.string(), createdAt: instant, retiredAt: instant.nullable(), destroyedAt: instant.nullable() })),
+      /** `table.column` or `store:what`, sealed with the organisation's data key when enabled. */
+      encrypted: z.array(z.string()),
+      /** Rows written before encryption whose content is still plaintext (sealed by the backfill). */
+      plaintextRows: z.object({ messageBodies: z.number().int(), notes: z.number().int(), previews: z.number().int() }),
+      /** The plaintext-derived search document kept beside encrypted message bodies: the trade-off for search. */
+      searchDocument: z.object({ column: z.string(), description: z.string() }),
+      notEncrypted: z.array(z.string()),
+    }),
   })
   .meta({ id: 'PrivacyReport' });
 export type PrivacyReport = z.infer<typeof PrivacyReport>;

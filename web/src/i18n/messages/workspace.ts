@@ -264,6 +264,17 @@ export const ptBR = {
 
   // LGPD access-request exports (issue 21 §1).
   'privacy.store.r2.data_exports': 'R2 · exportações de pedidos de acesso (ZIP; apagadas um dia depois de o link expirar)',
+
+  // Content encryption at rest (issue 21 §4).
+  'privacy.encryption': 'Criptografia em repouso',
+  'privacy.encryptionOn': 'Mensagens, prévias, notas e mídias são guardadas criptografadas com a chave desta organização (chave ativa: {key}).',
+  'privacy.encryptionOff': 'A criptografia de conteúdo não está configurada neste ambiente: o conteúdo é guardado como recebido.',
+  'privacy.encryptionKeys': 'Chaves: {count} (nenhum material de chave é mostrado).',
+  'privacy.encryptionNoKey': 'nenhuma ainda',
+  'privacy.plaintextRows': 'Ainda em texto puro (anteriores à criptografia): {messages} mensagens, {notes} notas, {previews} prévias.',
+  'privacy.searchDocument':
+    'Para a busca funcionar, cada mensagem guarda também um índice de busca (radicais das palavras, sem acentos, com suas posições) que pode revelar em parte as palavras usadas. Ele some com a mensagem quando o contato é apagado ou a retenção a remove, e é apagado para toda a organização na destruição das chaves.',
+  'privacy.notEncrypted': 'O que não é criptografado',
 } as const;
 
 export const en: Record<keyof typeof ptBR, string> = {
@@ -529,4 +540,14 @@ export const en: Record<keyof typeof ptBR, string> = {
   'error.not_markable': 'This message cannot be marked.',
 
   'privacy.store.r2.data_exports': 'R2 · access-request exports (ZIP; deleted one day after the link expires)',
+
+  'privacy.encryption': 'Encryption at rest',
+  'privacy.encryptionOn': 'Messages, previews, notes and media are stored encrypted with this organisation’s key (active key: {key}).',
+  'privacy.encryptionOff': 'Content encryption is not configured in this environment: content is stored as received.',
+  'privacy.encryptionKeys': 'Keys: {count} (no key material is shown).',
+  'privacy.encryptionNoKey': 'none yet',
+  'privacy.plaintextRows': 'Still plaintext (written before encryption): {messages} messages, {notes} notes, {previews} previews.',
+  'privacy.searchDocument':
+    'So that search works, each message also keeps a search index (word stems, unaccented, with their positions) that can partly reveal the words used. It goes with the message when the contact is erased or retention removes it, and is cleared for the whole organisation when its keys are destroyed.',
+  'privacy.notEncrypted': 'What is not encrypted',
 };

@@ -119,6 +119,8 @@ export function Privacy() {
             </p>
           </section>
 
+          <Encryption encryption={report.encryption} />
+
           <section class="stack" aria-labelledby="privacy-processors">
             <h3 id="privacy-processors">{t('privacy.subProcessors')}</h3>
             <ul data-testid="privacy-processors">
@@ -148,5 +150,29 @@ function RetentionExclusions({ retention }: { retention: PrivacyReport['retentio
           : t('privacy.noRun')}
       </p>
     </>
+  );
+}
+
+/** Content encryption at rest (issue 21 §4): on or off, the keys, legacy plaintext, and the search trade-off. */
+function Encryption({ encryption: e }: { encryption: PrivacyReport['encryption'] }) {
+  const p = e.plaintextRows;
+  return (
+    <section class="stack" aria-labelledby="privacy-encryption" data-testid="privacy-encryption">
+      <h3 id="privacy-encryption">{t('privacy.encryption')}</h3>
+      <p>{e.enabled ? t('privacy.encryptionOn', { key: e.activeKeyId ?? t('privacy.encryptionNoKey') }) : t('privacy.encryptionOff')}</p>
+      <p class="muted">
+        {t('privacy.encryptionKeys', { count: e.keys.length })}{' '}
+        {p.messageBodies + p.notes + p.previews > 0 && t('privacy.plaintextRows', { messages: p.messageBodies, notes: p.notes, previews: p.previews })}
+      </p>
+      <p>{t('privacy.searchDocument')}</p>
+      <details>
+        <summary>{t('privacy.notEncrypted')}</summary>
+        <ul>
+          {e.notEncrypted.map((what) => (
+            <li key={what}>{what}</li>
+          ))}
+        </ul>
+      </details>
+    </section>
   );
 }
