@@ -4,6 +4,8 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contacts, conversations, memberships, messages, userNotifications, users } from '../db/schema';
 import type { Tx } from '../db/tx';
+import { messageContext, type ContentCrypto } from './content-crypto';
+import { isEncrypted } from '../lib/envelope';
 
 export type NotificationKind = 'mention' | 'assigned';
 
@@ -41,17 +43,24 @@ export async function createNotifications(
   tx: Tx,
   orgId: string,
   items: { userId: string; kind: NotificationKind; conversationId: string; messageId?: string | null; actorUserId: string | null }[],
+  /** Opens the note a mention points at; not needed for notifications without a message (assignments). */
+  crypto?: ContentCrypto,
 ) {
   if (items.length === 0) return [];
   const rows = await tx
     .insert(userNotifications)
     .values(items.map((i) => ({ organizationId: orgId, ...i, messageId: i.messageId ?? null })))
     .returning({ id: userNotifications.id });
-  return listNotifications(tx, orgId, null, 100, rows.map((r) => r.id));
+  return listNotifications(tx, crypto, orgId, null, 100, rows.map((r) => r.id));
 }
 
-/** A member's notifications, newest first, with what the list shows (who, which customer, the note's start). */
-export async function listNotifications(tx: Tx, orgId: string, userId: string | null, limit: number, ids?: string[]) {
+const EXCERPT_LENGTH = 140;
+
+/**
+ * A member's notifications, newest first, with what the list shows (who, which customer, the note's start). The note
+ * is stored sealed, so its excerpt is cut here from the opened text; without `crypto` a sealed note shows none.
+ */
+export async function listNotifications(tx: Tx, crypto: ContentCrypto | undefined, orgId: string, userId: string | null, limit: number, ids?: string[]) {
   const rows = await tx
     .select({
       id: userNotifications.id,
@@ -62,7 +71,7 @@ export async function listNotifications(tx: Tx, orgId: string, userId: string | 
       actorUserId: userNotifications.actorUserId,
       actorName: users.name,
       contactName: sql<string | null>`coalesce(${contacts.name}, ${contacts.profileName}, ${contacts.phoneE164}, ${contacts.waId})`,
-      excerpt: sql<string | null>`left(${messages.body}, 140)`,
+      body: messages.body,
       createdAt: userNotifications.createdAt,
       readAt: userNotifications.readAt,
     })
@@ -80,7 +89,12 @@ export async function listNotifications(tx: Tx, orgId: string, userId: string | 
     )
     .orderBy(desc(userNotifications.createdAt), desc(userNotifications.id))
     .limit(limit);
-  return rows;
+  return Promise.all(
+    rows.map(async ({ body, ...n }) => {
+      const text = body === null || !n.messageId ? null : crypto ? await crypto.open(body, messageContext(n.messageId)) : isEncrypted(body) ? null : body;
+      return { ...n, excerpt: text === null ? null : [...text].slice(0, EXCERPT_LENGTH).join('') };
+    }),
+  );
 }
 export type NotificationDto = Awaited<ReturnType<typeof listNotifications>>[number];
 
