@@ -62,7 +62,9 @@ describe('agents’ content is stored sealed', () => {
     const noted = await api('POST', `/api/v1/contacts/${conv.contact.id}/notes`, { token: admin.accessToken, body: { body: remark } });
     expect(noted.status).toBe(201);
     expect(noted.body.note.body).toBe(remark);
-    expect((await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken, body: { status: 'resolved' } })).status).toBe(200);
+    const resolved = await api('PATCH', `/api/v1/conversations/${conv.id}`, { token: admin.accessToken, body: { status: 'resolved' } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.conversation.lastMessagePreview).toBe(reply);
     await drainQueues();
 
     // WhatsApp got the text, not the ciphertext.

@@ -156,7 +156,7 @@ function registerConversation(app: ApiApp) {
       // The survey question is sealed inside the transaction: the organisation's key is made before it opens.
       const crypto = await sealingCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
       const { updated, trail, notices, survey } = await withOrg(c.var.db, actor.orgId, async (tx) => {
-        const updated = await updateConversation(tx, actor, conversation, body);
+        const updated = await updateConversation(tx, crypto, actor, conversation, body);
         // Resolved by a person: the customer may be asked how it went (only here; merging duplicates resolves silently).
         const survey = updated.status === 'resolved' && conversation.status !== 'resolved' ? await askSurvey(tx, crypto, actor.orgId, updated) : null;
         return { updated, survey, ...(await recordChanges(tx, actor, conversation, updated)) };
