@@ -92,7 +92,7 @@ export async function storeOutgoing(tx: Tx, crypto: ContentCrypto, actor: Actor,
   };
   const [message] = await tx.insert(messages).values(values).returning(messageColumns);
   message!.body = text;
-  // Sealed before the update: the CASE below keeps the later message's preview, whichever that is.
+  // The preview is sealed too, for the organisation (it comes from whichever message is latest).
   const preview = isNote ? null : await crypto.seal(previewText(message!.kind, text), previewContext(actor.orgId));
   inc('conversa_messages_stored_total', { direction: message!.direction });
   // A private note is not part of the customer conversation: the list keeps the last message the customer saw
