@@ -4,10 +4,14 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contacts, conversations, memberships, messages, userNotifications, users } from '../db/schema';
 import type { Tx } from '../db/tx';
-import { messageContext, type ContentCrypto } from './content-crypto';
-import { isEncrypted } from '../lib/envelope';
 
 export type NotificationKind = 'mention' | 'assigned';
+
+/**
+ * Opens a message's stored body (sealed, issue 21 §4): sealing-crypto.ts bodyOpener. A function rather than the
+ * content crypto itself, so this file (reached from the web app's types through activity.ts) stays free of WebCrypto.
+ */
+export type BodyOpener = (messageId: string, stored: string) => Promise<string>;
 
 /** "José Antônio" → "jose antonio": mentions match whatever accents and case were typed. */
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -44,23 +48,23 @@ export async function createNotifications(
   orgId: string,
   items: { userId: string; kind: NotificationKind; conversationId: string; messageId?: string | null; actorUserId: string | null }[],
   /** Opens the note a mention points at; not needed for notifications without a message (assignments). */
-  crypto?: ContentCrypto,
+  openBody?: BodyOpener,
 ) {
   if (items.length === 0) return [];
   const rows = await tx
     .insert(userNotifications)
     .values(items.map((i) => ({ organizationId: orgId, ...i, messageId: i.messageId ?? null })))
     .returning({ id: userNotifications.id });
-  return listNotifications(tx, crypto, orgId, null, 100, rows.map((r) => r.id));
+  return listNotifications(tx, openBody, orgId, null, 100, rows.map((r) => r.id));
 }
 
 const EXCERPT_LENGTH = 140;
 
 /**
  * A member's notifications, newest first, with what the list shows (who, which customer, the note's start). The note
- * is stored sealed, so its excerpt is cut here from the opened text; without `crypto` a sealed note shows none.
+ * is stored sealed, so its excerpt is cut here from the opened text; without `openBody` none is shown.
  */
-export async function listNotifications(tx: Tx, crypto: ContentCrypto | undefined, orgId: string, userId: string | null, limit: number, ids?: string[]) {
+export async function listNotifications(tx: Tx, openBody: BodyOpener | undefined, orgId: string, userId: string | null, limit: number, ids?: string[]) {
   const rows = await tx
     .select({
       id: userNotifications.id,
@@ -91,7 +95,7 @@ export async function listNotifications(tx: Tx, crypto: ContentCrypto | undefine
     .limit(limit);
   return Promise.all(
     rows.map(async ({ body, ...n }) => {
-      const text = body === null || !n.messageId ? null : crypto ? await crypto.open(body, messageContext(n.messageId)) : isEncrypted(body) ? null : body;
+      const text = body === null || !n.messageId || !openBody ? null : await openBody(n.messageId, body);
       return { ...n, excerpt: text === null ? null : [...text].slice(0, EXCERPT_LENGTH).join('') };
     }),
   );

@@ -15,6 +15,7 @@ import { previewText } from './preview';
 import { templateText } from './template-text';
 import { markReadBy } from './conversation-reads';
 import { openMessageBodies, previewContext, sealedMessageBody, type ContentCrypto } from './content-crypto';
+import { bodyOpener } from './sealing-crypto';
 
 /** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
 export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
@@ -120,7 +121,7 @@ export async function storeOutgoing(tx: Tx, crypto: ContentCrypto, actor: Actor,
     tx,
     actor.orgId,
     mentions.map((userId) => ({ userId, kind: 'mention' as const, conversationId: conversation.id, messageId: message!.id, actorUserId: actor.userId })),
-    crypto,
+    bodyOpener(crypto),
   );
   return { message: message as Message, created: true, trail, notices };
 }
