@@ -8,6 +8,7 @@
 // overtakes the commit of the step before it waits (retried) rather than being dropped.
 import type { Db } from '../worker/db/client';
 import { withOrg } from '../worker/db/tx';
+import { contentCrypto } from '../worker/domain/content-crypto';
 import { contactProfile, failExport, loadExport, messagesPage, saveStep, type ContactProfile, type ExportState, type MediaRef } from '../worker/domain/data-export-steps';
 import { summaryHtml } from '../worker/domain/data-export-html';
 import { EXPORT_TTL_MS, exportPrefix, exportZipKey } from '../worker/domain/data-exports';
@@ -79,9 +80,11 @@ async function runStep(env: Env, db: Db, body: Step): Promise<void> {
   if (body.step > state.step) throw new NotYet();
   const prefix = exportPrefix(orgId, exportId);
   const sendNext = (step: number) => env.DATA_EXPORT_QUEUE.send({ ...body, step }, { contentType: 'json' });
+  // The export holds plaintext: bodies and notes are opened as they are read (issue 21 §4).
+  const crypto = contentCrypto(db, env.ENCRYPTION_MASTER_KEYS, orgId);
 
   if (body.step === 0) {
-    const profile = row.contactId ? await withOrg(db, orgId, (tx) => contactProfile(tx, orgId, row.contactId!)) : undefined;
+    const profile = row.contactId ? await withOrg(db, orgId, (tx) => contactProfile(tx, crypto, orgId, row.contactId!)) : undefined;
     if (!profile) {
       await withOrg(db, orgId, (tx) => failExport(tx, orgId, exportId, 'O contato não existe mais.'));
       return;
@@ -104,7 +107,7 @@ async function runStep(env: Env, db: Db, body: Step): Promise<void> {
 
   if (state.conversation < state.conversationIds.length) {
     const conversationId = state.conversationIds[state.conversation]!;
-    const page = await withOrg(db, orgId, (tx) => messagesPage(tx, orgId, conversationId, state.cursor, MESSAGES_PER_STEP));
+    const page = await withOrg(db, orgId, (tx) => messagesPage(tx, crypto, orgId, conversationId, state.cursor, MESSAGES_PER_STEP));
     const next: ExportState = { ...state, step: state.step + 1, messagesDone: state.messagesDone + page.messages.length };
     if (page.messages.length > 0) {
       const part: Part = { conversationId, page: state.page + 1, messages: page.messages, media: page.media };

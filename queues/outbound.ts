@@ -21,6 +21,8 @@ import type { Typed } from '.';
 import { retryBase, retryDelay } from './retry';
 import { inc } from '../worker/metrics/recorder';
 import { notifyStored } from '../worker/realtime/notify';
+import { contentCrypto, openMessageBodies, UNREADABLE_PLACEHOLDER } from '../worker/domain/content-crypto';
+import { SHREDDED_PLACEHOLDER } from '../worker/domain/organization-keys';
 
 export const OUTBOUND_MAX_ATTEMPTS = 5;
 
@@ -35,6 +37,13 @@ async function attemptSend(claim: Extract<Claim, { kind: 'claimed' }>, env: Env,
   // Only a send that got no answer can have reached the customer unseen; anything earlier can safely be retried.
   let calledSend = false;
   try {
+    // The customer gets the text, not what is stored (sealed, issue 21 §4); a placeholder is never sent in its place
+    // (retried, as a key lookup that failed for a moment reads the same, then failed).
+    const stored = m.body;
+    await openMessageBodies(contentCrypto(db, env.ENCRYPTION_MASTER_KEYS, orgId), [m]);
+    if (m.body !== stored && (m.body === UNREADABLE_PLACEHOLDER || m.body === SHREDDED_PLACEHOLDER)) {
+      throw new GraphError(400, 0, { code: 0, title: 'Content unreadable', reason: 'O texto da mensagem não pôde ser decifrado.', retryable: true }, null);
+    }
     const provider = await providerFor(env, claim.channel);
     if (!claim.waId) throw new GraphError(400, 0, { code: 0, title: 'Channel unavailable', reason: 'O contato não tem WhatsApp.', retryable: false }, null);
     // Evolution numbers send at most their rate, evenly spaced (ban risk): this message's slot, now or later.

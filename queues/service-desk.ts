@@ -9,10 +9,13 @@ import { errorFields, type Logger } from '../worker/lib/log';
 import { runAutomation } from '../worker/service-desk/automation';
 import { notifyStored } from '../worker/realtime/notify';
 import { assignQueues } from '../worker/jobs/auto-assign';
+import { sealingCrypto } from '../worker/domain/sealing-crypto';
 
 export async function answerAutomatically(env: Env, db: Db, orgId: string, turns: Map<string, Message[]>, log: Logger): Promise<void> {
   try {
-    const { created, conversationIds } = await withOrg(db, orgId, (tx) => runAutomation(tx, orgId, turns));
+    // Replies are sealed inside the transaction: the organisation's key is made (committed) before it opens.
+    const crypto = await sealingCrypto(db, env.ENCRYPTION_MASTER_KEYS, orgId);
+    const { created, conversationIds } = await withOrg(db, orgId, (tx) => runAutomation(tx, crypto, orgId, turns));
     if (created.length === 0) return;
     // The outbound sweeper sends messages left queued, so a lost enqueue only delays them.
     await env.OUTBOUND_QUEUE.sendBatch(created.map((m) => ({ body: { type: 'outbound.send', organizationId: orgId, messageId: m.id }, contentType: 'json' as const }))).catch(

@@ -9,8 +9,10 @@ import { ApiError, conflict } from '../errors';
 import type { updateConversationBody } from '../schemas/messages';
 import { clearReaders } from './conversation-reads';
 import { departmentName } from './departments';
+import { openPreviews, type ContentCrypto } from './content-crypto';
 
-export async function updateConversation(tx: Tx, actor: Actor, conversation: Conversation, body: z.infer<typeof updateConversationBody>) {
+/** The conversation as changed, its preview opened (`crypto`): what PATCH answers and outgoing webhooks carry. */
+export async function updateConversation(tx: Tx, crypto: ContentCrypto, actor: Actor, conversation: Conversation, body: z.infer<typeof updateConversationBody>) {
   const patch: Partial<Conversation> = { updatedAt: new Date() };
   if (body.assigneeId !== undefined) {
     if (body.assigneeId) {
@@ -53,7 +55,8 @@ export async function updateConversation(tx: Tx, actor: Actor, conversation: Con
       .where(and(eq(conversations.organizationId, actor.orgId), eq(conversations.id, conversation.id)))
       .returning();
     if (body.status === 'resolved') await clearReaders(tx, actor.orgId, [conversation.id]);
-    return row!;
+    const [opened] = await openPreviews(crypto, actor.orgId, [row!]);
+    return opened!;
   } catch (err) {
     // Reopening while the customer already has a newer open conversation on this number.
     if (isUniqueViolation(err)) throw conflict('This contact already has an open conversation on this channel', 'conversation_already_open');

@@ -19,6 +19,7 @@ import {
 } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { listNotes } from './contact-notes';
+import { openPreviews, type ContentCrypto } from './content-crypto';
 import type { createContactBody, MergeResult as ContactMerge, updateContactBody } from '../schemas/contacts';
 import { ApiError, badRequest, conflict } from '../errors';
 import { page, type Cursor } from '../lib/cursor';
@@ -279,8 +280,11 @@ export async function listContacts(tx: Tx, orgId: string, f: ContactFilter, keys
   return page(await withLabels(tx, orgId, rows), f.limit);
 }
 
-/** A contact with what the CRM screen shows beside it: conversations the actor may open, deals, latest notes. */
-export async function contactDetail(tx: Tx, actor: Actor, id: string) {
+/**
+ * A contact with what the CRM screen shows beside it: conversations the actor may open, deals, latest notes (previews
+ * and notes opened with `crypto`).
+ */
+export async function contactDetail(tx: Tx, crypto: ContentCrypto, actor: Actor, id: string) {
   const contact = await contactDto(tx, actor.orgId, id);
   if (!contact) return undefined;
   const visible: (SQL | undefined)[] = [eq(conversations.organizationId, actor.orgId), eq(conversations.contactId, id), isNull(conversations.deletedAt)];
@@ -308,9 +312,9 @@ export async function contactDetail(tx: Tx, actor: Actor, id: string) {
       .where(and(eq(deals.organizationId, actor.orgId), eq(deals.contactId, id), isNull(deals.deletedAt)))
       .orderBy(desc(deals.createdAt))
       .limit(100),
-    await listNotes(tx, actor.orgId, id, undefined, 20),
+    await listNotes(tx, crypto, actor.orgId, id, undefined, 20),
   ];
-  return { contact, conversations: history, deals: contactDeals.map(dealDto), notes: notes.slice(0, 20) };
+  return { contact, conversations: await openPreviews(crypto, actor.orgId, history), deals: contactDeals.map(dealDto), notes: notes.slice(0, 20) };
 }
 
 // ---- writing -------------------------------------------------------------------------------------------------

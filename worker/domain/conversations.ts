@@ -7,6 +7,7 @@ import { contacts, conversationLabels, conversationReads, conversations, labels,
 import type { Tx } from '../db/tx';
 import type { Cursor } from '../lib/cursor';
 import { messageDto } from './dto';
+import { openMessageBodies, openPreviews, type ContentCrypto } from './content-crypto';
 import { CONVERSATION_SORTS } from '../schemas/conversations';
 
 export { CONVERSATION_SORTS };
@@ -54,7 +55,7 @@ export function agentScope(actor: Actor): SQL | undefined {
   return or(eq(conversations.assigneeId, actor.userId), and(isNull(conversations.assigneeId), inQueue));
 }
 
-export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
+export async function listConversations(tx: Tx, crypto: ContentCrypto, actor: Actor, f: ListFilter) {
   const where: (SQL | undefined)[] = [eq(conversations.organizationId, actor.orgId), isNull(conversations.deletedAt), agentScope(actor)];
   if (f.department === 'none') where.push(isNull(conversations.departmentId));
   else if (f.department) where.push(eq(conversations.departmentId, f.department));
@@ -93,7 +94,7 @@ export async function listConversations(tx: Tx, actor: Actor, f: ListFilter) {
     .where(and(...where))
     .orderBy(...(ascending ? [asc(key), asc(conversations.id)] : [desc(key), desc(conversations.id)]))
     .limit(f.limit + 1);
-  const summaries = ids.length ? await conversationSummaries(tx, actor.orgId, ids.map((r) => r.id), actor.userId) : [];
+  const summaries = ids.length ? await conversationEntries(tx, crypto, actor.orgId, ids.map((r) => r.id), actor.userId) : [];
   const byId = new Map(summaries.map((s) => [s.id, s]));
   return ids.map((r) => ({ ...byId.get(r.id)!, sortAt: r.sortAt }));
 }
@@ -109,8 +110,11 @@ export async function findConversation(tx: Tx, orgId: string, id: string) {
 /** The chat's order (messages_org_conv_time_idx): WhatsApp's time of a customer's message, arrival otherwise. */
 const messageAt = sql<Date>`coalesce(${messages.providerTimestamp}, ${messages.createdAt})`;
 
-/** A page of a conversation's messages, newest first by message time (the chat scrolls up for older ones); the cursor is (time, id). */
-export async function listMessages(tx: Tx, orgId: string, conversationId: string, cursor: Cursor | undefined, limit: number) {
+/**
+ * A page of a conversation's messages, newest first by message time (the chat scrolls up for older ones); the cursor
+ * is (time, id). Bodies are opened (stored sealed, issue 21 §4).
+ */
+export async function listMessages(tx: Tx, crypto: ContentCrypto, orgId: string, conversationId: string, cursor: Cursor | undefined, limit: number) {
   const rows = await tx
     .select(messageColumns)
     .from(messages)
@@ -129,6 +133,7 @@ export async function listMessages(tx: Tx, orgId: string, conversationId: string
         .from(messageReactions)
         .where(and(eq(messageReactions.organizationId, orgId), inArray(messageReactions.messageId, rows.map((r) => r.id))))
     : [];
+  await openMessageBodies(crypto, rows);
   return rows.map((m) => messageDto(m, reactions.filter((r) => r.messageId === m.id)));
 }
 
@@ -154,9 +159,15 @@ const unreadFor = (viewerId: string) => sql<number>`coalesce((
   where ${conversationReads.conversationId} = ${conversations.id} and ${conversationReads.userId} = ${viewerId}
 ), ${conversations.unreadCount})`.mapWith(Number);
 
+/** The list entries (conversationSummaries) with their previews opened: what the API returns. */
+export async function conversationEntries(tx: Tx, crypto: ContentCrypto, orgId: string, ids: string[], viewerId?: string) {
+  return openPreviews(crypto, orgId, await conversationSummaries(tx, orgId, ids, viewerId));
+}
+
 /**
  * The list entry of each conversation: what the inbox shows and the org room pushes. With a viewer, `unreadCount` is
- * theirs; `unreadBy` lets a client of the shared push pick its own.
+ * theirs; `unreadBy` lets a client of the shared push pick its own. The preview is as stored (sealed): callers that
+ * show it open it (conversationEntries; the realtime fan-out opens its own).
  */
 export async function conversationSummaries(tx: Tx, orgId: string, ids: string[], viewerId?: string) {
   return tx

@@ -9,6 +9,7 @@ import { conversationLabelsOf } from './labels';
 import { listNotes } from './contact-notes';
 import { contactDto, findContact } from './contacts';
 import { listMessages } from './conversations';
+import type { ContentCrypto } from './content-crypto';
 import { findDeal } from './deals';
 import { findMessageMedia } from './media';
 
@@ -28,18 +29,21 @@ export type ExportState = {
 };
 
 /** Every note on the contact, newest first, through the notes' own keyset pages. */
-async function allNotes(tx: Tx, orgId: string, contactId: string) {
+async function allNotes(tx: Tx, crypto: ContentCrypto, orgId: string, contactId: string) {
   const all: Awaited<ReturnType<typeof listNotes>> = [];
   for (let cursor: { createdAt: Date; id: string } | undefined; ; ) {
-    const rows = await listNotes(tx, orgId, contactId, cursor, 500);
+    const rows = await listNotes(tx, crypto, orgId, contactId, cursor, 500);
     all.push(...rows.slice(0, 500));
     if (rows.length <= 500) return all;
     cursor = { createdAt: rows[499]!.createdAt, id: rows[499]!.id };
   }
 }
 
-/** Everything about the contact but its messages: small enough for one step. Undefined once the contact is gone. */
-export async function contactProfile(tx: Tx, orgId: string, contactId: string) {
+/**
+ * Everything about the contact but its messages: small enough for one step. Undefined once the contact is gone. Notes
+ * are opened with `crypto` (stored sealed).
+ */
+export async function contactProfile(tx: Tx, crypto: ContentCrypto, orgId: string, contactId: string) {
   const contact = await findContact(tx, orgId, contactId);
   const dto = await contactDto(tx, orgId, contactId);
   if (!contact || !dto) return undefined;
@@ -109,7 +113,7 @@ export async function contactProfile(tx: Tx, orgId: string, contactId: string) {
     : [];
   return {
     contact: { ...dto, legacyNotes: contact.notes, deletedAt: contact.deletedAt },
-    notes: await allNotes(tx, orgId, contactId),
+    notes: await allNotes(tx, crypto, orgId, contactId),
     conversations: conversationList,
     deals: dealCards,
     satisfaction: csat,
@@ -134,8 +138,8 @@ const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slic
  * One keyset page of a conversation's messages (newest first, as the chat reads them), each stored media file named
  * for the ZIP; `next` is where the following page starts, null after the last.
  */
-export async function messagesPage(tx: Tx, orgId: string, conversationId: string, cursor: ExportState['cursor'], limit: number) {
-  const rows = await listMessages(tx, orgId, conversationId, cursor ? { createdAt: new Date(cursor.at), id: cursor.id } : undefined, limit);
+export async function messagesPage(tx: Tx, crypto: ContentCrypto, orgId: string, conversationId: string, cursor: ExportState['cursor'], limit: number) {
+  const rows = await listMessages(tx, crypto, orgId, conversationId, cursor ? { createdAt: new Date(cursor.at), id: cursor.id } : undefined, limit);
   const pageRows = rows.slice(0, limit);
   const media: MediaRef[] = [];
   const out = [];

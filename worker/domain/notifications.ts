@@ -7,6 +7,12 @@ import type { Tx } from '../db/tx';
 
 export type NotificationKind = 'mention' | 'assigned';
 
+/**
+ * Opens a message's stored body (sealed, issue 21 §4): sealing-crypto.ts bodyOpener. A function rather than the
+ * content crypto itself, so this file (reached from the web app's types through activity.ts) stays free of WebCrypto.
+ */
+export type BodyOpener = (messageId: string, stored: string) => Promise<string>;
+
 /** "José Antônio" → "jose antonio": mentions match whatever accents and case were typed. */
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -41,17 +47,24 @@ export async function createNotifications(
   tx: Tx,
   orgId: string,
   items: { userId: string; kind: NotificationKind; conversationId: string; messageId?: string | null; actorUserId: string | null }[],
+  /** Opens the note a mention points at; not needed for notifications without a message (assignments). */
+  openBody?: BodyOpener,
 ) {
   if (items.length === 0) return [];
   const rows = await tx
     .insert(userNotifications)
     .values(items.map((i) => ({ organizationId: orgId, ...i, messageId: i.messageId ?? null })))
     .returning({ id: userNotifications.id });
-  return listNotifications(tx, orgId, null, 100, rows.map((r) => r.id));
+  return listNotifications(tx, openBody, orgId, null, 100, rows.map((r) => r.id));
 }
 
-/** A member's notifications, newest first, with what the list shows (who, which customer, the note's start). */
-export async function listNotifications(tx: Tx, orgId: string, userId: string | null, limit: number, ids?: string[]) {
+const EXCERPT_LENGTH = 140;
+
+/**
+ * A member's notifications, newest first, with what the list shows (who, which customer, the note's start). The note
+ * is stored sealed, so its excerpt is cut here from the opened text; without `openBody` none is shown.
+ */
+export async function listNotifications(tx: Tx, openBody: BodyOpener | undefined, orgId: string, userId: string | null, limit: number, ids?: string[]) {
   const rows = await tx
     .select({
       id: userNotifications.id,
@@ -62,7 +75,7 @@ export async function listNotifications(tx: Tx, orgId: string, userId: string | 
       actorUserId: userNotifications.actorUserId,
       actorName: users.name,
       contactName: sql<string | null>`coalesce(${contacts.name}, ${contacts.profileName}, ${contacts.phoneE164}, ${contacts.waId})`,
-      excerpt: sql<string | null>`left(${messages.body}, 140)`,
+      body: messages.body,
       createdAt: userNotifications.createdAt,
       readAt: userNotifications.readAt,
     })
@@ -80,7 +93,12 @@ export async function listNotifications(tx: Tx, orgId: string, userId: string | 
     )
     .orderBy(desc(userNotifications.createdAt), desc(userNotifications.id))
     .limit(limit);
-  return rows;
+  return Promise.all(
+    rows.map(async ({ body, ...n }) => {
+      const text = body === null || !n.messageId || !openBody ? null : await openBody(n.messageId, body);
+      return { ...n, excerpt: text === null ? null : [...text].slice(0, EXCERPT_LENGTH).join('') };
+    }),
+  );
 }
 export type NotificationDto = Awaited<ReturnType<typeof listNotifications>>[number];
 

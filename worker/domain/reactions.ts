@@ -9,6 +9,7 @@ import { ApiError } from '../errors';
 import { capabilitiesOf } from './channels';
 import { windowOpen } from './conversations';
 import { messageDto } from './dto';
+import { openMessageBodies, type ContentCrypto } from './content-crypto';
 
 const notReactable = (why: string) => new ApiError(422, 'not_reactable', why);
 
@@ -82,6 +83,8 @@ export async function restoreReaction(tx: Tx, orgId: string, messageId: string, 
   return writeBusinessReaction(tx, orgId, messageId, previous);
 }
 
-export async function messageWithReactions(tx: Tx, orgId: string, message: Message) {
+/** The message's DTO with its reactions and its body opened (stored sealed). */
+export async function messageWithReactions(tx: Tx, crypto: ContentCrypto, orgId: string, message: Message) {
+  await openMessageBodies(crypto, [message]);
   return messageDto(message, await reactionsOf(tx, orgId, message.id));
 }

@@ -17,6 +17,8 @@ import type { CreateScheduledBody, UpdateScheduledBody } from '../schemas/schedu
 import { capabilitiesOf } from './channels';
 import { findConversation, windowOpen } from './conversations';
 import { storeOutgoing } from './send';
+import type { ContentCrypto } from './content-crypto';
+import { plaintextCrypto } from './sealing-crypto';
 
 /** As far ahead as a message may be scheduled: further out, the conversation has most likely moved on. */
 export const MAX_AHEAD_MS = 90 * 24 * 60 * 60_000;
@@ -196,9 +198,10 @@ async function senderOf(tx: Tx, orgId: string, userId: string | null, conversati
 /**
  * Sends one claimed row, inside the organisation's transaction: the text while the 24-hour window is open (or on
  * numbers without one), the template when it is closed, else it fails with the reason. The message, the row marked
- * `sent` and the audit entry commit together; the caller enqueues the send after the commit.
+ * `sent` and the audit entry commit together; the caller enqueues the send after the commit. `crypto` seals the
+ * message (sealing-crypto.ts: its key made before the transaction); without it the message is stored as plaintext.
  */
-export async function sendScheduled(tx: Tx, orgId: string, id: string, now = new Date()): Promise<SendOutcome> {
+export async function sendScheduled(tx: Tx, orgId: string, id: string, now = new Date(), crypto: ContentCrypto = plaintextCrypto(orgId)): Promise<SendOutcome> {
   const [row] = await tx
     .select()
     .from(scheduledMessages)
@@ -231,7 +234,7 @@ export async function sendScheduled(tx: Tx, orgId: string, id: string, now = new
   let stored: Awaited<ReturnType<typeof storeOutgoing>>;
   try {
     // A savepoint: a refusal (unknown template, channel gone…) rolls back the attempt, not the failure we record.
-    stored = await tx.transaction((sp) => storeOutgoing(sp, sender, conversation, body, scheduledClientId(id), { automatic: true }));
+    stored = await tx.transaction((sp) => storeOutgoing(sp, crypto, sender, conversation, body, scheduledClientId(id), { automatic: true }));
   } catch (err) {
     if (err instanceof ApiError) return fail(err.code);
     throw err;

@@ -14,21 +14,27 @@ import { windowOpen } from './conversations';
 import { previewText } from './preview';
 import { templateText } from './template-text';
 import { markReadBy } from './conversation-reads';
+import { openMessageBodies, previewContext, sealedMessageBody, type ContentCrypto } from './content-crypto';
+import { bodyOpener } from './sealing-crypto';
 
 /** Where agents' uploads wait in R2 until they are sent; scoped per organisation. */
 export const outboundMediaPrefix = (orgId: string) => `outbound/${orgId}/`;
 
 /**
  * `automatic`: sent for the actor by the system (a scheduled message at its time), not typed now — so it neither reads
- * the conversation for them nor takes it on reply.
+ * the conversation for them nor takes it on reply. The body and the list's preview are stored sealed with `crypto`
+ * (its key made before the transaction: sealing-crypto.ts); the message returned carries the plaintext.
  */
-export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string, opts: { automatic?: boolean } = {}) {
+export async function storeOutgoing(tx: Tx, crypto: ContentCrypto, actor: Actor, conversation: Conversation, body: SendMessageBody, clientId?: string, opts: { automatic?: boolean } = {}) {
   if (clientId) {
     const [existing] = await tx
       .select(messageColumns)
       .from(messages)
       .where(and(eq(messages.organizationId, actor.orgId), eq(messages.clientId, clientId)));
-    if (existing) return { message: existing, created: false, trail: [] as Message[], notices: [] as NotificationDto[] };
+    if (existing) {
+      await openMessageBodies(crypto, [existing]);
+      return { message: existing, created: false, trail: [] as Message[], notices: [] as NotificationDto[] };
+    }
   }
   const freeForm = body.type !== 'template' && body.type !== 'note';
   const channel = await capabilitiesOf(tx, actor.orgId, conversation.channelId);
@@ -56,7 +62,15 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
   }
   // "@Bruno" in a private note tells Bruno (his notification centre, live).
   const mentions = body.type === 'note' ? await mentionedMembers(tx, actor.orgId, body.text, actor.userId) : [];
+  const text =
+    body.type === 'text' || body.type === 'note'
+      ? body.text
+      : body.type === 'template'
+        ? await templateText(tx, actor.orgId, conversation.channelId, body.template)
+        : (body.caption ?? null);
+  const sealed = await sealedMessageBody(crypto, text);
   const values = {
+    ...sealed,
     organizationId: actor.orgId,
     conversationId: conversation.id,
     direction: 'outbound' as const,
@@ -67,18 +81,20 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     status: isNote ? ('sent' as const) : ('queued' as const),
     replyToMessageId: 'replyToMessageId' in body ? (body.replyToMessageId ?? null) : null,
     ...(body.type === 'text' || body.type === 'note'
-      ? { kind: 'text' as const, body: body.text, ...(mentions.length && { payload: { mentions } }) }
+      ? { kind: 'text' as const, ...(mentions.length && { payload: { mentions } }) }
       : body.type === 'template'
-        ? { kind: 'template' as const, body: await templateText(tx, actor.orgId, conversation.channelId, body.template), payload: { template: body.template } }
+        ? { kind: 'template' as const, payload: { template: body.template } }
         : {
             kind: body.type,
-            body: body.caption ?? null,
             payload: { media: 'link' in body.media ? { link: body.media.link } : { key: body.media.key }, ...(body.type === 'audio' && body.voice && { voice: true }) },
             ...('key' in body.media ? { mediaKey: body.media.key, mediaStatus: 'stored' as const } : {}),
             mediaFilename: body.media.filename ?? null,
           }),
   };
   const [message] = await tx.insert(messages).values(values).returning(messageColumns);
+  message!.body = text;
+  // The preview is sealed too, for the organisation (it comes from whichever message is latest).
+  const preview = isNote ? null : await crypto.seal(previewText(message!.kind, text), previewContext(actor.orgId));
   inc('conversa_messages_stored_total', { direction: message!.direction });
   // A private note is not part of the customer conversation: the list keeps the last message the customer saw
   // (its time and preview). Anything else sent is the answer the customer was waiting for.
@@ -90,7 +106,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
         : {
             lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${message!.createdAt.toISOString()}::timestamptz)`,
             lastMessagePreview: sql`case when ${conversations.lastMessageAt} is null or ${conversations.lastMessageAt} <= ${message!.createdAt.toISOString()}::timestamptz
-              then ${previewText(message!.kind, message!.body)} else ${conversations.lastMessagePreview} end`,
+              then ${preview} else ${conversations.lastMessagePreview} end`,
             waitingSince: null,
             // Replying is reading: the agent has seen what they answer.
             ...(opts.automatic ? {} : { unreadCount: 0 }),
@@ -105,6 +121,7 @@ export async function storeOutgoing(tx: Tx, actor: Actor, conversation: Conversa
     tx,
     actor.orgId,
     mentions.map((userId) => ({ userId, kind: 'mention' as const, conversationId: conversation.id, messageId: message!.id, actorUserId: actor.userId })),
+    bodyOpener(crypto),
   );
   return { message: message as Message, created: true, trail, notices };
 }

@@ -11,6 +11,7 @@ import { ApiError, conflict } from '../errors';
 import type { startConversationBody } from '../schemas/messages';
 import { requireE164, waIdOf } from './contacts';
 import { storeOutgoing } from './send';
+import type { ContentCrypto } from './content-crypto';
 
 type Body = z.infer<typeof startConversationBody>;
 
@@ -54,7 +55,8 @@ export type StartResult =
   | ({ kind: 'started'; conversationId: string; created: boolean } & Pick<Awaited<ReturnType<typeof storeOutgoing>>, 'message' | 'trail'>)
   | { kind: 'missing'; what: 'channel' | 'contact' };
 
-export async function startConversation(tx: Tx, actor: Actor, body: Body): Promise<StartResult> {
+/** `crypto` seals the first message (its key made before the transaction: sealing-crypto.ts). */
+export async function startConversation(tx: Tx, crypto: ContentCrypto, actor: Actor, body: Body): Promise<StartResult> {
   const orgId = actor.orgId;
   const [channel] = await tx
     .select({ id: channels.id, status: channels.status })
@@ -88,6 +90,6 @@ export async function startConversation(tx: Tx, actor: Actor, body: Body): Promi
         );
   const first = body.template ? { type: 'template' as const, template: body.template, clientId: body.clientId } : { type: 'text' as const, text: body.text!, clientId: body.clientId };
   // A new conversation is the starter's already; an unassigned one they write in becomes theirs (assign on reply).
-  const { message, trail } = await storeOutgoing(tx, actor, conversation!, first, body.clientId);
+  const { message, trail } = await storeOutgoing(tx, crypto, actor, conversation!, first, body.clientId);
   return { kind: 'started', conversationId: conversation!.id, created: Boolean(inserted), message, trail };
 }

@@ -7,6 +7,8 @@ import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { findContact } from '../domain/contacts';
 import { addNote, deleteNote, listNotes } from '../domain/contact-notes';
+import { contentCrypto } from '../domain/content-crypto';
+import { sealingCrypto } from '../domain/sealing-crypto';
 import type { AppEnv } from '../env';
 import { decodeCursor, limitParam, page } from '../lib/cursor';
 import { openapi, type ApiApp } from '../openapi/route';
@@ -42,7 +44,8 @@ export function registerContactNotes(app: ApiApp) {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
       await requireContact(c, id);
-      const rows = await withOrg(c.var.db, actor.orgId, (tx) => listNotes(tx, actor.orgId, id, decodeCursor(q.cursor), q.limit));
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const rows = await withOrg(c.var.db, actor.orgId, (tx) => listNotes(tx, crypto, actor.orgId, id, decodeCursor(q.cursor), q.limit));
       return c.json(page(rows, q.limit), 200);
     },
   );
@@ -62,7 +65,8 @@ export function registerContactNotes(app: ApiApp) {
       authorize(actor, 'contacts.write');
       const { id } = c.req.valid('param');
       await requireContact(c, id);
-      const note = await withOrg(c.var.db, actor.orgId, (tx) => addNote(tx, actor, id, c.req.valid('json').body));
+      const crypto = await sealingCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const note = await withOrg(c.var.db, actor.orgId, (tx) => addNote(tx, crypto, actor, id, c.req.valid('json').body));
       return c.json({ note }, 201);
     },
   );

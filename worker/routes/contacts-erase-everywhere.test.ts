@@ -14,7 +14,7 @@ import { drainQueues } from '../../test/drain';
 import { api, testDb, type Session, signupOrg } from '../../test/harness';
 import { sinkName, sinkUrl } from '../../test/webhook-sink';
 import { connectChannel, customerNumber, eventually, messagesOf, nowSeconds, postWebhook } from '../../test/whatsapp';
-import { auditLogs, deals, pendingStatuses, unroutableEvents, webhookDeliveries } from '../db/schema';
+import { auditLogs, contactNotes, deals, pendingStatuses, unroutableEvents, webhookDeliveries } from '../db/schema';
 import { RAW_PREFIX } from '../jobs/raw-webhooks';
 
 const { db } = testDb();
@@ -131,10 +131,14 @@ describe('erasing a contact reaches every copy (LGPD)', () => {
 
     // Seeded everywhere: the scan sees each place (and so is allowed to read every row).
     const before = await databaseHits(text);
-    // Message bodies and conversation previews are sealed at rest (issue 21 §4): in `messages` the words are found
-    // only in the search document (search_vector), and `conversations` does not hold them at all.
-    for (const table of ['messages', 'contact_notes', 'contacts', 'dead_letters', 'unroutable_events', 'webhook_deliveries']) expect(before, table).toHaveProperty(table);
-    expect(before).not.toHaveProperty('conversations');
+    // Message bodies, notes and the list's preview are sealed at rest (issue 21 §4): in `messages` the words are found
+    // only in the search document (search_vector); notes and previews are seen through the API (and the note's row
+    // must be gone after the erasure).
+    for (const table of ['messages', 'contacts', 'dead_letters', 'unroutable_events', 'webhook_deliveries']) expect(before, table).toHaveProperty(table);
+    for (const table of ['conversations', 'contact_notes']) expect(before, table).not.toHaveProperty(table);
+    expect((await call(admin, 'GET', `/api/v1/conversations/${conv.id}`)).body.conversation.lastMessagePreview).toBe(`Oi, ${text}`);
+    expect((await call(admin, 'GET', `/api/v1/contacts/${contactId}/notes`)).body.data.map((n: { body: string }) => n.body)).toEqual([`Anotação: ${text}`]);
+    expect(await db.select().from(contactNotes).where(eq(contactNotes.organizationId, admin.orgId))).toHaveLength(1);
     const beforeWa = await databaseHits(wa);
     for (const table of ['contacts', 'pending_statuses', 'dead_letters', 'unroutable_events']) expect(beforeWa, table).toHaveProperty(table);
     expect(await databaseHits(oldName)).toHaveProperty('audit_logs');
@@ -178,6 +182,7 @@ describe('erasing a contact reaches every copy (LGPD)', () => {
     const [deal] = await db.select().from(deals).where(eq(deals.organizationId, admin.orgId));
     expect(deal).toMatchObject({ title: 'Pedido de [apagado]', contactId: null, valueCents: 990 });
     expect(await db.select().from(pendingStatuses).where(eq(pendingStatuses.organizationId, admin.orgId))).toEqual([]);
+    expect(await db.select().from(contactNotes).where(eq(contactNotes.organizationId, admin.orgId))).toEqual([]);
     expect(await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.organizationId, admin.orgId))).toEqual([]);
     expect(await db.select().from(unroutableEvents).where(eq(unroutableEvents.phoneNumberId, strayNumber))).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { createDb } from '../db/client';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { contactDetail, listContacts } from '../domain/contacts';
+import { contentCrypto } from '../domain/content-crypto';
 import { addContact, editContact, mergeContactsAudited } from '../domain/contact-actions';
 import { eraseContactEverywhere } from '../domain/erasure-everywhere';
 import { addError, assertImportHeader, exportContactsCsv, importContactBatch, IMPORT_BATCH, parseCsvStream, type ExportFormat, type ImportReport } from '../domain/csv';
@@ -170,7 +171,8 @@ function registerContactRecord(app: ApiApp) {
       const actor = c.var.actor;
       authorize(actor, 'contacts.read');
       const { id } = c.req.valid('param');
-      const detail = await withOrg(c.var.db, actor.orgId, (tx) => contactDetail(tx, actor, id));
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const detail = await withOrg(c.var.db, actor.orgId, (tx) => contactDetail(tx, crypto, actor, id));
       if (!detail) return notFoundAudited(c, 'contact', id);
       return c.json(detail, 200);
     },

@@ -8,7 +8,9 @@ import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { conversationChangeEvents } from '../webhooks-out/conversation-events';
 import { emitEvents } from '../webhooks-out/emit';
-import { conversationSummaries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
+import { conversationEntries, findConversation, listConversations, listMessages, windowOpen, WINDOW_MS } from '../domain/conversations';
+import { contentCrypto } from '../domain/content-crypto';
+import { sealingCrypto } from '../domain/sealing-crypto';
 import { capabilitiesOf } from '../domain/channels';
 import { messageDto } from '../domain/dto';
 import { discardUnqueued, storeOutgoing } from '../domain/send';
@@ -62,8 +64,9 @@ function registerInbox(app: ApiApp) {
     async (c) => {
       const actor = c.var.actor;
       const q = c.req.valid('query');
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
       const rows = await withOrg(c.var.db, actor.orgId, (tx) =>
-        listConversations(tx, actor, { sort: q.sort, status: q.status, assignee: q.assignee, department: q.department, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
+        listConversations(tx, crypto, actor, { sort: q.sort, status: q.status, assignee: q.assignee, department: q.department, label: q.label, cursor: decodeCursor(q.cursor), limit: q.limit }),
       );
       const { data, nextCursor } = page(rows, q.limit, (r) => ({ createdAt: r.sortAt, id: r.id }));
       return c.json({ data: data.map(({ sortAt: _, ...rest }) => rest), nextCursor }, 200);
@@ -89,12 +92,13 @@ function registerInbox(app: ApiApp) {
       const actor = c.var.actor;
       authorize(actor, 'conversations.start');
       const body = c.req.valid('json');
-      const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, actor, body));
+      const crypto = await sealingCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const result = await withOrg(c.var.db, actor.orgId, (tx) => startConversation(tx, crypto, actor, body));
       if (result.kind === 'missing') return result.what === 'channel' ? notFoundAudited(c, 'channel', body.channelId) : notFoundAudited(c, 'contact', body.contactId!);
       const { message, conversationId } = result;
       if (message.status === 'queued' && !message.providerMessageId) await enqueueOrUndo(c, message.id);
       await notifyStored(c.env, c.var.db, actor.orgId, { created: [message, ...result.trail], updated: [], conversationIds: [conversationId], toRooms: true }, c.var.log);
-      const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationSummaries(tx, actor.orgId, [conversationId], actor.userId));
+      const [summary] = await withOrg(c.var.db, actor.orgId, (tx) => conversationEntries(tx, crypto, actor.orgId, [conversationId], actor.userId));
       await emitEvents(c.env, actor.orgId, [...(result.created ? [{ type: 'conversation.created' as const, data: summary }] : []), { type: 'message.created', data: messageDto(message) }], c.var.log);
       const answer = { conversation: summary!, message: messageDto(message) };
       return result.created ? c.json({ ...answer, created: true as const }, 201) : c.json({ ...answer, created: false as const }, 200);
@@ -106,9 +110,10 @@ function registerConversation(app: ApiApp) {
   openapi(app, createRoute({ method: 'get', path: '/api/v1/conversations/{id}', tags, summary: 'One conversation: channel, 24-hour window, survey', request: { params: idParam }, responses: { 200: json(z.object({ conversation: ConversationDetail }), 'The conversation'), ...errors(404) } }), async (c) => {
     const actor = c.var.actor;
     const conversation = await visibleConversation(c, c.req.valid('param').id);
+    const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
     const [[summary], channel, csat] = await withOrg(c.var.db, actor.orgId, (tx) =>
       Promise.all([
-        conversationSummaries(tx, actor.orgId, [conversation.id], actor.userId),
+        conversationEntries(tx, crypto, actor.orgId, [conversation.id], actor.userId),
         capabilitiesOf(tx, actor.orgId, conversation.channelId),
         conversationSurvey(tx, actor.orgId, conversation.id),
       ]),
@@ -148,10 +153,12 @@ function registerConversation(app: ApiApp) {
       if (body.assigneeId !== undefined && body.assigneeId !== conversation.assigneeId) {
         authorize(actor, 'conversation.assign', { ...conversation, newAssigneeId: body.assigneeId });
       }
+      // The survey question is sealed inside the transaction: the organisation's key is made before it opens.
+      const crypto = await sealingCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
       const { updated, trail, notices, survey } = await withOrg(c.var.db, actor.orgId, async (tx) => {
-        const updated = await updateConversation(tx, actor, conversation, body);
+        const updated = await updateConversation(tx, crypto, actor, conversation, body);
         // Resolved by a person: the customer may be asked how it went (only here; merging duplicates resolves silently).
-        const survey = updated.status === 'resolved' && conversation.status !== 'resolved' ? await askSurvey(tx, actor.orgId, updated) : null;
+        const survey = updated.status === 'resolved' && conversation.status !== 'resolved' ? await askSurvey(tx, crypto, actor.orgId, updated) : null;
         return { updated, survey, ...(await recordChanges(tx, actor, conversation, updated)) };
       });
       await publishNotifications(c.env, actor.orgId, notices, c.var.log);
@@ -180,7 +187,8 @@ function registerMessages(app: ApiApp) {
       const actor = c.var.actor;
       const conversation = await visibleConversation(c, c.req.valid('param').id);
       const q = c.req.valid('query');
-      const rows = await withOrg(c.var.db, actor.orgId, (tx) => listMessages(tx, actor.orgId, conversation.id, decodeCursor(q.cursor), q.limit));
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const rows = await withOrg(c.var.db, actor.orgId, (tx) => listMessages(tx, crypto, actor.orgId, conversation.id, decodeCursor(q.cursor), q.limit));
       return c.json(page(rows, q.limit, (m) => ({ createdAt: m.at, id: m.id })), 200);
     },
   );
@@ -204,7 +212,8 @@ function registerMessages(app: ApiApp) {
       const conversation = await visibleConversation(c, c.req.valid('param').id, 'conversation.reply');
       const body = c.req.valid('json');
       const clientId = body.clientId ?? c.req.header('idempotency-key')?.slice(0, 100);
-      const { message, created, trail, notices } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, actor, conversation, body, clientId));
+      const crypto = await sealingCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const { message, created, trail, notices } = await withOrg(c.var.db, actor.orgId, (tx) => storeOutgoing(tx, crypto, actor, conversation, body, clientId));
       await publishNotifications(c.env, actor.orgId, notices, c.var.log);
       if (!created) return c.json({ message: messageDto(message) }, 200);
       if (!message.isPrivate) await enqueueOrUndo(c, message.id);

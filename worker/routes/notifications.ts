@@ -3,6 +3,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { withOrg } from '../db/tx';
 import { listNotifications, markNotificationsRead, unreadNotifications } from '../domain/notifications';
+import { contentCrypto } from '../domain/content-crypto';
+import { bodyOpener } from '../domain/sealing-crypto';
 import { openapi, type ApiApp } from '../openapi/route';
 import { errors, json, jsonBody, pageOf } from '../openapi/responses';
 import { Notification } from '../schemas/team';
@@ -25,8 +27,9 @@ export function registerNotifications(app: ApiApp) {
     async (c) => {
       const actor = c.var.actor;
       const { limit } = c.req.valid('query');
+      const openBody = bodyOpener(contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId));
       const { data, unread } = await withOrg(c.var.db, actor.orgId, async (tx) => ({
-        data: await listNotifications(tx, actor.orgId, actor.userId, limit),
+        data: await listNotifications(tx, openBody, actor.orgId, actor.userId, limit),
         unread: await unreadNotifications(tx, actor.orgId, actor.userId),
       }));
       return c.json({ data, unread, nextCursor: null }, 200);

@@ -7,6 +7,7 @@ import { notifyStored } from '../realtime/notify';
 import { notFoundAudited } from '../db/cross-tenant';
 import { withOrg } from '../db/tx';
 import { messageWithReactions, reactToMessage, restoreReaction } from '../domain/reactions';
+import { contentCrypto } from '../domain/content-crypto';
 import { ApiError } from '../errors';
 import { errorFields } from '../lib/log';
 import { openapi, type ApiApp } from '../openapi/route';
@@ -48,7 +49,8 @@ export function registerReactions(app: ApiApp) {
         }
         await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [message], conversationIds: [] }, c.var.log);
       }
-      const dto = await withOrg(c.var.db, actor.orgId, (tx) => messageWithReactions(tx, actor.orgId, message));
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const dto = await withOrg(c.var.db, actor.orgId, (tx) => messageWithReactions(tx, crypto, actor.orgId, message));
       return c.json({ message: dto }, 202);
     },
   );

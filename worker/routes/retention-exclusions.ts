@@ -10,6 +10,7 @@ import { markImportant } from '../domain/important-messages';
 import { findContact } from '../domain/contacts';
 import { liftContactLegalHold, legalHoldState, liftLegalHold, placeContactLegalHold, placeLegalHold } from '../domain/legal-holds';
 import { messageWithReactions } from '../domain/reactions';
+import { contentCrypto } from '../domain/content-crypto';
 import type { AppEnv } from '../env';
 import { notifyStored } from '../realtime/notify';
 import { openapi, type ApiApp } from '../openapi/route';
@@ -84,7 +85,8 @@ export function registerRetentionExclusions(app: ApiApp) {
       const result = await withOrg(c.var.db, actor.orgId, (tx) => markImportant(tx, actor, conversation, messageId, important));
       if (!result) return notFoundAudited(c, 'message', messageId);
       if (result.changed) await notifyStored(c.env, c.var.db, actor.orgId, { created: [], updated: [result.message], conversationIds: [] }, c.var.log);
-      const message = await withOrg(c.var.db, actor.orgId, (tx) => messageWithReactions(tx, actor.orgId, result.message));
+      const crypto = contentCrypto(c.var.db, c.env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+      const message = await withOrg(c.var.db, actor.orgId, (tx) => messageWithReactions(tx, crypto, actor.orgId, result.message));
       return c.json({ message }, 200);
     },
   );

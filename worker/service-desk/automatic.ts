@@ -5,24 +5,37 @@ import { recordAudit } from '../audit/record';
 import { messageColumns, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
 import { inc } from '../metrics/recorder';
+import { sealedMessageBody, type ContentCrypto } from '../domain/content-crypto';
 
 /** A WhatsApp group (Evolution): many people talk there; no menu, hours notice or survey is sent into it. */
 export const isGroupChat = (waId: string | null) => waId?.endsWith('@g.us') ?? false;
 
-export async function automatic(tx: Tx, orgId: string, c: Conversation, channel: Channel, body: string, interactive: Record<string, unknown> | null, reason: string): Promise<Message> {
+/** The body is stored sealed (`crypto`'s key made before the transaction); the message returned carries the plaintext. */
+export async function automatic(
+  tx: Tx,
+  crypto: ContentCrypto,
+  orgId: string,
+  c: Conversation,
+  channel: Channel,
+  body: string,
+  interactive: Record<string, unknown> | null,
+  reason: string,
+): Promise<Message> {
+  const sealed = await sealedMessageBody(crypto, body);
   const [m] = await tx
     .insert(messages)
     .values({
+      ...sealed,
       organizationId: orgId,
       conversationId: c.id,
       direction: 'outbound',
       kind: interactive ? 'interactive' : 'text',
       status: 'queued',
       senderUserId: null,
-      body,
       payload: { automatic: reason, ...(interactive && { interactive }) },
     })
     .returning(messageColumns);
+  m!.body = body;
   inc('conversa_messages_stored_total', { direction: 'outbound' });
   await recordAudit(tx, {
     action: 'conversation.automatic_message',

@@ -6,6 +6,7 @@
 import { and, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { channels, contacts, conversations, departments, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
+import type { ContentCrypto } from '../domain/content-crypto';
 import { recordActivity } from '../domain/activity';
 import type { BotConfig } from '../schemas/service-desk';
 import { automatic, isGroupChat } from './automatic';
@@ -28,7 +29,7 @@ export function customerTurns(created: Message[]): Map<string, Message[]> {
   return by;
 }
 
-export async function runAutomation(tx: Tx, orgId: string, turns: Map<string, Message[]>, now = new Date()): Promise<AutomationResult> {
+export async function runAutomation(tx: Tx, crypto: ContentCrypto, orgId: string, turns: Map<string, Message[]>, now = new Date()): Promise<AutomationResult> {
   const result: AutomationResult = { created: [], conversationIds: [] };
   if (turns.size === 0) return result;
   // Locked in id order (like the ingest's own updates): the bot's state moves one reply at a time.
@@ -44,14 +45,14 @@ export async function runAutomation(tx: Tx, orgId: string, turns: Map<string, Me
     if (isGroupChat(waId)) continue;
     const before = result.created.length;
     // A resolved conversation gets new messages only as answers to its satisfaction survey (queues/ingest/store.ts).
-    if (conversation.status === 'resolved') await answerSurvey(tx, orgId, conversation, channel, turns.get(conversation.id)!, result.created);
-    else if (channel.bot?.enabled || channel.businessHours?.enabled) await step(tx, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
+    if (conversation.status === 'resolved') await answerSurvey(tx, crypto, orgId, conversation, channel, turns.get(conversation.id)!, result.created);
+    else if (channel.bot?.enabled || channel.businessHours?.enabled) await step(tx, crypto, orgId, conversation, channel, turns.get(conversation.id)!, now, result.created);
     if (result.created.length > before) result.conversationIds.push(conversation.id);
   }
   return result;
 }
 
-async function step(tx: Tx, orgId: string, c: Conversation, channel: Channel, turn: Message[], now: Date, out: Message[]) {
+async function step(tx: Tx, crypto: ContentCrypto, orgId: string, c: Conversation, channel: Channel, turn: Message[], now: Date, out: Message[]) {
   if (c.assigneeId || c.status === 'resolved' || c.deletedAt) return;
   // An agent already wrote in this conversation: people are talking, the bot stays out.
   const [agentSpoke] = await tx
@@ -70,7 +71,7 @@ async function step(tx: Tx, orgId: string, c: Conversation, channel: Channel, tu
     .where(and(eq(messages.organizationId, orgId), eq(messages.conversationId, c.id), ne(messages.kind, 'system'), sql`${messages.id} not in (${sql.join(turnIds.map((id) => sql`${id}::uuid`), sql`, `)})`))
     .limit(1);
   const opened = !earlier;
-  const say = (body: string, interactive: Record<string, unknown> | null, reason: string) => automatic(tx, orgId, c, channel, body, interactive, reason).then((m) => out.push(m));
+  const say = (body: string, interactive: Record<string, unknown> | null, reason: string) => automatic(tx, crypto, orgId, c, channel, body, interactive, reason).then((m) => out.push(m));
 
   if (channel.businessHours?.enabled && !c.outOfHoursAt && !isOpen(channel.businessHours, now)) {
     await say(channel.businessHours.message, null, 'out_of_hours');

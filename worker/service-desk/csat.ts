@@ -6,6 +6,7 @@
 import { and, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { channels, contacts, conversations, csatResponses, messages, type Channel, type Conversation, type Message } from '../db/schema';
 import type { Tx } from '../db/tx';
+import type { ContentCrypto } from '../domain/content-crypto';
 import { windowOpen } from '../domain/conversations';
 import { DEFAULT_CSAT, type CsatConfig } from '../schemas/service-desk';
 import { automatic, isGroupChat } from './automatic';
@@ -18,7 +19,7 @@ const config = (channel: Pick<Channel, 'csat'>): CsatConfig | null => (channel.c
  * per conversation (resolving it again after a reopen does not ask twice). On Meta only while the 24-hour window is
  * open: outside it the Cloud API refuses free text, and a template just for this is not worth the cost.
  */
-export async function askSurvey(tx: Tx, orgId: string, c: Conversation, now = new Date()): Promise<Message | null> {
+export async function askSurvey(tx: Tx, crypto: ContentCrypto, orgId: string, c: Conversation, now = new Date()): Promise<Message | null> {
   const [channel] = await tx.select().from(channels).where(and(eq(channels.organizationId, orgId), eq(channels.id, c.channelId)));
   const cfg = channel && config(channel);
   if (!channel || !cfg || c.deletedAt) return null;
@@ -38,7 +39,7 @@ export async function askSurvey(tx: Tx, orgId: string, c: Conversation, now = ne
     .onConflictDoNothing({ target: csatResponses.conversationId })
     .returning({ id: csatResponses.id });
   if (!row) return null;
-  return automatic(tx, orgId, c, channel, surveyText(cfg), meta ? surveyList(cfg) : null, 'csat_question');
+  return automatic(tx, crypto, orgId, c, channel, surveyText(cfg), meta ? surveyList(cfg) : null, 'csat_question');
 }
 
 /** What a customer message needs from the survey to be read as an answer: its text, and the row it tapped. */
@@ -168,12 +169,12 @@ export async function recordAnswers(tx: Tx, orgId: string, id: string, a: { rati
  * After commit (queues/service-desk.ts, through runAutomation): the next line for what the ingest stored as answers in
  * this resolved conversation — thanks after the comment, else the comment prompt after a rating.
  */
-export async function answerSurvey(tx: Tx, orgId: string, c: Conversation, channel: Channel, turn: Message[], out: Message[]) {
+export async function answerSurvey(tx: Tx, crypto: ContentCrypto, orgId: string, c: Conversation, channel: Channel, turn: Message[], out: Message[]) {
   const cfg = config(channel);
   const kinds = new Set(turn.map(answerKind));
   if (!cfg) return;
-  if (kinds.has('comment')) out.push(await automatic(tx, orgId, c, channel, cfg.thanks, null, 'csat_thanks'));
-  else if (kinds.has('rating')) out.push(await automatic(tx, orgId, c, channel, cfg.commentPrompt, null, 'csat_comment_prompt'));
+  if (kinds.has('comment')) out.push(await automatic(tx, crypto, orgId, c, channel, cfg.thanks, null, 'csat_thanks'));
+  else if (kinds.has('rating')) out.push(await automatic(tx, crypto, orgId, c, channel, cfg.commentPrompt, null, 'csat_comment_prompt'));
 }
 
 /** A conversation's survey for its detail view, or null when it was never asked. */
