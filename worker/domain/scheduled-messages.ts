@@ -18,7 +18,6 @@ import { capabilitiesOf } from './channels';
 import { findConversation, windowOpen } from './conversations';
 import { storeOutgoing } from './send';
 import type { ContentCrypto } from './content-crypto';
-import { plaintextCrypto } from './sealing-crypto';
 
 /** As far ahead as a message may be scheduled: further out, the conversation has most likely moved on. */
 export const MAX_AHEAD_MS = 90 * 24 * 60 * 60_000;
@@ -201,7 +200,7 @@ async function senderOf(tx: Tx, orgId: string, userId: string | null, conversati
  * `sent` and the audit entry commit together; the caller enqueues the send after the commit. `crypto` seals the
  * message (sealing-crypto.ts: its key made before the transaction); without it the message is stored as plaintext.
  */
-export async function sendScheduled(tx: Tx, orgId: string, id: string, now = new Date(), crypto: ContentCrypto = plaintextCrypto(orgId)): Promise<SendOutcome> {
+export async function sendScheduled(tx: Tx, orgId: string, id: string, now: Date, crypto: ContentCrypto): Promise<SendOutcome> {
   const [row] = await tx
     .select()
     .from(scheduledMessages)

@@ -5,6 +5,7 @@
 import type { Db } from '../db/client';
 import { asSystem, withOrg } from '../db/tx';
 import { awaitsQueue, claimDue, sendScheduled } from '../domain/scheduled-messages';
+import { sealingCrypto } from '../domain/sealing-crypto';
 import type { Env } from '../env';
 import { errorFields, type Logger } from '../lib/log';
 import { notifyStored, publishToConversation } from '../realtime/notify';
@@ -19,7 +20,9 @@ export async function sendScheduledMessages(env: Env, db: Db, log: Logger, now =
   for (const row of claimed) {
     const orgId = row.organizationId;
     try {
-      const outcome = await withOrg(db, orgId, (tx) => sendScheduled(tx, orgId, row.id, now));
+      // The organisation's key exists before the transaction that seals the message (sealing-crypto.ts).
+      const crypto = await sealingCrypto(db, env.ENCRYPTION_MASTER_KEYS, orgId);
+      const outcome = await withOrg(db, orgId, (tx) => sendScheduled(tx, orgId, row.id, now, crypto));
       if (outcome.kind === 'skipped') continue;
       if (outcome.kind === 'failed') {
         failed++;

@@ -14,7 +14,7 @@ import { auditLogs, conversations, messages, scheduledMessages } from '../db/sch
 import { asSystem, withOrg } from '../db/tx';
 import { claimDue, scheduledClientId } from '../domain/scheduled-messages';
 import { storeOutgoing } from '../domain/send';
-import { plaintextCrypto } from '../domain/sealing-crypto';
+import { sealingCrypto } from '../domain/sealing-crypto';
 import { sendScheduledMessages } from '../jobs/scheduled-messages';
 import { createLogger } from '../lib/log';
 
@@ -210,7 +210,8 @@ describe('scheduled messages', () => {
     const actor: Actor = { userId: admin.userId, orgId: admin.orgId, role: 'tenant_admin', isSuperAdmin: false, viaSuperAdmin: false, sessionId: 'test', ip: '', userAgent: null };
     const [conversation] = await db.select().from(conversations).where(eq(conversations.id, conv.id));
     // Stored as the job stores it (it passes no content crypto to sendScheduled yet: plaintext).
-    const first = await withOrg(db, actor.orgId, (tx) => storeOutgoing(tx, plaintextCrypto(actor.orgId), actor, conversation!, { type: 'text', text: 'Depois da queda' }, scheduledClientId(created.id), { automatic: true }));
+    const crypto = await sealingCrypto(db, env.ENCRYPTION_MASTER_KEYS, actor.orgId);
+    const first = await withOrg(db, actor.orgId, (tx) => storeOutgoing(tx, crypto, actor, conversation!, { type: 'text', text: 'Depois da queda' }, scheduledClientId(created.id), { automatic: true }));
 
     // Still claimed a minute later: left alone.
     await sendScheduledMessages(env, db, log, inMinutes(1, claimedAt.getTime()));
