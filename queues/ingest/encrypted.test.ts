@@ -13,25 +13,10 @@ import { connectChannel, customerNumber, eventually, nowSeconds, postWebhook } f
 import { conversations, messages } from '../../worker/db/schema';
 import { contentCrypto, messageContext, previewContext } from '../../worker/domain/content-crypto';
 import { keyIdOf } from '../../worker/lib/envelope';
+import { plaintextHits } from '../../test/at-rest';
 
 const { db } = testDb();
 const word = () => `zq${crypto.randomUUID().replace(/-/g, '').slice(0, 10)}`;
-
-/** Tables whose rows (as JSON, without the search document) contain the needle. */
-async function plaintextHits(needle: string): Promise<string[]> {
-  const tables = await db.execute<{ table_name: string }>(
-    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
-  );
-  expect(tables.rows.length).toBeGreaterThan(30);
-  const hits: string[] = [];
-  for (const { table_name } of tables.rows) {
-    const res = await db.execute<{ n: number }>(
-      sql`select count(*)::int as n from ${sql.identifier('public')}.${sql.identifier(table_name)} x where strpos((to_jsonb(x) - 'search_vector')::text, ${needle}) > 0`,
-    );
-    if (res.rows[0]!.n > 0) hits.push(table_name);
-  }
-  return hits;
-}
 
 describe('ingest stores content sealed', () => {
   it('customers’ messages (one-statement path) and our own phone’s (general path): sealed bodies and previews, plaintext to readers, search still finds them', async () => {
@@ -75,7 +60,7 @@ describe('ingest stores content sealed', () => {
     );
 
     // Nowhere else in the database either (raw bodies and dead letters would show here).
-    for (const needle of [a, b, c]) expect(await plaintextHits(needle), needle).toEqual([]);
+    for (const needle of [a, b, c]) expect(await plaintextHits(db, needle), needle).toEqual([]);
 
     // Search: found through the document, snippet cut from the opened body.
     const found = await api('GET', `/api/v1/search?q=${a}&type=messages`, { token: admin.accessToken });

@@ -12,26 +12,11 @@ import { connectChannel, conversationOf, customerNumber, eventually, fake, messa
 import { contactNotes, conversations, messages, users } from '../db/schema';
 import { DEFAULT_CSAT } from '../schemas/service-desk';
 import { contentCrypto, messageContext, noteContext, previewContext, UNREADABLE_PLACEHOLDER } from './content-crypto';
+import { plaintextHits } from '../../test/at-rest';
 
 const { db, pool } = testDb();
 afterAll(() => pool.end());
 const word = () => `zq${crypto.randomUUID().replace(/-/g, '').slice(0, 10)}`;
-
-/** Tables whose rows (as JSON, without the search document) contain the needle. */
-async function plaintextHits(needle: string): Promise<string[]> {
-  const tables = await db.execute<{ table_name: string }>(
-    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
-  );
-  expect(tables.rows.length).toBeGreaterThan(30);
-  const hits: string[] = [];
-  for (const { table_name } of tables.rows) {
-    const res = await db.execute<{ n: number }>(
-      sql`select count(*)::int as n from ${sql.identifier('public')}.${sql.identifier(table_name)} x where strpos((to_jsonb(x) - 'search_vector')::text, ${needle}) > 0`,
-    );
-    if (res.rows[0]!.n > 0) hits.push(table_name);
-  }
-  return hits;
-}
 
 /** A customer of the channel writes; the conversation as the API lists it. */
 async function customerWrites(admin: Session, ch: TestChannel, text: string) {
@@ -93,7 +78,7 @@ describe('agents’ content is stored sealed', () => {
     const [storedNote] = await db.select().from(contactNotes).where(eq(contactNotes.id, noted.body.note.id));
     expect(storedNote!.body).toMatch(/^enc:v1:/);
     expect(await crypto.open(storedNote!.body, noteContext(storedNote!.id))).toBe(remark);
-    for (const needle of [reply, note, remark].map((t) => t.match(/zq\w+/)![0])) expect(await plaintextHits(needle), needle).toEqual([]);
+    for (const needle of [reply, note, remark].map((t) => t.match(/zq\w+/)![0])) expect(await plaintextHits(db, needle), needle).toEqual([]);
 
     // Through the API: plaintext everywhere it is shown.
     const chat = await messagesOf(admin, conv.id);
