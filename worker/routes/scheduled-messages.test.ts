@@ -15,6 +15,7 @@ import { asSystem, withOrg } from '../db/tx';
 import { claimDue, scheduledClientId } from '../domain/scheduled-messages';
 import { storeOutgoing } from '../domain/send';
 import { sealingCrypto } from '../domain/sealing-crypto';
+import { contentCrypto, openMessageBodies } from '../domain/content-crypto';
 import { sendScheduledMessages } from '../jobs/scheduled-messages';
 import { createLogger } from '../lib/log';
 
@@ -45,7 +46,12 @@ describe('scheduled messages', () => {
   const cancel = (id: string, s = admin) => api('DELETE', `/api/v1/scheduled-messages/${id}`, { token: s.accessToken });
   const list = async (convId: string, s = admin) => (await api('GET', `/api/v1/conversations/${convId}/scheduled-messages`, { token: s.accessToken })).body.data as any[];
   const rowOf = async (id: string) => (await db.select().from(scheduledMessages).where(eq(scheduledMessages.id, id)))[0]!;
-  const messagesFor = (id: string) => db.select().from(messages).where(eq(messages.clientId, scheduledClientId(id)));
+  /** The message a scheduled one became: stored sealed (issue 21 §4), returned opened. */
+  const messagesFor = async (id: string) => {
+    const rows = await db.select().from(messages).where(eq(messages.clientId, scheduledClientId(id)));
+    for (const m of rows) if (m.body) expect(m.body).toMatch(/^enc:v1:/);
+    return openMessageBodies(contentCrypto(db, env.ENCRYPTION_MASTER_KEYS, admin.orgId), rows);
+  };
 
   it('schedules a message for later, lists it, and refuses bad times and input with 4xx', async () => {
     const { conv } = await customerWrote();

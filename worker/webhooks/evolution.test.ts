@@ -1,5 +1,6 @@
 // Evolution API end to end: a channel created through the API (instance at the fake Evolution), real-shaped v2
 // webhook bodies through /webhooks/evolution/:channelId, the queue, the database, and back out through the API.
+import { env } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fx from '../../queues/evolution/fixtures';
@@ -8,6 +9,7 @@ import { connectEvolution, evolutionNumber, evolutionSent, evolutionWrites, fake
 import { addMember, api, signupOrg, testDb, type Session } from '../../test/harness';
 import { eventually, messagesOf } from '../../test/whatsapp';
 import { channels, contacts, conversations, messages } from '../db/schema';
+import { contentCrypto, openMessageBodies } from '../domain/content-crypto';
 
 const { db } = testDb();
 
@@ -299,7 +301,8 @@ describe('sending through Evolution', () => {
     // Evolution's messages.upsert (fromMe) for our own send.
     await postEvolution(ch, fx.text('Eco?', { from, fromMe: true, id: out.id }));
     await drainQueues();
-    const rows = await db.select().from(messages).where(eq(messages.conversationId, conv.id));
+    // Bodies are sealed at rest (issue 21 §4): compared opened.
+    const rows = await openMessageBodies(contentCrypto(db, env.ENCRYPTION_MASTER_KEYS, admin.orgId), await db.select().from(messages).where(eq(messages.conversationId, conv.id)));
     expect(rows.filter((m) => m.body === 'Eco?')).toHaveLength(1);
     expect(rows.find((m) => m.body === 'Eco?')).toMatchObject({ id: sent.body.message.id, providerMessageId: out.id });
   });
