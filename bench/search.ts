@@ -19,6 +19,8 @@ import { parseEnv } from 'node:util';
 import type { Db } from '../worker/db/client';
 import { withOrg } from '../worker/db/tx';
 import { contentCrypto, messageContext } from '../worker/domain/content-crypto';
+import { activeDataKey } from '../worker/domain/organization-keys';
+import { encryptField, type DataKey } from '../worker/lib/envelope';
 import { searchContacts, searchMessages } from '../worker/domain/search';
 import { createDatabase, dropDatabase, isLocalUrl, nodeDb, withDatabase } from '../scripts/lib/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../scripts/lib/embedded-pg';
@@ -103,16 +105,15 @@ const FIRST = ['João', 'Maria', 'José', 'Ana', 'Francisco', 'Antônia', 'Carlo
 const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas', 'Cardoso', 'Ramos', 'Gonçalves', 'Santana', 'Teixeira', 'Araújo', 'Conceição', 'Monteiro', 'Correia', 'Pinto'];
 
 /** Seals every body of the organisation with its data key, as the ingest does (the search documents stay as written). */
-async function sealBodies(client: PoolClient, db: Db, orgId: string) {
+async function sealBodies(client: PoolClient, key: DataKey, orgId: string) {
   const t0 = Date.now();
-  const crypto = contentCrypto(db, MASTER_KEYS, orgId);
   let after = '00000000-0000-0000-0000-000000000000';
   let done = 0;
   for (;;) {
     checkDeadline('sealing bodies');
     const { rows } = await client.query(`select id, body from messages where organization_id = $1 and id > $2 order by id limit 20000`, [orgId, after]);
     if (rows.length === 0) break;
-    const sealed = await Promise.all((rows as { id: string; body: string | null }[]).map(async (r) => ({ id: r.id, body: await crypto.sealOrNull(r.body, messageContext(r.id)) })));
+    const sealed = await Promise.all((rows as { id: string; body: string | null }[]).map(async (r) => ({ id: r.id, body: r.body === null ? null : await encryptField(key, r.body, messageContext(r.id)) })));
     await client.query(`update messages m set body = v.body from jsonb_to_recordset($1::jsonb) as v(id uuid, body text) where m.id = v.id`, [JSON.stringify(sealed)]);
     after = (rows[rows.length - 1] as { id: string }).id;
     done += rows.length;
@@ -125,6 +126,8 @@ async function seed(client: PoolClient, db: Db) {
   const one = async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows[0] as T;
   await client.query(`set statement_timeout = '${Math.max(60, MAX_SECONDS)}s'`);
   const org = await one<{ id: string }>(`insert into organizations (name, slug) values ($1, $2) returning id`, ['Bench Loja', `bench-${randomBytes(4).toString('hex')}`]);
+  // The data key is made now, while the server is idle: after the bulk load a new connection may wait on I/O.
+  const key = PLAINTEXT ? null : await activeDataKey(db, MASTER_KEYS, org.id);
   const userIds: string[] = [];
   for (const [i, role] of (['tenant_admin', 'agent', 'agent'] as const).entries()) {
     const u = await one<{ id: string }>(`insert into users (email, name) values ($1, $2) returning id`, [`bench-${i}-${randomBytes(4).toString('hex')}@bench.local`, `Bench ${role} ${i}`]);
@@ -188,7 +191,7 @@ async function seed(client: PoolClient, db: Db) {
     log(`  messages ${to.toLocaleString('en')} / ${MESSAGES.toLocaleString('en')} (${((Date.now() - t1) / 1000).toFixed(0)}s)`);
   }
   checkDeadline('seeding');
-  if (!PLAINTEXT) await sealBodies(client, db, org.id);
+  if (key) await sealBodies(client, key, org.id);
   const t2 = Date.now();
   await client.query(`set maintenance_work_mem = '256MB'`).catch(() => {});
   for (const ix of searchIndexes) await client.query(ix.indexdef);
