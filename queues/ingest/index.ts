@@ -13,7 +13,7 @@ import { QUEUE_NAMES, type EvolutionWebhookMessage, type MetaWebhookMessage } fr
 import { notifyStored, publishToInbox } from '../../worker/realtime/notify';
 import { emitEvents } from '../../worker/webhooks-out/emit';
 import { ingestWebhookEvents } from '../../worker/webhooks-out/ingest-events';
-import { withOrg } from '../../worker/db/tx';
+import { openConnections, withOrg } from '../../worker/db/tx';
 import { applyChannelStates, channelDto } from '../../worker/domain/channels';
 import { deadLetterNow, retryOrDeadLetter } from '../retry';
 import { answerAutomatically } from '../service-desk';
@@ -65,21 +65,22 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
 
   const phoneIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => (e.kind !== 'ignored' && 'phoneNumberId' in e && !e.channelId ? e.phoneNumberId : undefined)).filter((x): x is string => !!x)))];
   const channelIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => ('channelId' in e ? e.channelId : undefined)).filter((x): x is string => !!x)))];
-  const routes = [
-    ...(phoneIds.length
-      ? await db
-          .select(routeColumns)
-          .from(channels)
-          .where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active')))
-      : []),
-    ...(channelIds.length
-      ? await db
+  // The organisations' transactions will each want a connection: the ones beyond the routing read's are opened while
+  // it runs (issue 18: at a few ms per round trip, opening them after it put two more round trips in every batch).
+  const warming = openConnections(db, Math.min(orgConcurrency(env), expectedOrgs([...phoneIds.map((p) => `phone:${p}`), ...channelIds.map((c) => `channel:${c}`)])) - 1);
+  const [byPhone, byChannel] = await Promise.all([
+    phoneIds.length ? db.select(routeColumns).from(channels).where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active'))) : [],
+    channelIds.length
+      ? db
           .select(routeColumns)
           .from(channels)
           .where(and(inArray(channels.id, channelIds), eq(channels.provider, 'evolution'), eq(channels.status, 'active')))
-      : []),
-  ];
+      : [],
+  ]);
+  const routes = [...byPhone, ...byChannel];
   const routeOf = new Map<string, (typeof routes)[number]>(routes.flatMap((r) => [[`channel:${r.id}`, r] as const, ...(r.phoneNumberId ? [[`phone:${r.phoneNumberId}`, r] as const] : [])]));
+  rememberOrgs(routeOf);
+  await warming;
 
   const byOrg = new Map<string, OrgGroup>();
   const unroutable: { phoneNumberId: string | null; reason: string; payload: unknown }[] = [];
@@ -207,6 +208,22 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
     );
   }
   return after;
+}
+
+/**
+ * The organisation each route had at its last routing read in this isolate: only a guess of how many organisations a
+ * batch holds (how many connections to open early), never used to route. Bounded: cleared when it grows past 10,000.
+ */
+const lastOrgOf = new Map<string, string>();
+
+function rememberOrgs(routeOf: Map<string, { orgId: string }>) {
+  if (lastOrgOf.size > 10_000) lastOrgOf.clear();
+  for (const [key, r] of routeOf) lastOrgOf.set(key, r.orgId);
+}
+
+/** Organisations these routes belonged to last time; a route not seen yet counts as one more. */
+function expectedOrgs(routeKeys: string[]): number {
+  return new Set(routeKeys.map((k) => lastOrgOf.get(k) ?? k)).size;
 }
 
 /**

@@ -53,6 +53,19 @@ export async function withOrg<T>(db: Db, orgId: string, fn: (tx: Tx) => Promise<
   }
 }
 
+/**
+ * Opens up to `n` more connections of the pool at once and leaves them idle in it, so transactions about to start
+ * find them ready instead of each paying its own connection set-up after the query before them (with Neon a
+ * connection costs a round trip or two; opened in parallel with a query, they cost nothing on the critical path).
+ * Never throws: a connection that fails to open is the next query's error to report.
+ */
+export async function openConnections(db: Db, n: number): Promise<void> {
+  if (n <= 0) return;
+  const pool = (db as unknown as { session: SessionParts }).session.client;
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect().catch(() => null)));
+  for (const c of clients) c?.release();
+}
+
 export async function asSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(fn);
 }
