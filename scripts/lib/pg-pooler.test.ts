@@ -1,6 +1,6 @@
 // The benchmark proxy's session pooling (pg-pooler.ts) against the real server: a later client gets the earlier one's
 // server session, reset; one that leaves inside a transaction never hands its session on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { nodeDb } from './db';
 import { testDatabase } from './scratch';
 import { startWsProxy, type WsProxy } from './ws-proxy';
@@ -17,8 +17,8 @@ describe('WebSocket proxy with session pooling', () => {
   });
 
   /** One client on its own connection: runs `fn`, then ends with Terminate. */
-  async function asClient<T>(fn: (q: (text: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
-    const { pool } = nodeDb(db.url, proxy.address);
+  async function asClient<T>(fn: (q: (text: string) => Promise<Record<string, unknown>[]>) => Promise<T>, via = proxy): Promise<T> {
+    const { pool } = nodeDb(db.url, via.address);
     const client = await pool.connect();
     try {
       return await fn(async (text) => (await client.query(text)).rows as Record<string, unknown>[]);
@@ -54,8 +54,29 @@ describe('WebSocket proxy with session pooling', () => {
     expect(turns[1]!.startupTurns).toBe(1);
   });
 
+  it.each([0, 5])('counts turns per transaction and standalone statements on pooled connections, %i ms latency', async (latencyMs) => {
+    const counting = latencyMs ? await startWsProxy({ pool: true, latencyMs }) : proxy;
+    onTestFinished(async () => {
+      if (counting !== proxy) await counting.close();
+    });
+    counting.resetTurns();
+    await asClient(async (q) => {
+      await q('select 1'); // a routing read: autocommit
+      await q(`begin; select set_config('app.org_id', 'tenant-a', true)`);
+      await q('select 2');
+      await q('select 3');
+      await q('commit');
+    }, counting);
+    const [conn, ...more] = counting.connectionTurns();
+    expect(more).toEqual([]);
+    expect(conn!.turns).toBe(5);
+    expect(conn!.transactions).toEqual([{ turns: 4, startedAt: expect.any(Number) }]);
+    expect(conn!.standaloneTurns).toBe(1);
+  });
+
   it('closes a session its client left inside a transaction, which rolls back', async () => {
     await asClient((q) => q('create table if not exists pooled_probe (note text)'));
+    proxy.resetTurns();
     const { pool } = nodeDb(db.url, proxy.address);
     const client = await pool.connect();
     await client.query('begin');
@@ -68,6 +89,8 @@ describe('WebSocket proxy with session pooling', () => {
       rows: (await q(`select count(*)::int as n from pooled_probe where note = 'never committed'`))[0]!.n,
     }));
     expect(after.pid).not.toBe(abandoned);
+    // BEGIN, INSERT, SELECT, then the client left: a transaction of three turns that never finished.
+    expect(proxy.connectionTurns()[0]!.transactions).toEqual([{ turns: 3, startedAt: expect.any(Number), unfinished: true }]);
     expect(after.rows).toBe(0);
     await asClient((q) => q('drop table pooled_probe'));
   });

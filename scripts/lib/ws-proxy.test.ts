@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { nodeDb } from './db';
 import { testDatabase } from './scratch';
@@ -163,6 +163,36 @@ describe('WebSocket proxy with the Neon driver', () => {
     await own.query('select 1');
     await own.end();
     expect(proxy.connectionTurns()).toEqual([]);
+  });
+
+  it.each([0, 5])('counts turns per transaction (BEGIN … COMMIT) and standalone statements apart, %i ms latency', async (latencyMs) => {
+    const counting = latencyMs ? await startWsProxy({ serialize: process.env.TEST_DB_KIND !== 'postgres', latencyMs }) : proxy;
+    onTestFinished(async () => {
+      if (counting !== proxy) await counting.close();
+    });
+    counting.resetTurns();
+    const { pool } = nodeDb(db.url, counting.address);
+    const client = await pool.connect();
+    await client.query('select 1'); // autocommit, outside any transaction
+    // As withOrg opens one: BEGIN and set_config in one simple-protocol turn.
+    await client.query(`begin; select set_config('app.org_id', 'tenant-a', true)`);
+    await client.query('select $1::int as n', [1]);
+    await client.query(`select current_setting('app.org_id', true) as org`);
+    await client.query('commit');
+    await client.query('select 2');
+    await client.query('begin');
+    await expect(client.query('select 1/0')).rejects.toThrow(); // status 'E' until the rollback
+    await client.query('rollback');
+    client.release();
+    await pool.end();
+    await expect.poll(() => counting.openConnections(), { timeout: 5_000 }).toBe(0);
+    const [conn, ...more] = counting.connectionTurns();
+    expect(more).toEqual([]);
+    expect(conn!.turns).toBe(9);
+    expect(conn!.transactions.map((t) => t.turns)).toEqual([4, 3]);
+    expect(conn!.transactions.every((t) => !t.unfinished && t.startedAt >= conn!.openedAt)).toBe(true);
+    expect(conn!.transactions[1]!.startedAt).toBeGreaterThanOrEqual(conn!.transactions[0]!.startedAt);
+    expect(conn!.standaloneTurns).toBe(2);
   });
 
   it('adds the configured latency to every round trip, keeping answers in order', async () => {

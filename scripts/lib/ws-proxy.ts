@@ -1,6 +1,7 @@
 // WebSocket → TCP proxy so the Neon serverless driver (which only speaks Postgres over WebSocket) can reach a
 // local Postgres, exactly as it reaches Neon in production. Clients connect to ws://host:port/v1?address=h:p.
-// For benchmarks it can add the network's round-trip latency and counts request/response exchanges per connection.
+// For benchmarks it can add the network's round-trip latency and counts request/response exchanges per connection and
+// per transaction.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,9 +14,24 @@ export interface ConnectionTurns {
   startupTurns: number;
   /** Exchanges after that: client writes answered by the server (one per query, or per pipelined group). */
   turns: number;
+  /**
+   * `turns` split by the ReadyForQuery transaction status: a transaction runs from the turn after which the status
+   * left 'I' to the turn after which it is 'I' again, both included. Finished ones, in order.
+   */
+  transactions: TransactionTurns[];
+  /** Turns that began and ended with the server idle ('I'): statements outside any transaction (autocommit). */
+  standaloneTurns: number;
   /** Epoch ms. */
   openedAt: number;
   closedAt: number | null;
+}
+
+export interface TransactionTurns {
+  turns: number;
+  /** Epoch ms: when the client wrote its first turn. */
+  startedAt: number;
+  /** The connection closed before the status was back to 'I' (the server rolls it back). */
+  unfinished?: true;
 }
 
 export interface WsProxy {
@@ -168,6 +184,79 @@ export function terminateDetector(): (chunk: Buffer) => boolean {
   };
 }
 
+const IDLE = 0x49; // ReadyForQuery 'I': not in a transaction
+
+/**
+ * Counts one timed connection's turns where the client is (the WebSocket side of the delay line): client writes, then
+ * the server's answer reaching the client, make one exchange (a Terminate, never answered, is none). Writes made
+ * before the client saw the first ReadyForQuery belong to the startup. Once every ReadyForQuery the client asked for
+ * (one per startup, simple query and Sync) has reached it, the turns since the last such point are settled by the
+ * transaction status before and after them: idle → idle is standalone, anything else belongs to a transaction.
+ */
+export function turnCounter(counted: ConnectionTurns) {
+  let asking: 'startupTurns' | 'turns' | null = null;
+  let ready = false;
+  let owed = 0;
+  let status = IDLE;
+  let unsettled = 0;
+  let unsettledSince = 0;
+  let open: TransactionTurns | null = null;
+
+  const settle = (after: number) => {
+    const turns = unsettled;
+    unsettled = 0;
+    if (turns === 0) return; // the startup's ReadyForQuery
+    const before = status;
+    status = after;
+    if (before === IDLE && after === IDLE) counted.standaloneTurns += turns;
+    else if (open) open.turns += turns;
+    else open = { turns, startedAt: unsettledSince };
+    if (open && after === IDLE) {
+      counted.transactions.push(open);
+      open = null;
+    }
+  };
+  const fromServer = pgStreamParser('backend', (type, after) => {
+    if (type !== 'Z') return;
+    ready = true;
+    owed = Math.max(0, owed - 1);
+    if (owed === 0) settle(after ?? IDLE);
+  });
+  const fromClient = pgStreamParser('frontend', (type) => {
+    if (type === 'startup' || type === 'Q' || type === 'S') owed++;
+    else if (type === 'ssl') fromServer.expectSslAnswer();
+  });
+  return {
+    /** Bytes the client sent (before any queueing or pooling). */
+    clientWrote(chunk: Buffer) {
+      if (asking === null) {
+        asking = ready ? 'turns' : 'startupTurns';
+        if (ready && unsettled === 0) unsettledSince = Date.now();
+      }
+      fromClient.push(chunk);
+    },
+    /** Bytes delivered to the client (after the added latency). */
+    delivered(chunk: Buffer) {
+      if (asking) counted[asking]++;
+      if (asking === 'turns') unsettled++;
+      asking = null;
+      fromServer.push(chunk);
+    },
+    closed() {
+      if (counted.closedAt !== null) return;
+      counted.closedAt = Date.now();
+      if (open) counted.transactions.push({ turns: open.turns + unsettled, startedAt: open.startedAt, unfinished: true });
+      else counted.standaloneTurns += unsettled; // answered, but no ReadyForQuery came to say more
+      open = null;
+      unsettled = 0;
+    },
+  };
+}
+
+export function newConnectionTurns(): ConnectionTurns {
+  return { startupTurns: 0, turns: 0, transactions: [], standaloneTurns: 0, openedAt: Date.now(), closedAt: null };
+}
+
 /**
  * One proxied client. With `serialize`, clients take turns on the server: PGlite runs every client in one backend
  * session, so interleaving two clients' extended-protocol messages (or one client's statements inside another's
@@ -230,22 +319,19 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     // Answers still owed by the server: one ReadyForQuery per startup, simple query and Sync.
     let outstanding = 0;
     let idle = false;
-    // Turns are counted where the client is (the WebSocket side of the delay line): client writes, then the
-    // server's answer reaching the client, make one exchange (a Terminate, never answered, is none). Writes made
-    // before the first ReadyForQuery belong to the startup.
-    const counted: ConnectionTurns | null = timed ? { startupTurns: 0, turns: 0, openedAt: Date.now(), closedAt: null } : null;
-    if (counted) turns.push(counted);
-    let ready = false;
-    let asking: 'startupTurns' | 'turns' | null = null;
+    let counter: ReturnType<typeof turnCounter> | null = null;
+    if (timed) {
+      const counted = newConnectionTurns();
+      turns.push(counted);
+      counter = turnCounter(counted);
+    }
     const toClient = delayLine(timed ? latencyMs : 0, (data) => {
       if (ws.readyState === ws.OPEN) ws.send(data);
-      if (counted && asking) counted[asking]++;
-      asking = null;
+      counter?.delivered(data);
     });
 
     const backend = pgStreamParser('backend', (type, status) => {
       if (type !== 'Z') return;
-      ready = true;
       outstanding = Math.max(0, outstanding - 1);
       idle = status === 0x49; // 'I': not in a transaction
       if (options.serialize && outstanding === 0 && idle) release(client);
@@ -279,7 +365,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       const i = waiting.indexOf(client);
       if (i >= 0) waiting.splice(i, 1);
       release(client);
-      if (counted && counted.closedAt === null) counted.closedAt = Date.now();
+      counter?.closed();
     };
     tcp.on('close', () => {
       sockets.delete(tcp);
@@ -291,8 +377,8 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     tcp.on('error', () => tcp.destroy());
 
     ws.on('message', (data: Buffer) => {
-      asking ??= ready ? 'turns' : 'startupTurns';
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      counter?.clientWrote(chunk);
       if (!options.serialize || owner === client) return client.forward(chunk);
       if (owner === null) {
         owner = client;
@@ -310,45 +396,30 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
 
   /** The timed path through the pooler: the same latency and turn counting, the session from the pool. */
   function pooledConnection(ws: WebSocket, target: { host: string; port: number }) {
-    const counted: ConnectionTurns = { startupTurns: 0, turns: 0, openedAt: Date.now(), closedAt: null };
+    const counted = newConnectionTurns();
     turns.push(counted);
-    let ready = false;
-    let asking: 'startupTurns' | 'turns' | null = null;
+    const counter = turnCounter(counted);
     const toClient = delayLine(latencyMs, (data) => {
       if (ws.readyState === ws.OPEN) ws.send(data);
-      if (asking) counted[asking]++;
-      asking = null;
+      counter.delivered(data);
     });
-    const backend = pgStreamParser('backend', (type) => {
-      if (type === 'Z') ready = true;
-    });
-    const frontend = pgStreamParser('frontend', (type) => {
-      if (type === 'ssl') backend.expectSslAnswer();
-    });
-    const end = () => {
-      if (counted.closedAt === null) counted.closedAt = Date.now();
-    };
     const pooled = pooler!.connect(
       target,
-      (data) => {
-        backend.push(data);
-        toClient.push(data);
-      },
+      (data) => toClient.push(data),
       () => {
-        end();
+        counter.closed();
         toClient.close(() => {
           if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
         });
       },
     );
     ws.on('message', (data: Buffer) => {
-      asking ??= ready ? 'turns' : 'startupTurns';
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-      frontend.push(chunk);
+      counter.clientWrote(chunk);
       pooled.fromClient(chunk);
     });
     ws.on('close', () => {
-      end();
+      counter.closed();
       pooled.gone();
     });
     ws.on('error', () => pooled.gone());
@@ -365,7 +436,7 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
     untimedAddress: `${host}:${port}${UNTIMED_PATH}`,
     openConnections: () => sockets.size + (pooler?.openConnections() ?? 0),
     idleSessions: () => pooler?.idleSessions() ?? 0,
-    connectionTurns: () => turns.map((t) => ({ ...t })),
+    connectionTurns: () => turns.map((t) => ({ ...t, transactions: t.transactions.map((x) => ({ ...x })) })),
     resetTurns: () => {
       turns = [];
     },
