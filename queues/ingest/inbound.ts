@@ -6,7 +6,7 @@
 // Batches with anything else (history, our own phone's messages, LID changes, survey answers) take that path.
 import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { Tx } from '../../worker/db/tx';
+import { executePrepared, type Tx } from '../../worker/db/tx';
 import { isHistory, messagePayload, withinItsSecond } from './message-values';
 import { messageColumnList, messageFromRow, nullMessageColumns } from './rows';
 import { routeKey, touchFromV, type OrgEvents, type SealedEvent, type StoreResult } from './store';
@@ -66,7 +66,7 @@ export async function storeInbound(tx: Tx, batch: OrgEvents, sealed: Map<Message
     });
   }
   const at = sql`coalesce(i.provider_timestamp, i.created_at)`;
-  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+  const { rows } = await executePrepared<Record<string, unknown>>(tx, sql`
     with e as (
       select * from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(
         ord int, id uuid, conv_id uuid, wamid text, wa_id text, profile_name text, channel_id uuid, kind message_kind,

@@ -3,7 +3,7 @@
 // applied when the outbound consumer records that wamid — in the same transaction, so none is lost in between.
 import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { messages, pendingStatuses, type Message } from '../../worker/db/schema';
-import type { Tx } from '../../worker/db/tx';
+import { executePrepared, type Tx } from '../../worker/db/tx';
 import { shouldApplyStatus, type StatusEvent, type TrackedStatus } from '../meta/normalise';
 import { messageColumnList, messageFromRow, nullMessageColumns } from './rows';
 
@@ -168,7 +168,7 @@ export function readStatusRow(row: Record<string, unknown>, result: StatusResult
 /** One statement for a batch's statuses (see statusCtes). */
 export async function applyStatuses(tx: Tx, orgId: string, statuses: StatusEvent[], result: StatusResult, keep = true): Promise<void> {
   if (statuses.length === 0) return;
-  const rows = await tx.execute<Record<string, unknown>>(sql`
+  const rows = await executePrepared<Record<string, unknown>>(tx, sql`
     with ${statusCtes(orgId, statuses, keep, false)},
     ${reactionsAfter(orgId, sql`select id from st_moved union all select id from st_retouched`, { reacted: false, withdrawn: true })}
     ${statusRows()}`);

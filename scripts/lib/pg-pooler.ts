@@ -3,12 +3,16 @@
 // on a warm server session, locally it forked a fresh backend (cold catalog caches, ~45 ms more planning on the first
 // statements) after a SCRAM exchange the driver computes on the worker's thread. With the pooler a client's startup is
 // answered by the proxy (one round trip, as Neon's pipelined password is), and its queries go to a server connection
-// that earlier clients warmed; when the client leaves, `DISCARD ALL` resets the session before the next one gets it.
+// that earlier clients warmed; when the client leaves, the session is reset before the next one gets it.
+// Prepared statements outlive their client, as with PgBouncer's `max_prepared_statements` (Neon's pooler) and
+// Hyperdrive: the reset is DISCARD ALL without DEALLOCATE ALL and DISCARD PLANS, and a Parse of a statement the
+// session holds is answered by pg-prepared.ts. So statements the ingest runs by name keep their plans (issue 18).
 // The first connection of each slot still does the real startup and authentication, passed through unchanged.
 //
 // Clients are not authenticated by the pooler (like PgBouncer's auth_type=trust): it is for the benchmark's proxy on
 // 127.0.0.1 only, and it only reuses a session for the same user and database that authenticated it.
 import net from 'node:net';
+import { preparedTracker, type HeldStatements } from './pg-prepared';
 
 /** Whole Postgres messages out of a byte stream (typed; the frontend's startup packets are untyped). */
 export function messageFramer(untypedFirst: boolean, onMessage: (msg: Buffer) => void) {
@@ -52,13 +56,15 @@ const int32 = (n: number) => {
 };
 const AUTH_OK = message('R', int32(0));
 const READY_IDLE = message('Z', Buffer.from('I'));
-const DISCARD_ALL = message('Q', Buffer.from('DISCARD ALL\0'));
+const RESET = message('Q', Buffer.from('CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES\0'));
 
 /** A warm server session and what its startup told the first client (parameter statuses, backend key). */
 interface ServerSession {
   tcp: net.Socket;
   key: string;
   greeting: Buffer[];
+  /** Named prepared statements the server holds in this session. */
+  prepared: HeldStatements;
 }
 
 export interface Pooler {
@@ -112,6 +118,7 @@ export function createPooler(maxIdle = 32): Pooler {
       let startupSeen = false;
       let answeredByPooler = false;
       const pending: Buffer[] = [];
+      const statements = preparedTracker(() => session?.prepared ?? null, send);
       const client: PooledClient = { fromClient, gone };
 
       const attach = (s: ServerSession, fresh: boolean) => {
@@ -121,6 +128,7 @@ export function createPooler(maxIdle = 32): Pooler {
         const frame = messageFramer(false, (msg) => {
           const type = String.fromCharCode(msg[0]!);
           if (!greeted && (type === 'S' || type === 'K')) greeting.push(Buffer.from(msg));
+          statements.fromServer(type);
           if (type === 'Z') {
             if (!greeted) {
               greeted = true;
@@ -159,7 +167,7 @@ export function createPooler(maxIdle = 32): Pooler {
         });
         s.tcp.removeAllListeners('data');
         s.tcp.on('data', frame);
-        s.tcp.write(DISCARD_ALL);
+        s.tcp.write(RESET);
       };
 
       const frameClient = messageFramer(true, (msg) => {
@@ -180,7 +188,7 @@ export function createPooler(maxIdle = 32): Pooler {
           tcp.setNoDelay(true);
           all.add(tcp);
           tcp.on('error', () => tcp.destroy());
-          const s: ServerSession = { tcp, key, greeting: [] };
+          const s: ServerSession = { tcp, key, greeting: [], prepared: new Map() };
           outstanding++;
           pending.push(Buffer.from(msg));
           attach(s, true);
@@ -193,6 +201,7 @@ export function createPooler(maxIdle = 32): Pooler {
           return close();
         }
         if (type === 'p' && answeredByPooler) return; // a pipelined password: the session is authenticated already
+        if (!statements.fromClient(msg, outstanding === 0)) return;
         if (type === 'Q' || type === 'S') outstanding++;
         if (session) session.tcp.write(msg);
         else pending.push(Buffer.from(msg));

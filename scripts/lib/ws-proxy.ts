@@ -6,7 +6,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createPooler } from './pg-pooler';
+import { createPooler, messageFramer } from './pg-pooler';
+import { preparedTracker, type HeldStatements } from './pg-prepared';
 
 /** Request/response exchanges seen on one connection of the timed path. */
 export interface ConnectionTurns {
@@ -287,6 +288,12 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
   });
   if (options.pool && options.serialize) throw new Error('ws-proxy: pool and serialize do not combine');
   const pooler = options.pool ? createPooler() : null;
+  const held = new Map<string, HeldStatements>();
+  const heldOn = (target: string) => {
+    let statements = held.get(target);
+    if (!statements) held.set(target, (statements = new Map()));
+    return statements;
+  };
   let owner: Client | null = null;
   const waiting: Client[] = [];
 
@@ -330,7 +337,10 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       counter?.delivered(data);
     });
 
+    // PGlite's one backend keeps every client's named statements: a client's Parse of one it holds is answered here.
+    const statements = options.serialize ? preparedTracker(() => heldOn(target), (data) => toClient.push(data)) : null;
     const backend = pgStreamParser('backend', (type, status) => {
+      statements?.fromServer(type);
       if (type !== 'Z') return;
       outstanding = Math.max(0, outstanding - 1);
       idle = status === 0x49; // 'I': not in a transaction
@@ -342,13 +352,18 @@ export async function startWsProxy(options: WsProxyOptions): Promise<WsProxy> {
       else if (type === 'X') terminated = true;
     });
 
+    const write = (chunk: Buffer) => {
+      frontend.push(chunk);
+      if (connected) tcp.write(chunk);
+      else unsent.push(chunk);
+      if (terminated) tcp.end();
+    };
+    const messages = statements ? messageFramer(true, (msg) => statements.fromClient(msg, outstanding === 0) && write(Buffer.from(msg))) : null;
     const client: Client = {
       queued: [],
       forward(chunk) {
-        frontend.push(chunk);
-        if (connected) tcp.write(chunk);
-        else unsent.push(chunk);
-        if (terminated) tcp.end();
+        if (messages) messages(chunk);
+        else write(chunk);
       },
     };
 
