@@ -454,6 +454,8 @@ async function runOnce(n: number): Promise<RunResult> {
       turnsPerMessageStored: verdict.stored > storedAtReset ? round2(turns.totalTurns / (verdict.stored - storedAtReset)) : null,
       // Known only from the consumer's timing lines (one per ingest batch).
       connectionsPerBatch: counted.length ? round2(conns.length / counted.length) : null,
+      transactionsPerBatch: counted.length ? round2((turns.transactionTurns?.count ?? 0) / counted.length) : null,
+      standalonePerBatch: counted.length ? round2((turns.totalStandaloneTurns ?? 0) / counted.length) : null,
     };
     const breakdown = counted.length ? timingByWindow(counted, windows) : null;
     const stageE2e = Object.fromEntries(stageRows.map((r) => [r.stage, { e2e: r.endToEnd?.room ?? null, ack: r.ack }]));
@@ -479,6 +481,10 @@ async function runOnce(n: number): Promise<RunResult> {
       burstFailed: burstRow ? burstRow.planned - burstRow.accepted : null,
       burstScreensLagMs: screens?.lastArrival != null && burstEnd !== undefined ? Math.round(screens.lastArrival - burstEnd) : null,
       burstMissing: screens?.missing ?? null,
+      txTurnsP95: turns.transactionTurns?.p95 ?? null,
+      txTurnsMax: turns.transactionTurns?.max ?? null,
+      transactions: turns.transactionTurns?.count ?? 0,
+      standalonePerConnection: conns.length ? round2((turns.totalStandaloneTurns ?? 0) / conns.length) : null,
       turnsP95: turns.turns?.p95 ?? null,
       turnsMax: turns.turns?.max ?? null,
       startupTurnsMedian: turns.startupTurns?.median ?? null,
@@ -576,7 +582,7 @@ async function runOnce(n: number): Promise<RunResult> {
         ? `**Stored end to end, sustained** (${CONC} concurrent posts, at most ${STORED_WINDOW} acknowledged and not yet stored): **${storedSustained.perSecond} msg/s** over ${STORED_SECONDS} s${storedSustained.ratioToBare === null ? '' : ` (**${storedSustained.ratioToBare}** of the ceiling)`}, lowest 10 s ${storedSustained.lowestTenSecondRate ?? '–'}/s; ${storedSustained.acked} acknowledged, at most ${storedSustained.maxInPipeline} waiting; drained ${fmtMs(storedSustained.drainMs)} after the loop.`
         : '',
       '',
-      `**Round trips** (request/response turns the proxy saw on each connection the worker opened${DB_LATENCY ? `, each costing ${DB_LATENCY} ms more here` : ''}; by when the connection opened). The consumer opens one connection per batch today, one per organisation share after the issue 18 rewrite: turns after startup per connection ≈ round trips per organisation batch. Startup = startup packet and SCRAM exchanges, until the first ReadyForQuery. ${roundTrips.turnsPerMessageStored ?? '–'} turns (startup included) per message stored; ${roundTrips.connectionsPerBatch === null ? 'connections per consumer batch unknown (no ingest.timing lines)' : `${roundTrips.connectionsPerBatch} connections per consumer batch`}.`,
+      `**Round trips** (request/response turns the proxy saw on the connections the worker opened${DB_LATENCY ? `, each costing ${DB_LATENCY} ms more here` : ''}). Per tenant transaction — issue 18's round trips per organisation batch: a transaction runs from the turn after which Postgres's ReadyForQuery status leaves idle (\`begin; select set_config(…)\` in withOrg) to the turn after which it is idle again (COMMIT), both included; grouped by when it began. Per connection (after startup; by when the connection opened) for information: a standalone statement outside any transaction (the consumer's routing read, once per batch) shares the first organisation's connection and counts there too. Startup = startup packet and SCRAM exchanges, until the first ReadyForQuery. ${roundTrips.turnsPerMessageStored ?? '–'} turns (startup included) per message stored; ${roundTrips.connectionsPerBatch === null ? 'connections, transactions and standalone statements per consumer batch unknown (no ingest.timing lines)' : `per consumer batch ${roundTrips.connectionsPerBatch} connections, ${roundTrips.transactionsPerBatch} transactions, ${roundTrips.standalonePerBatch} standalone statements`}.`,
       '',
       roundTripTable(roundTrips.byWindow, turns),
       '',

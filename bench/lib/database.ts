@@ -18,7 +18,7 @@ export interface BenchDatabase {
   wsProxy: string;
   /** The same proxy without added latency or counting, for the harness's own queries. */
   ownWsProxy: string;
-  /** Per connection opened on `wsProxy` since the last reset: request/response turns (scripts/lib/ws-proxy.ts). */
+  /** Per connection opened on `wsProxy` since the last reset: request/response turns, per transaction too (scripts/lib/ws-proxy.ts). */
   connectionTurns(): Promise<ConnectionTurns[]>;
   resetTurns(): Promise<void>;
   kind: 'postgres' | 'pglite';

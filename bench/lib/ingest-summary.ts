@@ -8,18 +8,31 @@ import { checks, combine, spread, verdictTable, type Check, type Metrics } from 
 
 const n1 = (x: number | undefined | null) => (x === undefined || x === null ? '–' : String(x));
 
+/** Per window: turns per tenant transaction (the target), then per connection and the standalone statements. */
 export function roundTripTable(byWindow: Record<string, TurnsSummary>, overall: TurnsSummary): string {
+  const three = (s: Summary | null | undefined) => `${n1(s?.median)} / ${n1(s?.p95)} / ${n1(s?.max)}`;
   const row = (name: string, t: TurnsSummary) => [
     name,
+    // Results from before transactions were counted have no such field: '–', not 0.
+    t.transactionTurns === undefined ? '–' : `${t.transactionTurns?.count ?? 0}${t.unfinishedTransactions ? ` (${t.unfinishedTransactions} unfinished)` : ''}`,
+    three(t.transactionTurns),
     t.connections,
-    n1(t.turns?.median),
-    n1(t.turns?.p95),
-    n1(t.turns?.max),
+    three(t.turns),
     n1(t.startupTurns?.median),
+    `${t.totalStandaloneTurns ?? '–'} (${three(t.standaloneTurns)})`,
     t.totalTurns,
   ];
   return table(
-    ['window', 'connections opened', 'turns p50', 'turns p95', 'turns max', 'startup turns p50', 'all turns'],
+    [
+      'window',
+      'transactions',
+      'turns per transaction p50 / p95 / max',
+      'connections opened',
+      'turns per connection p50 / p95 / max',
+      'startup turns p50',
+      'standalone turns (per connection p50 / p95 / max)',
+      'all turns',
+    ],
     [...Object.entries(byWindow).map(([name, t]) => row(name, t)), row('**all**', overall)],
   );
 }
@@ -57,6 +70,10 @@ const KEY_ROWS: [keyof Metrics, string][] = [
   ['sustainedE2eP95', 'webhook → room socket p95, sustained stage (ms)'],
   ['burstAckP95', 'burst ack p95 (ms)'],
   ['burstScreensLagMs', 'burst: last message on a screen after its end (ms)'],
+  ['txTurnsP95', 'round trips per tenant transaction, p95'],
+  ['txTurnsMax', 'round trips per tenant transaction, max'],
+  ['transactions', 'tenant transactions counted'],
+  ['standalonePerConnection', 'standalone statements (routing reads) per connection, mean'],
   ['turnsP95', 'round trips per connection after startup, p95'],
   ['turnsMax', 'round trips per connection after startup, max'],
   ['startupTurnsMedian', 'startup round trips per connection, median'],
