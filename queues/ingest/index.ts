@@ -2,9 +2,8 @@
 // Every queue message is acked only once all of its events are stored (or recorded as unroutable). A failure that
 // passes (the database unreachable) is retried with backoff for as long as the outage lasts; one that never will (a
 // body we cannot read, data Postgres refuses) goes to the dead-letter queue at once, with its reason (queues/retry.ts).
-import { and, inArray, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../worker/db/client';
-import { channels, unroutableEvents } from '../../worker/db/schema';
+import { unroutableEvents } from '../../worker/db/schema';
 import type { Env } from '../../worker/env';
 import { createLogger, errorFields, type Logger } from '../../worker/lib/log';
 import { parseEvolutionWebhook, type ChannelStateEvent, type EvolutionEvent, type RevokedEvent } from '../evolution/normalise';
@@ -20,6 +19,7 @@ import { answerAutomatically } from '../service-desk';
 import { customerTurns } from '../../worker/service-desk/automation';
 import { isSurveyAnswer } from '../../worker/service-desk/csat';
 import { routeKey, storeOrgEvents, type OrgEvents } from './store';
+import { allCached, forgetRoutes, lastOrgOf, routesFor, StaleRoutes } from './routes';
 import { inc } from '../../worker/metrics/recorder';
 
 export interface IngestItem {
@@ -29,21 +29,9 @@ export interface IngestItem {
 
 type Event = MetaEvent | EvolutionEvent;
 
-const routeColumns = {
-  id: channels.id,
-  orgId: channels.organizationId,
-  phoneNumberId: channels.phoneNumberId,
-  instanceName: channels.instanceName,
-  // A menu bot or business hours on: the service desk looks at this organisation's new messages after commit.
-  automated: sql<boolean>`coalesce((${channels.bot}->>'enabled')::boolean, false) or coalesce((${channels.businessHours}->>'enabled')::boolean, false)`,
-  // A satisfaction survey on: the store looks for open surveys this batch's customers may be answering.
-  surveys: sql<boolean>`coalesce((${channels.csat}->>'enabled')::boolean, false)`,
-  // An outgoing webhook endpoint on: only then are this organisation's events queued for delivery (no queue send,
-  // and no consumer work, for the many organisations without one).
-  webhooks: sql<boolean>`exists (select 1 from webhook_endpoints w where w.organization_id = ${channels.organizationId} and w.enabled)`,
-};
 
-export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger): Promise<void> {
+/** `rerouted`: this is the second pass of webhooks whose cached routes proved stale; no third. */
+export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log: Logger, rerouted = false): Promise<void> {
   const startedAt = Date.now();
   const parsed: { item: IngestItem; events: Event[] }[] = [];
   for (const item of items) {
@@ -63,23 +51,13 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     parsed.push({ item, events: result.events });
   }
 
-  const phoneIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => (e.kind !== 'ignored' && 'phoneNumberId' in e && !e.channelId ? e.phoneNumberId : undefined)).filter((x): x is string => !!x)))];
-  const channelIds = [...new Set(parsed.flatMap((p) => p.events.map((e) => ('channelId' in e ? e.channelId : undefined)).filter((x): x is string => !!x)))];
-  // The organisations' transactions will each want a connection: the ones beyond the routing read's are opened while
-  // it runs (issue 18: at a few ms per round trip, opening them after it put two more round trips in every batch).
-  const warming = openConnections(db, Math.min(orgConcurrency(env), expectedOrgs([...phoneIds.map((p) => `phone:${p}`), ...channelIds.map((c) => `channel:${c}`)])) - 1);
-  const [byPhone, byChannel] = await Promise.all([
-    phoneIds.length ? db.select(routeColumns).from(channels).where(and(inArray(channels.phoneNumberId, phoneIds), eq(channels.status, 'active'))) : [],
-    channelIds.length
-      ? db
-          .select(routeColumns)
-          .from(channels)
-          .where(and(inArray(channels.id, channelIds), eq(channels.provider, 'evolution'), eq(channels.status, 'active')))
-      : [],
-  ]);
-  const routes = [...byPhone, ...byChannel];
-  const routeOf = new Map<string, (typeof routes)[number]>(routes.flatMap((r) => [[`channel:${r.id}`, r] as const, ...(r.phoneNumberId ? [[`phone:${r.phoneNumberId}`, r] as const] : [])]));
-  rememberOrgs(routeOf);
+  const routed = parsed.flatMap((p) => p.events.filter((e) => e.kind !== 'ignored') as { phoneNumberId?: string; channelId?: string }[]);
+  const keys = [...new Set(routed.filter((e) => e.channelId || e.phoneNumberId).map(routeKey))];
+  // With a routing read to make, the organisations' transactions' connections open while it runs (issue 18: at a few
+  // ms per round trip, opening them after it put two more round trips in the batch).
+  const expected = Math.min(orgConcurrency(env), new Set(keys.map((k) => lastOrgOf(k) ?? k)).size);
+  const warming = allCached(keys) ? undefined : openConnections(db, expected - 1);
+  const routeOf = await routesFor(db, keys);
   await warming;
 
   const byOrg = new Map<string, OrgGroup>();
@@ -100,6 +78,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
       let group = byOrg.get(route.orgId);
       if (!group) {
         group = { orgId: route.orgId, channelByRoute: new Map(), messages: [], statuses: [], items: new Set(), channelStates: [], revoked: [], automated: false, surveys: false, webhooks: route.webhooks };
+        // (The store checks these routes and reads the settings again in its transaction: routes.ts.)
         byOrg.set(route.orgId, group);
       }
       group.channelByRoute.set(routeKey(e), route.id);
@@ -114,6 +93,7 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
   }
 
   const failed = new Map<IngestItem, unknown>();
+  const stale = new Set<IngestItem>();
   // Organisations are stored concurrently (INGEST_ORG_CONCURRENCY at a time), each in its own transaction on its own
   // connection of the batch's pool.
   // After each one's commit its fan-out (Durable Object calls, no database: the reads were made in the transaction)
@@ -129,6 +109,12 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
         afterCommit.push(...(await storeGroup(env, db, group, log)));
         storedAt = Math.max(storedAt, Date.now());
       } catch (err) {
+        if (err instanceof StaleRoutes && !rerouted) {
+          log.warn('cached routes no longer valid: routed again', { orgId: group.orgId, routes: err.keys });
+          forgetRoutes(group.channelByRoute.keys());
+          for (const item of group.items) stale.add(item);
+          continue;
+        }
         log.error('storing events failed', { ...errorFields(err), orgId: group.orgId });
         for (const item of group.items) failed.set(item, err);
       }
@@ -159,8 +145,14 @@ export async function processWebhooks(items: IngestItem[], env: Env, db: Db, log
     }
   }
 
+  // Webhooks with a stale route are routed again from the database (their other shares, already stored, are
+  // skipped then as redeliveries): acked or retried by that pass.
+  const again = [...stale].filter((item) => !failed.has(item));
+  if (again.length) await processWebhooks(again, env, db, log, true);
+
   const stored: string[] = [];
   for (const { item } of parsed) {
+    if (stale.has(item) && !failed.has(item)) continue;
     if (failed.has(item)) await retryOrDeadLetter(env, QUEUE_NAMES.ingest, item.message, failed.get(item));
     else {
       item.message.ack();
@@ -191,9 +183,10 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
   if (stored.pendingStatuses.length) log.info('statuses kept until their send is recorded', { count: stored.pendingStatuses.length });
   after.push(notifyStored(env, db, group.orgId, stored, log));
   // Outgoing webhooks: one queue send per organisation's batch, no database read here (never throws).
-  if (group.webhooks) after.push(emitEvents(env, group.orgId, ingestWebhookEvents(stored), log));
+  const settings = stored.settings ?? group;
+  if (settings.webhooks) after.push(emitEvents(env, group.orgId, ingestWebhookEvents(stored), log));
   // Survey answers are marked by the store only where the channel's survey is on: those always go to the service desk.
-  const turns = customerTurns(group.automated ? stored.created : stored.created.filter(isSurveyAnswer));
+  const turns = customerTurns(settings.automated ? stored.created : stored.created.filter(isSurveyAnswer));
   if (turns.size) after.push(answerAutomatically(env, db, group.orgId, turns, log));
   const pendingMedia = stored.created.filter((m) => m.mediaStatus === 'pending');
   if (pendingMedia.length) {
@@ -208,22 +201,6 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
     );
   }
   return after;
-}
-
-/**
- * The organisation each route had at its last routing read in this isolate: only a guess of how many organisations a
- * batch holds (how many connections to open early), never used to route. Bounded: cleared when it grows past 10,000.
- */
-const lastOrgOf = new Map<string, string>();
-
-function rememberOrgs(routeOf: Map<string, { orgId: string }>) {
-  if (lastOrgOf.size > 10_000) lastOrgOf.clear();
-  for (const [key, r] of routeOf) lastOrgOf.set(key, r.orgId);
-}
-
-/** Organisations these routes belonged to last time; a route not seen yet counts as one more. */
-function expectedOrgs(routeKeys: string[]): number {
-  return new Set(routeKeys.map((k) => lastOrgOf.get(k) ?? k)).size;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { MessageEvent, StatusEvent } from '../meta/normalise';
 import { isSurveyAnswer, openSurveys, recordAnswers, surveyAnswers, type AnswerKind } from '../../worker/service-desk/csat';
 import { loadNotification, type Notification } from '../../worker/realtime/notify';
 import { applyStatuses, type ReactionRow } from './statuses';
+import { checkRoutes, ORG_CHANNELS_SQL, type Route } from './routes';
 import { plainInbound, storeInbound } from './inbound';
 import { eventPreview, isHistory, messagePayload, withinItsSecond } from './message-values';
 import { contentCrypto, messageContext, openMessageBodies, openPreviews, previewContext, searchDocument, type ContentCrypto } from '../../worker/domain/content-crypto';
@@ -45,6 +46,8 @@ export interface StoreResult {
   prefetched?: Notification;
   /** Conversations this batch opened (not found open already). */
   openedConversationIds?: string[];
+  /** The share's channels' settings as this transaction read them (routes.ts): what runs after commit follows them. */
+  settings?: { automated: boolean; webhooks: boolean };
 }
 
 /**
@@ -55,8 +58,11 @@ export interface StoreResult {
 export async function storeOrgEvents(db: Db, batch: OrgEvents, secret: string | undefined): Promise<StoreResult> {
   const crypto = contentCrypto(db, secret, batch.orgId);
   if (batch.messages.length > 0) await crypto.activeKeyId();
-  return withOrg(db, batch.orgId, async (tx) => {
-    const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [] };
+  return withOrg(db, batch.orgId, async (tx, channels) => {
+    // The routes were a guess until now (routes.ts): nothing is stored for a channel no longer active here.
+    const { surveys, ...settings } = checkRoutes(batch.channelByRoute.keys(), (key) => batch.channelByRoute.get(key), channels as Route[]);
+    batch.surveys = surveys;
+    const result: StoreResult = { created: [], updated: [], conversationIds: [], pendingStatuses: [], settings };
     // The common share (customers' messages, statuses) is one statement; anything else takes the general path.
     const inOne = batch.messages.length > 0 && plainInbound(batch) && !batch.revoked?.length;
     if (inOne) {
@@ -80,7 +86,7 @@ export async function storeOrgEvents(db: Db, batch: OrgEvents, secret: string | 
       await openPreviews(crypto, batch.orgId, result.prefetched.summaries);
     }
     return result;
-  });
+  }, { read: ORG_CHANNELS_SQL });
 }
 
 /** Each new message's id, sealed body and sealed preview, made before the transaction (the ciphertext is bound to the id). */

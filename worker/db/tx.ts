@@ -25,8 +25,10 @@ interface SessionParts {
  * trip is most of a short transaction's cost (issue 18). The protocol takes no parameters with more than one statement,
  * so the organisation id is the one literal in our SQL: it must be a UUID, checked here, before it gets near the text.
  * Inside, `tx` is drizzle's own transaction object (savepoints for nested transaction() as before).
+ * `read`: a constant query (no parameters, no values in its text) run as the tenant in that same first round trip;
+ * its rows are `fn`'s second argument (the ingest reads the organisation's channels there, queues/ingest/routes.ts).
  */
-export async function withOrg<T>(db: Db, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withOrg<T>(db: Db, orgId: string, fn: (tx: Tx, read: Record<string, unknown>[]) => Promise<T>, options: { read?: string } = {}): Promise<T> {
   if (!UUID.test(orgId)) throw new TypeError('withOrg: the organisation id is not a UUID');
   const parts = (db as unknown as { session: SessionParts }).session;
   const client: PoolClient = await parts.client.connect();
@@ -40,10 +42,11 @@ export async function withOrg<T>(db: Db, orgId: string, fn: (tx: Tx) => Promise<
       throw err;
     });
   try {
-    await control(`begin; select set_config('app.org_id', '${orgId.toLowerCase()}', true), set_config('role', 'app_user', true)`);
+    const begun = await control(`begin; select set_config('app.org_id', '${orgId.toLowerCase()}', true), set_config('role', 'app_user', true)${options.read ? `; ${options.read}` : ''}`);
+    const read = options.read ? ((begun as unknown as QueryResult[])[2]?.rows ?? []) : [];
     let result: T;
     try {
-      result = await fn(tx);
+      result = await fn(tx, read);
     } catch (err) {
       await control('rollback').catch(() => {});
       throw err;
