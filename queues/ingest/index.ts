@@ -19,7 +19,7 @@ import { answerAutomatically } from '../service-desk';
 import { customerTurns } from '../../worker/service-desk/automation';
 import { isSurveyAnswer } from '../../worker/service-desk/csat';
 import { routeKey, storeOrgEvents, type OrgEvents } from './store';
-import { allCached, forgetRoutes, lastOrgOf, routesFor, StaleRoutes } from './routes';
+import { allCached, checkRoutes, forgetRoutes, lastOrgOf, ORG_CHANNELS_SQL, routesFor, StaleRoutes, type Route } from './routes';
 import { inc } from '../../worker/metrics/recorder';
 
 export interface IngestItem {
@@ -174,7 +174,16 @@ async function storeGroup(env: Env, db: Db, group: OrgGroup, log: Logger): Promi
   const evolutionChannels = [...group.channelByRoute.keys()].filter((k) => k.startsWith('channel:')).map((k) => k.slice('channel:'.length));
   if (evolutionChannels.length) {
     const states = group.channelStates;
-    const rows = await withOrg(db, group.orgId, (tx) => applyChannelStates(tx, group.orgId, states, evolutionChannels));
+    // Cached routes are a guess here too: news of a channel no longer active in this organisation is routed again.
+    const rows = await withOrg(
+      db,
+      group.orgId,
+      (tx, active) => {
+        checkRoutes(evolutionChannels.map((id) => `channel:${id}`), (key) => key.slice('channel:'.length), active as Route[]);
+        return applyChannelStates(tx, group.orgId, states, evolutionChannels);
+      },
+      { read: ORG_CHANNELS_SQL },
+    );
     const changed = new Set(states.map((s) => s.channelId));
     const events = rows.filter((r) => changed.has(r.id)).map((r) => ({ type: 'channel.updated', data: { channel: channelDto(r) } }));
     if (events.length) after.push(publishToInbox(env, group.orgId, events, log));

@@ -5,9 +5,11 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as fx from '../meta/fixtures';
-import { messages, unroutableEvents } from '../../worker/db/schema';
+import * as evo from '../evolution/fixtures';
+import { channels, messages, unroutableEvents } from '../../worker/db/schema';
 import { DEFAULT_BOT } from '../../worker/schemas/service-desk';
 import { api, signupOrg, testDb } from '../../test/harness';
+import { connectEvolution, postEvolution } from '../../test/evolution';
 import { connectChannel, customerNumber, eventually, fake, nowSeconds, postWebhook, type TestChannel } from '../../test/whatsapp';
 
 const { db } = testDb();
@@ -58,5 +60,25 @@ describe('cached routes', () => {
     await says(ch, bruno, 'Oi, depois do bot');
     const menu = await eventually(async () => ((await fake('GET', `/sent?to=${bruno}`)).body.data as { type: string }[]).find((m) => m.type === 'interactive'));
     expect(menu).toBeTruthy();
+  });
+
+  it('route a disabled Evolution channel’s connection news again: kept as unroutable, the channel left as it is', async () => {
+    const admin = await signupOrg('Evolution Desligado');
+    const ch = await connectEvolution(admin, { scan: false });
+    const qr = evo.qrcode('2@primeiro');
+    qr.instance = ch.instanceName;
+    expect((await postEvolution(ch, qr)).status).toBe(200);
+    await eventually(async () => (await db.select().from(channels).where(eq(channels.id, ch.id)))[0]?.qrUpdatedAt);
+
+    expect((await api('DELETE', `/api/v1/channels/${ch.id}`, { token: admin.accessToken })).status).toBe(200);
+    const open = evo.connection('open');
+    open.instance = ch.instanceName;
+    expect((await postEvolution(ch, open)).status).toBe(200);
+    await eventually(async () => {
+      const rows = await db.select().from(unroutableEvents).where(eq(unroutableEvents.reason, 'unknown_or_disabled_evolution_channel'));
+      return rows.some((r) => JSON.stringify(r.payload).includes(ch.id));
+    });
+    const [row] = await db.select().from(channels).where(eq(channels.id, ch.id));
+    expect(row).toMatchObject({ status: 'disabled', connectionState: 'close' });
   });
 });
